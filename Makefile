@@ -1,0 +1,52 @@
+# Linli — the two commands of the README are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo serve test test-sqlite test-postgres lint format check bench vendor clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## install: create .venv/ with Linli and its development dependencies
+install: $(STAMP)
+
+## demo: install, migrate, build the demo county, print the logins, serve on 127.0.0.1:$(PORT)
+demo: install
+	$(BIN)/linli migrate --no-input
+	$(BIN)/linli demo
+	$(BIN)/linli serve --port $(PORT)
+
+serve: install
+	$(BIN)/linli serve --port $(PORT)
+
+## test: lint, Django checks, and the test suite (DATABASE_URL picks the database)
+test: install
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/linli check --fail-level WARNING
+	$(BIN)/linli makemigrations --check --dry-run
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/linli} $(MAKE) test
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(BIN)/python bench/ledger_import.py --households 100000
+
+## vendor: copy the built front-end files from npm packages (package.json) into static/vendor/
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js src/linli/static/vendor/
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COUNTY_OFFICIAL = "county_official", "县级干部"
+    TOWN_OFFICIAL = "town_official", "镇（街道）干部"
+    COMMUNITY_WORKER = "community_worker", "社区工作人员"
+    DEPARTMENT_STAFF = "department_staff", "部门工作人员"
+    AREA_LEADER = "area_leader", "片长"
+    GROUP_LEADER = "group_leader", "组长"
+    NEIGHBOUR_LEADER = "neighbour_leader", "邻长"
+    COMMITTEE_MEMBER = "committee_member", "业委会成员"
+    RESIDENT = "resident", "居民"
+
+
+# Roles whose duty needs full ID numbers and phones of the residents in their scope
+# (minimum necessary, PIPL art. 6): they see them unmasked on demand, and each view is logged.
+FULL_PERSONAL_DATA_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMUNITY_WORKER}
+# Roles that may change the ledger (import, edit) inside their region.
+LEDGER_EDITOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMUNITY_WORKER}
+
+
+class Profile(models.Model):
+    """A user's role and place in the region tree; every list they see starts from here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    region = models.ForeignKey(
+        "ledger.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属区域",
+        help_text="县、镇或社区；查看范围为该区域及其下级",
+    )
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
+
+    @property
+    def sees_full_personal_data(self) -> bool:
+        return self.role in FULL_PERSONAL_DATA_ROLES
+
+    @property
+    def edits_ledger(self) -> bool:
+        return self.role in LEDGER_EDITOR_ROLES

@@ -1,0 +1,56 @@
+"""The one NinjaAPI at /api/v1/: one router per app, one place that maps domain errors."""
+
+from django.db import connection
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from linli.core.errors import DomainError
+from linli.ledger.api import router as ledger_router
+
+api = NinjaAPI(
+    title="Linli 邻里 API",
+    version="1",
+    description="三无小区“片组邻”三长制基层治理平台接口。错误体：{code, message, details}。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(
+        request,
+        {"code": exc.code, "message": exc.message, "details": exc.details},
+        status=exc.status,
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])), "reason": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"code": "invalid_input", "message": "输入不符合要求", "details": details},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "请先登录", "details": []}, status=401
+    )
+
+
+@api.get("/health", auth=None, tags=["system"], summary="健康检查")
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "database": connection.vendor}
+
+
+api.add_router("/ledger/", ledger_router)

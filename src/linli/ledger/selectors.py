@@ -1,0 +1,162 @@
+"""Reads of the ledger. Every one starts from what the requesting user may see.
+
+The one scoping primitive is :func:`visible_regions`: a user sees their profile's region
+and everything below it (superusers see all). Lists, details, counts and exports all go
+through the ``*_for`` functions here, so no total leaks what a list hides.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from linli.core.errors import NotFound
+
+from .models import SANWU_Q, Compound, Household, Region, RegionLevel, Resident
+
+
+def visible_regions(user) -> QuerySet[Region]:
+    if not user or not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.region_id is None:
+        return Region.objects.none()
+    return Region.objects.subtree(profile.region)
+
+
+def _region_path_prefix(user) -> str | None:
+    """``""`` for all, a path prefix for a subtree, ``None`` for nothing."""
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ""
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.region_id is None:
+        return None
+    return profile.region.path
+
+
+def compounds_for(user) -> QuerySet[Compound]:
+    prefix = _region_path_prefix(user)
+    if prefix is None:
+        return Compound.objects.none()
+    qs = Compound.objects.select_related("community")
+    return qs.filter(community__path__startswith=prefix) if prefix else qs
+
+
+def households_for(user) -> QuerySet[Household]:
+    prefix = _region_path_prefix(user)
+    if prefix is None:
+        return Household.objects.none()
+    qs = Household.objects.select_related("unit__building__compound")
+    if prefix:
+        qs = qs.filter(unit__building__compound__community__path__startswith=prefix)
+    return qs
+
+
+def residents_for(user) -> QuerySet[Resident]:
+    prefix = _region_path_prefix(user)
+    if prefix is None:
+        return Resident.objects.none()
+    qs = Resident.objects.select_related("household__unit__building__compound")
+    if prefix:
+        qs = qs.filter(household__unit__building__compound__community__path__startswith=prefix)
+    return qs
+
+
+def region_get_for(*, actor, region_id: int) -> Region:
+    region = visible_regions(actor).filter(pk=region_id).first()
+    if region is None:
+        raise NotFound("区域不存在或无权查看")
+    return region
+
+
+def compound_get_for(*, actor, compound_id: int) -> Compound:
+    compound = compounds_for(actor).filter(pk=compound_id).first()
+    if compound is None:
+        raise NotFound("小区不存在或无权查看")
+    return compound
+
+
+def household_get_for(*, actor, household_id: int) -> Household:
+    household = households_for(actor).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound("房屋不存在或无权查看")
+    return household
+
+
+def resident_get_for(*, actor, resident_id: int) -> Resident:
+    resident = residents_for(actor).filter(pk=resident_id).first()
+    if resident is None:
+        raise NotFound("居民不存在或无权查看")
+    return resident
+
+
+def communities_for(user) -> QuerySet[Region]:
+    """Communities the user sees, each annotated with compound, 三无 and household counts."""
+    return (
+        visible_regions(user)
+        .filter(level=RegionLevel.COMMUNITY)
+        .annotate(
+            compound_count=Count("compounds", distinct=True),
+            sanwu_count=Count("compounds", filter=_prefixed(SANWU_Q, "compounds"), distinct=True),
+        )
+        .order_by("path")
+    )
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """Rewrite a Q on Compound fields to one on ``<prefix>__field``."""
+    out = Q()
+    out.connector = q.connector
+    out.negated = q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            key, value = child
+            out.children.append((f"{prefix}__{key}", value))
+    return out
+
+
+def household_counts_by_compound(compound_ids) -> dict[int, dict[str, int]]:
+    """Buildings, households and residents actually in the ledger, per compound id."""
+    counts: dict[int, dict[str, int]] = {
+        cid: {"buildings": 0, "households": 0, "residents": 0} for cid in compound_ids
+    }
+    for row in (
+        Household.objects.filter(unit__building__compound_id__in=compound_ids)
+        .values("unit__building__compound_id")
+        .annotate(n=Count("id"), b=Count("unit__building_id", distinct=True))
+    ):
+        c = counts[row["unit__building__compound_id"]]
+        c["households"] = row["n"]
+        c["buildings"] = row["b"]
+    for row in (
+        Resident.objects.filter(household__unit__building__compound_id__in=compound_ids)
+        .values("household__unit__building__compound_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["household__unit__building__compound_id"]]["residents"] = row["n"]
+    return counts
+
+
+def sanwu_count_as_of(*, actor, when, region: Region | None = None) -> int:
+    """How many compounds the actor sees were 三无 at ``when`` — a query on the change history.
+
+    ``sanwu_count_as_of(actor=u, when=survey_date)`` gives "43 at the survey";
+    with ``when=timezone.now()`` it gives today's figure.
+    """
+    prefix = _region_path_prefix(actor)
+    if prefix is None:
+        return 0
+    if region is not None:
+        prefix = region.path if region.path.startswith(prefix) else None
+        if prefix is None:
+            return 0
+    community_ids = Region.objects.filter(
+        level=RegionLevel.COMMUNITY, path__startswith=prefix
+    ).values("id")
+    as_of = Compound.history.as_of(when).filter(community_id__in=community_ids)
+    return as_of.filter(SANWU_Q).count()

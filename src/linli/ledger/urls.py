@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("community/<int:community_id>/", views.community_detail, name="community"),
+    path("compound/<int:compound_id>/", views.compound_detail, name="compound"),
+    path("import/", views.import_upload, name="import"),
+    path("export/", views.export_download, name="export"),
+]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from linli.api import api
+from linli.core import views as core_views
+
+admin.site.site_header = "邻里 Linli 后台"
+admin.site.site_title = "邻里 Linli"
+admin.site.index_title = "台账与系统管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ledger/", include("linli.ledger.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
