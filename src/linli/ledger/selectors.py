@@ -160,3 +160,14 @@ def sanwu_count_as_of(*, actor, when, region: Region | None = None) -> int:
     ).values("id")
     as_of = Compound.history.as_of(when).filter(community_id__in=community_ids)
     return as_of.filter(SANWU_Q).count()
+
+
+def household_counts_by_community(community_ids) -> dict[int, int]:
+    return {
+        row["unit__building__compound__community_id"]: row["n"]
+        for row in Household.objects.filter(
+            unit__building__compound__community_id__in=community_ids
+        )
+        .values("unit__building__compound__community_id")
+        .annotate(n=Count("id"))
+    }

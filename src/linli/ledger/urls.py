@@ -6,6 +6,7 @@ app_name = "ledger"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("sanwu-as-of/", views.sanwu_as_of, name="sanwu_as_of"),
     path("community/<int:community_id>/", views.community_detail, name="community"),
     path("compound/<int:compound_id>/", views.compound_detail, name="compound"),
     path("import/", views.import_upload, name="import"),

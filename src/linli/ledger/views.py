@@ -1,10 +1,203 @@
+"""Ledger pages: thin views over the selectors and services, mobile-first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from linli.core.errors import DomainError, NotFound
+from linli.core.privacy import mask_id_number, mask_phone
+
+from . import selectors
+from .models import TAG_FIELDS, SENSITIVE_TAGS, Household, Resident, Unit
+
+
+def _profile_sees_sensitive(user) -> bool:
+    profile = getattr(user, "profile", None)
+    return user.is_superuser or bool(profile and profile.sees_full_personal_data)
+
+
+def _can_edit(user) -> bool:
+    profile = getattr(user, "profile", None)
+    return user.is_superuser or bool(profile and profile.edits_ledger)
+
+
+def _get_or_404(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
 
 
 @login_required
 def index(request):
-    return HttpResponse("")
+    communities = list(selectors.communities_for(request.user))
+    household_counts = selectors.household_counts_by_community([c.pk for c in communities])
+    for c in communities:
+        c.household_count = household_counts.get(c.pk, 0)
+    compounds = selectors.compounds_for(request.user)
+    totals = {
+        "communities": len(communities),
+        "compounds": sum(c.compound_count for c in communities),
+        "sanwu": sum(c.sanwu_count for c in communities),
+        "households": sum(household_counts.values()),
+    }
+    context = {
+        "communities": communities,
+        "totals": totals,
+        "has_compounds": compounds.exists(),
+        "as_of": _as_of_context(request),
+    }
+    return render(request, "ledger/index.html", context)
 
 
-community_detail = compound_detail = import_upload = export_download = index
+def _as_of_context(request) -> dict:
+    raw = request.GET.get("as_of", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return {"value": raw, "error": f"日期“{raw}”格式应为 2023-06-30"}
+    if day is None:
+        return {"value": ""}
+    when = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+    count = selectors.sanwu_count_as_of(actor=request.user, when=when)
+    return {"value": raw, "day": day, "count": count}
+
+
+@login_required
+def sanwu_as_of(request):
+    """htmx partial: how many 三无 compounds there were on a date."""
+    return render(request, "ledger/_sanwu_as_of.html", {"as_of": _as_of_context(request)})
+
+
+@login_required
+def community_detail(request, community_id: int):
+    community = _get_or_404(selectors.region_get_for, actor=request.user, region_id=community_id)
+    compounds = selectors.compounds_for(request.user).filter(community=community)
+    only_sanwu = request.GET.get("sanwu") == "1"
+    if only_sanwu:
+        compounds = compounds.sanwu()
+    compounds = list(compounds)
+    counts = selectors.household_counts_by_compound([c.pk for c in compounds])
+    for c in compounds:
+        c.actual = counts[c.pk]
+    context = {
+        "community": community,
+        "compounds": compounds,
+        "only_sanwu": only_sanwu,
+        "totals": {
+            "compounds": len(compounds),
+            "sanwu": sum(1 for c in compounds if c.is_sanwu),
+            "households": sum(c.actual["households"] for c in compounds),
+            "residents": sum(c.actual["residents"] for c in compounds),
+        },
+    }
+    template = "ledger/_compound_rows.html" if request.headers.get("HX-Request") else "ledger/community.html"
+    return render(request, template, context)
+
+
+@login_required
+def compound_detail(request, compound_id: int):
+    compound = _get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
+    sees_sensitive = _profile_sees_sensitive(request.user)
+    households = (
+        Household.objects.filter(unit__building__compound=compound)
+        .select_related("unit__building")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.order_by("id")))
+        .order_by("unit__building__name", "unit__name", "room")
+    )
+    rows = []
+    for h in households:
+        people = []
+        for r in h.residents.all():
+            tags = [
+                label
+                for name, label in TAG_FIELDS
+                if getattr(r, name) and (sees_sensitive or name not in SENSITIVE_TAGS)
+            ]
+            people.append(
+                {
+                    "name": r.name,
+                    "sex": r.get_sex_display(),
+                    "age": r.birth_date and _age(r.birth_date),
+                    "relation": r.get_relation_display(),
+                    "id_number": mask_id_number(r.id_number),
+                    "phone": mask_phone(r.phone),
+                    "tags": tags,
+                }
+            )
+        rows.append({"household": h, "people": people})
+    units = Unit.objects.filter(building__compound=compound).annotate(n=Count("households"))
+    history = list(
+        compound.history.select_related("history_user").order_by("-history_date")[:20]
+    )
+    changes = []
+    for i, record in enumerate(history):
+        prev = history[i + 1] if i + 1 < len(history) else None
+        diff = record.diff_against(prev).changes if prev else []
+        changes.append({"record": record, "diff": diff})
+    context = {
+        "compound": compound,
+        "rows": rows,
+        "unit_count": len(units),
+        "building_count": len({u.building_id for u in units}),
+        "resident_count": sum(len(r["people"]) for r in rows),
+        "changes": changes,
+        "field_labels": {f.name: f.verbose_name for f in compound._meta.fields},
+    }
+    return render(request, "ledger/compound.html", context)
+
+
+def _age(birth: dt.date) -> int:
+    today = timezone.localdate()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+@login_required
+def import_upload(request):
+    if not _can_edit(request.user):
+        raise Http404("无权导入台账")
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件（.xlsx）")
+        else:
+            from .io import ledger_import
+
+            result = ledger_import(
+                source=upload,
+                file_name=upload.name,
+                actor=request.user,
+                dry_run=bool(request.POST.get("dry_run")),
+            )
+    return render(request, "ledger/import.html", {"result": result})
+
+
+@login_required
+def export_download(request):
+    from .io import ledger_export
+
+    community = None
+    if request.GET.get("community"):
+        try:
+            community = selectors.region_get_for(
+                actor=request.user, region_id=int(request.GET["community"])
+            )
+        except (ValueError, DomainError):
+            raise Http404("社区不存在或无权查看") from None
+    if not selectors.compounds_for(request.user).exists():
+        messages.error(request, "您的范围内没有可导出的台账")
+        return redirect("ledger:index")
+    buffer = io.BytesIO()
+    ledger_export(destination=buffer, actor=request.user, community=community)
+    buffer.seek(0)
+    name = f"{community.name if community else '台账'}_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name)
