@@ -80,17 +80,14 @@ def sanwu_as_of(request):
 @login_required
 def community_detail(request, community_id: int):
     community = _get_or_404(selectors.region_get_for, actor=request.user, region_id=community_id)
-    compounds = selectors.compounds_for(request.user).filter(community=community)
-    only_sanwu = request.GET.get("sanwu") == "1"
-    if only_sanwu:
-        compounds = compounds.sanwu()
-    compounds = list(compounds)
+    compounds = list(selectors.compounds_for(request.user).filter(community=community))
     counts = selectors.household_counts_by_compound([c.pk for c in compounds])
     for c in compounds:
         c.actual = counts[c.pk]
+    only_sanwu = request.GET.get("sanwu") == "1"
     context = {
         "community": community,
-        "compounds": compounds,
+        "compounds": [c for c in compounds if c.is_sanwu] if only_sanwu else compounds,
         "only_sanwu": only_sanwu,
         "totals": {
             "compounds": len(compounds),
@@ -99,7 +96,11 @@ def community_detail(request, community_id: int):
             "residents": sum(c.actual["residents"] for c in compounds),
         },
     }
-    template = "ledger/_compound_rows.html" if request.headers.get("HX-Request") else "ledger/community.html"
+    template = (
+        "ledger/_compound_rows.html"
+        if request.headers.get("HX-Request")
+        else "ledger/community.html"
+    )
     return render(request, template, context)
 
 
@@ -135,9 +136,7 @@ def compound_detail(request, compound_id: int):
             )
         rows.append({"household": h, "people": people})
     units = Unit.objects.filter(building__compound=compound).annotate(n=Count("households"))
-    history = list(
-        compound.history.select_related("history_user").order_by("-history_date")[:20]
-    )
+    history = list(compound.history.select_related("history_user").order_by("-history_date")[:20])
     changes = []
     for i, record in enumerate(history):
         prev = history[i + 1] if i + 1 < len(history) else None
@@ -178,7 +177,19 @@ def import_upload(request):
                 actor=request.user,
                 dry_run=bool(request.POST.get("dry_run")),
             )
-    return render(request, "ledger/import.html", {"result": result})
+    counts = []
+    if result is not None:
+        counts = [(COUNT_LABELS.get(name, name), c) for name, c in result.counts.items()]
+    return render(request, "ledger/import.html", {"result": result, "counts": counts})
+
+
+COUNT_LABELS = {
+    "compounds": "小区",
+    "buildings": "楼栋",
+    "units": "单元",
+    "households": "户",
+    "residents": "居民",
+}
 
 
 @login_required
