@@ -16,7 +16,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.privacy import mask_id_number, mask_phone
 
 from . import selectors
-from .models import TAG_FIELDS, SENSITIVE_TAGS, Household, Resident, Unit
+from .models import SENSITIVE_TAGS, TAG_FIELDS, Household, Resident, Unit
 
 
 def _profile_sees_sensitive(user) -> bool:
