@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.accounts",
     "linli.ledger",
+    "linli.grid",
+    "linli.party",
 ]
 
 MIDDLEWARE = [

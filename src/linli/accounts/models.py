@@ -37,6 +37,33 @@ class Profile(models.Model):
         verbose_name="所属区域",
         help_text="县、镇或社区；查看范围为该区域及其下级",
     )
+    grid = models.ForeignKey(
+        "grid.Grid",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属网格",
+        help_text="片长、组长、邻长：所负责的片/组/邻",
+    )
+    household = models.ForeignKey(
+        "ledger.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="本人住户",
+        help_text="居民：只能查看本户",
+    )
+    compound = models.ForeignKey(
+        "ledger.Compound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属小区",
+        help_text="业委会成员：所在小区",
+    )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GridConfig(AppConfig):
+    name = "linli.grid"
+    label = "grid"
+    verbose_name = "片组邻网格"
