@@ -1,0 +1,329 @@
+"""Writes to the grid: cells, household assignment, leader posts, visits, applying a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from linli.accounts import scoping
+from linli.core.errors import DomainError
+from linli.ledger.models import Household, Region, RegionLevel, Resident
+
+from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhoto
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def _check_grid_visible(actor, grid: Grid) -> None:
+    if actor is None:
+        return
+    q = scoping.grid_q(actor)
+    if q is None or not Grid.objects.filter(q, pk=grid.pk).exists():
+        raise DomainError(
+            code="grid.out_of_scope", message=f"无权管理网格“{grid.name}”", status=403
+        )
+
+
+def _check_editor(actor, community: Region) -> None:
+    if actor is None:
+        return
+    if not scoping.edits_ledger(actor):
+        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
+    q = scoping.region_q(actor)
+    if q is None or not Region.objects.filter(q, pk=community.pk).exists():
+        raise DomainError(
+            code="grid.out_of_scope", message=f"无权管理“{community.name}”的网格", status=403
+        )
+
+
+def grid_code(community: Region, level: int, sequence: int) -> str:
+    """DB11/T 2157 style: the community's 12-digit statistical code + level + 3-digit sequence."""
+    base = community.code or f"C{community.pk:011d}"
+    return f"{base}{level}{sequence:03d}"
+
+
+@transaction.atomic
+def grid_create(
+    *,
+    actor=None,
+    community: Region,
+    level: int,
+    name: str,
+    parent: Grid | None = None,
+    boundary_note: str = "",
+    complaint_phone: str = "",
+) -> Grid:
+    if community.level != RegionLevel.COMMUNITY:
+        raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
+    _check_editor(actor, community)
+    if level != GridLevel.AREA:
+        if parent is None or parent.level != level - 1:
+            raise DomainError(code="grid.parent_level", message="组须属于片，邻须属于组")
+        if parent.community_id != community.pk:
+            raise DomainError(code="grid.parent_community", message="上级网格不在同一社区")
+    elif parent is not None:
+        raise DomainError(code="grid.parent_level", message="片是最上级网格，没有上级")
+    sequence = (
+        Grid.objects.filter(community=community, level=level)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    ) + 1
+    grid = Grid.objects.create(
+        community=community,
+        level=level,
+        name=name,
+        parent=parent,
+        sequence=sequence,
+        code=grid_code(community, level, sequence),
+        boundary_note=boundary_note,
+        complaint_phone=complaint_phone,
+    )
+    grid.path = f"{parent.path if parent else '/'}{grid.pk}/"
+    grid.save(update_fields=["path"])
+    Post.objects.create(grid=grid)
+    return grid
+
+
+def _household_community_id(household: Household) -> int:
+    return (
+        Household.objects.filter(pk=household.pk)
+        .values_list("unit__building__compound__community_id", flat=True)
+        .get()
+    )
+
+
+@transaction.atomic
+def household_assign(
+    *, actor=None, household: Household, neighbour: Grid, when: dt.datetime | None = None
+) -> Membership:
+    """Put a household in a 邻; its previous 邻 (if any) ends at the same moment."""
+    if neighbour.level != GridLevel.NEIGHBOUR or neighbour.dissolved_at is not None:
+        raise DomainError(code="grid.not_a_neighbour", message=f"“{neighbour.name}”不是现行的邻")
+    community = neighbour.community
+    _check_editor(actor, community)
+    if _household_community_id(household) != neighbour.community_id:
+        raise DomainError(
+            code="grid.other_community", message=f"{household}不在{community.name}，不能划入该邻"
+        )
+    when = when or timezone.now()
+    current = (
+        Membership.objects.select_for_update().filter(household=household, end__isnull=True).first()
+    )
+    if current is not None:
+        if current.neighbour_id == neighbour.pk:
+            return current
+        current.end = when
+        current.save(update_fields=["end"])
+    return Membership.objects.create(household=household, neighbour=neighbour, start=when)
+
+
+@transaction.atomic
+def post_assign(
+    *,
+    actor=None,
+    grid: Grid,
+    resident: Resident,
+    user=None,
+    reason: str = "",
+    when: dt.datetime | None = None,
+) -> Holding:
+    """Make ``resident`` the leader of ``grid``; the previous holder's term ends now."""
+    _check_editor(actor, grid.community)
+    if grid.dissolved_at is not None:
+        raise DomainError(code="grid.dissolved", message=f"网格“{grid.name}”已撤销")
+    if actor is not None:
+        rq = scoping.household_q(actor, prefix="household")
+        if rq is None or not Resident.objects.filter(rq, pk=resident.pk).exists():
+            raise DomainError(
+                code="grid.leader_out_of_scope",
+                message=f"无权任命居民“{resident.name}”",
+                status=403,
+            )
+    when = when or timezone.now()
+    post = Post.objects.select_for_update().get(grid=grid)
+    current = post.holdings.filter(end__isnull=True).first()
+    if current is not None:
+        if current.resident_id == resident.pk:
+            return current
+        current.end = when
+        current.reason = current.reason or reason
+        current.save(update_fields=["end", "reason"])
+    return Holding.objects.create(
+        post=post, resident=resident, user=user, start=when, reason=reason
+    )
+
+
+@transaction.atomic
+def post_vacate(*, actor=None, grid: Grid, reason: str, when: dt.datetime | None = None) -> None:
+    _check_editor(actor, grid.community)
+    Holding.objects.filter(post__grid=grid, end__isnull=True).update(
+        end=when or timezone.now(), reason=reason
+    )
+
+
+def _validate_photo(upload) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > MAX_PHOTO_BYTES:
+        raise DomainError(
+            code="grid.photo_too_large",
+            message=f"照片“{upload.name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB",
+            details=[{"field": "photos", "value": upload.name}],
+        )
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise DomainError(
+            code="grid.photo_not_image",
+            message=f"文件“{upload.name}”不是图片",
+            details=[{"field": "photos", "value": upload.name}],
+        ) from None
+    upload.seek(0)
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    household: Household,
+    visited_on: dt.date,
+    met: str,
+    raised: str = "",
+    photos: Iterable = (),
+) -> Visit:
+    """A 走访 by a grid leader (or worker) to a household they may see."""
+    hq = scoping.household_q(actor)
+    if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
+        raise DomainError(code="not_found", message="房屋不存在或无权查看", status=404)
+    if visited_on > timezone.localdate():
+        raise DomainError(
+            code="grid.visit_in_future",
+            message="走访日期不能晚于今天",
+            details=[{"field": "visited_on", "value": visited_on.isoformat()}],
+        )
+    if not met.strip():
+        raise DomainError(
+            code="grid.visit_met_required", message="请填写见到的人", details=[{"field": "met"}]
+        )
+    photos = list(photos)
+    for upload in photos:
+        _validate_photo(upload)
+    visit = Visit.objects.create(
+        household=household,
+        visitor=actor,
+        visited_on=visited_on,
+        met=met.strip(),
+        raised=raised.strip(),
+    )
+    for upload in photos:
+        photo = VisitPhoto(visit=visit, image=upload)
+        try:
+            photo.full_clean(exclude=["visit"])
+        except ValidationError as exc:
+            raise DomainError(code="grid.photo_not_image", message=str(exc)) from None
+        photo.save()
+    return visit
+
+
+@transaction.atomic
+def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) -> dict:
+    """Write a plan (``linli.grid.planning.Plan``) in one transaction.
+
+    Fresh: the community's current cells are dissolved, new 片/组/邻 created, every household
+    given a membership. Rebalance: the 片/组 stay; each planned 邻 reuses the current 邻 most of
+    its households are already in, a 邻 with no such match is created in the 组 most of its
+    households came from, current 邻 left unused are dissolved, and only households whose 邻
+    changes get a new membership. Returns ``{"created", "dissolved", "moves"}``.
+    """
+    if community.level != RegionLevel.COMMUNITY:
+        raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
+    _check_editor(actor, community)
+    neighbours = [n for a in plan.areas for g in a.groups for n in g.neighbours]
+    if not neighbours:
+        raise DomainError(code="grid.empty_plan", message=f"{community.name}没有可划分的住户")
+    planned_ids = [h for n in neighbours for h in n.households]
+    if len(planned_ids) != len(set(planned_ids)):
+        raise DomainError(code="grid.overlap", message="方案中有住户被划入两个邻")
+    outside = Household.objects.filter(pk__in=planned_ids).exclude(
+        unit__building__compound__community=community
+    )
+    if outside.exists():
+        raise DomainError(code="grid.other_community", message="方案中有不属于本社区的住户")
+    now = timezone.now()
+    current = dict(
+        Membership.objects.filter(
+            end__isnull=True, household__unit__building__compound__community=community
+        ).values_list("household_id", "neighbour_id")
+    )
+    live = Grid.objects.filter(community=community, dissolved_at__isnull=True)
+    targets: list[Grid] = []
+    created = 0
+    if rebalance and live.filter(level=GridLevel.NEIGHBOUR).exists():
+        by_id = {g.pk: g for g in live}
+        taken: set[int] = set()
+        for n in neighbours:
+            votes = Counter(current[h] for h in n.households if h in current)
+            match = next((gid for gid, _ in votes.most_common() if gid not in taken), None)
+            if match is not None:
+                taken.add(match)
+                targets.append(by_id[match])
+                continue
+            groups = Counter(by_id[gid].parent_id for gid in votes.elements())
+            parent_id = groups.most_common(1)[0][0] if groups else None
+            parent = by_id.get(parent_id) or live.filter(level=GridLevel.GROUP).last()
+            targets.append(
+                grid_create(
+                    community=community, level=GridLevel.NEIGHBOUR, parent=parent, name=n.label
+                )
+            )
+            created += 1
+        dissolve = [
+            g.pk for g in by_id.values() if g.level == GridLevel.NEIGHBOUR and g.pk not in taken
+        ]
+    else:
+        dissolve = list(live.values_list("pk", flat=True))
+        for a_i, area in enumerate(plan.areas, start=1):
+            area_grid = grid_create(community=community, level=GridLevel.AREA, name=f"第{a_i}片")
+            created += 1
+            for g_i, group in enumerate(area.groups, start=1):
+                group_grid = grid_create(
+                    community=community,
+                    level=GridLevel.GROUP,
+                    parent=area_grid,
+                    name=f"第{a_i}片第{g_i}组",
+                )
+                created += 1
+                for n in group.neighbours:
+                    targets.append(
+                        grid_create(
+                            community=community,
+                            level=GridLevel.NEIGHBOUR,
+                            parent=group_grid,
+                            name=n.label,
+                        )
+                    )
+                    created += 1
+    Membership.objects.filter(neighbour_id__in=dissolve, end__isnull=True).update(end=now)
+    Holding.objects.filter(post__grid_id__in=dissolve, end__isnull=True).update(
+        end=now, reason="网格调整撤销"
+    )
+    Grid.objects.filter(pk__in=dissolve).update(dissolved_at=now)
+    moves = 0
+    new_memberships = []
+    for grid, n in zip(targets, neighbours, strict=True):
+        changing = [h for h in n.households if current.get(h) != grid.pk]
+        moves += sum(1 for h in changing if h in current)
+        Membership.objects.filter(household_id__in=changing, end__isnull=True).update(end=now)
+        new_memberships += [Membership(household_id=h, neighbour=grid, start=now) for h in changing]
+        if n.label and grid.boundary_note != n.label:
+            Grid.objects.filter(pk=grid.pk).update(boundary_note=n.label)
+    Membership.objects.bulk_create(new_memberships, batch_size=1000)
+    return {"created": created, "dissolved": len(dissolve), "moves": moves}
