@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from linli.accounts import scoping
@@ -151,7 +151,7 @@ def households_without_neighbour(*, actor, community: Region) -> QuerySet[Househ
         return Household.objects.none()
     return (
         Household.objects.filter(hq, unit__building__compound__community=community)
-        .exclude(grid_memberships__end__isnull=True)
+        .exclude(Exists(Membership.objects.filter(household=OuterRef("pk"), end__isnull=True)))
         .select_related("unit__building__compound")
     )
 
@@ -160,7 +160,7 @@ def posts_without_holder(*, actor, community: Region) -> QuerySet[Grid]:
     return (
         grids_for(actor)
         .filter(community=community)
-        .exclude(post__holdings__end__isnull=True)
+        .exclude(Exists(Holding.objects.filter(post__grid=OuterRef("pk"), end__isnull=True)))
         .order_by("path")
     )
 
