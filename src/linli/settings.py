@@ -113,10 +113,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     if _db["NAME"] not in ("", ":memory:"):
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-elif _db["ENGINE"] not in ("django.db.backends.postgresql",):
+elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         f"DATABASE_URL={_db_url!r}: only PostgreSQL and SQLite are supported"
     )
+else:
+    # One test database per test process, so parallel runs on one server don't collide.
+    _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
