@@ -1,3 +1,454 @@
-from ninja import Router
+"""The ledger API at ``/api/v1/ledger/``: regions, compounds, households, residents, Excel.
+
+Every handler is scope → selector or service → schema. What a user sees starts from
+``selectors.*_for(user)``; an object outside their region is a 404, a write their role may
+not make is a 403 ``forbidden``. Personal data is masked in the schemas; unmasking is one
+explicit, logged request (``GET /residents/{id}?unmask=true&reason=…``).
+"""
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from linli.accounts.models import Role
+from linli.core.errors import DomainError
+from linli.core.services import access_log_record
+
+from . import selectors, services
+from .models import SENSITIVE_TAGS, Resident
+from .schemas import (
+    CompoundDetailOut,
+    CompoundFilter,
+    CompoundHistoryOut,
+    CompoundIn,
+    CompoundOut,
+    CompoundPatch,
+    ErrorOut,
+    HouseholdDetailOut,
+    HouseholdFilter,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    RegionDetailOut,
+    RegionFilter,
+    RegionIn,
+    RegionOut,
+    ResidentDetailOut,
+    ResidentFilter,
+    ResidentIn,
+    ResidentOut,
+    ResidentPatch,
+    SanwuCountOut,
+    sees_full_personal_data,
+)
+from .validation import InvalidValue, normalise_id_number, normalise_text, parse_area
 
 router = Router(tags=["ledger"])
+
+PAGE = {"page_size": 50, "max_page_size": 500}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+REGION_CREATOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL}
+
+
+# --- access helpers --------------------------------------------------------------------------
+
+
+def _forbidden(message: str) -> DomainError:
+    return DomainError(code="forbidden", message=message, status=403)
+
+
+def _require_editor(user) -> None:
+    """Only roles with ``Profile.edits_ledger`` (and superusers) change the ledger."""
+    if user.is_superuser:
+        return
+    profile = getattr(user, "profile", None)
+    if not (profile and profile.edits_ledger):
+        raise _forbidden("您的角色无权修改台账")
+
+
+def _require_region_creator(user) -> None:
+    if user.is_superuser:
+        return
+    profile = getattr(user, "profile", None)
+    if not (profile and profile.role in REGION_CREATOR_ROLES):
+        raise _forbidden("只有县、镇（街道）干部可以新增区域")
+
+
+def _patch_data(payload, *, nullable: frozenset[str] = frozenset()) -> dict:
+    """The fields a PATCH sent; ``null`` only where a value may be cleared."""
+    data = payload.model_dump(exclude_unset=True)
+    for key, value in data.items():
+        if value is None and key not in nullable:
+            raise DomainError(
+                code="invalid_input",
+                message=f"字段“{key}”不能为空",
+                status=422,
+                details=[{"field": key, "reason": "不能为 null"}],
+            )
+    return data
+
+
+def _area(value: str | None):
+    if value is None:
+        return None
+    try:
+        return parse_area(value)
+    except InvalidValue as exc:
+        raise DomainError(
+            code="ledger.invalid_area",
+            message=str(exc),
+            details=[{"field": "area", "value": value}],
+        ) from None
+
+
+@contextmanager
+def _model_errors():
+    """Model validation and constraint errors a service let through become domain errors."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            details = [
+                {"field": name, "reason": "；".join(messages)}
+                for name, messages in exc.message_dict.items()
+            ]
+        else:
+            details = [{"field": "", "reason": m} for m in exc.messages]
+        raise DomainError(
+            code="invalid_input", message="输入不符合要求", status=422, details=details
+        ) from None
+    except IntegrityError:
+        raise DomainError(code="conflict", message="与已有数据重复或冲突", status=409) from None
+
+
+def _guard_id_number(user, id_number: str | None, *, resident: Resident | None = None):
+    """Return the in-scope resident who holds ``id_number`` already (a move), if any.
+
+    A number held by someone outside the user's region is refused without naming them:
+    the move is done by whoever sees both places.
+    """
+    if not id_number:
+        return None
+    number = normalise_id_number(id_number)
+    holders = Resident.objects.filter(id_number=number)
+    if resident is not None:
+        holders = holders.exclude(pk=resident.pk)
+    holder = holders.first()
+    if holder is None:
+        return None
+    if not selectors.residents_for(user).filter(pk=holder.pk).exists():
+        raise DomainError(
+            code="ledger.id_number_out_of_scope",
+            message="该身份证号已登记在您管辖范围以外，请联系上级或原所在社区办理迁移",
+            status=409,
+            details=[{"field": "id_number"}],
+        )
+    return holder
+
+
+# --- regions ---------------------------------------------------------------------------------
+
+
+@router.get("/regions", response={200: list[RegionOut], **READ_ERRORS}, summary="区域列表")
+@paginate(PageNumberPagination, **PAGE)
+def region_list(request, filters: Query[RegionFilter]):
+    """The user's region and everything below it."""
+    return filters.filter(selectors.visible_regions(request.user))
+
+
+@router.get(
+    "/regions/{int:region_id}", response={200: RegionDetailOut, **READ_ERRORS}, summary="区域详情"
+)
+def region_detail(request, region_id: int):
+    return selectors.region_get_for(actor=request.user, region_id=region_id)
+
+
+@router.post("/regions", response={201: RegionDetailOut, **ERRORS}, summary="新增区域")
+def region_create(request, payload: RegionIn):
+    """Superusers anywhere; county and town officials below a region they see."""
+    _require_region_creator(request.user)
+    parent = None
+    if payload.parent is not None:
+        parent = selectors.region_get_for(actor=request.user, region_id=payload.parent)
+    elif not request.user.is_superuser:
+        raise _forbidden("只有系统管理员可以新增省级区域")
+    with _model_errors():
+        region = services.region_create(
+            name=normalise_text(payload.name),
+            level=payload.level,
+            parent=parent,
+            code=normalise_text(payload.code) or None,
+        )
+    return Status(201, region)
+
+
+# --- compounds -------------------------------------------------------------------------------
+
+
+@router.get("/compounds", response={200: list[CompoundOut], **READ_ERRORS}, summary="小区列表")
+@paginate(PageNumberPagination, **PAGE)
+def compound_list(request, filters: Query[CompoundFilter]):
+    """Compounds in the user's region, each with ``is_sanwu`` and actual counts."""
+    return selectors.compounds_with_counts(filters.filter(selectors.compounds_for(request.user)))
+
+
+@router.get(
+    "/compounds/sanwu-count",
+    response={200: SanwuCountOut, **READ_ERRORS},
+    summary="某一时刻的三无小区数",
+)
+def compound_sanwu_count(request, as_of: str | None = None, region: int | None = None):
+    """How many compounds the user sees were 三无 at ``as_of`` (default: now).
+
+    ``as_of`` is an ISO date-time (``2023-06-30T18:00:00+08:00``; without an offset it is
+    Beijing time) or a date (``2023-06-30`` = the end of that day).
+    """
+    when = _parse_as_of(as_of)
+    region_obj = None
+    if region is not None:
+        region_obj = selectors.region_get_for(actor=request.user, region_id=region)
+    count = selectors.sanwu_count_as_of(actor=request.user, when=when, region=region_obj)
+    return {"as_of": when, "region": region, "count": count}
+
+
+def _parse_as_of(raw: str | None) -> dt.datetime:
+    if not raw:
+        return timezone.now()
+    text = raw.strip()
+    if "T" not in text:
+        text = text.replace(" ", "T", 1)
+    text = text.replace(" ", "+")  # an unencoded "+08:00" arrives as " 08:00"
+    try:
+        if len(text) == 10:
+            when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max)
+        else:
+            when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError(
+            code="invalid_input",
+            message=f"时间“{raw}”格式应为 2023-06-30 或 2023-06-30T18:00:00+08:00",
+            status=422,
+            details=[{"field": "as_of", "value": raw}],
+        ) from None
+    return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
+@router.get(
+    "/compounds/{int:compound_id}",
+    response={200: CompoundDetailOut, **READ_ERRORS},
+    summary="小区详情（楼栋、单元、户数、人数）",
+)
+def compound_detail(request, compound_id: int):
+    return selectors.compound_detail_for(actor=request.user, compound_id=compound_id)
+
+
+@router.get(
+    "/compounds/{int:compound_id}/history",
+    response={200: list[CompoundHistoryOut], **READ_ERRORS},
+    summary="小区变更记录",
+)
+def compound_history(request, compound_id: int):
+    """Every change to the compound, newest first: when, who, which fields (old → new)."""
+    compound = selectors.compound_get_for(actor=request.user, compound_id=compound_id)
+    return selectors.compound_changes(compound=compound)
+
+
+@router.post("/compounds", response={201: CompoundDetailOut, **ERRORS}, summary="新增小区")
+def compound_create(request, payload: CompoundIn):
+    _require_editor(request.user)
+    community = selectors.region_get_for(actor=request.user, region_id=payload.community)
+    facts = payload.model_dump(exclude={"community", "name"})
+    with _model_errors():
+        compound = services.compound_create(
+            actor=request.user, community=community, name=normalise_text(payload.name), **facts
+        )
+    return Status(201, selectors.compound_detail_for(actor=request.user, compound_id=compound.pk))
+
+
+@router.patch(
+    "/compounds/{int:compound_id}", response={200: CompoundDetailOut, **ERRORS}, summary="修改小区"
+)
+def compound_update(request, compound_id: int, payload: CompoundPatch):
+    """Change some facts; ``is_sanwu`` follows from them and the history records the change."""
+    _require_editor(request.user)
+    compound = selectors.compound_get_for(actor=request.user, compound_id=compound_id)
+    facts = _patch_data(
+        payload,
+        nullable=frozenset(
+            {"year_built", "surveyed_buildings", "surveyed_households", "surveyed_party_members"}
+        ),
+    )
+    reason = facts.pop("reason", "")
+    if "name" in facts:
+        facts["name"] = normalise_text(facts["name"])
+    with _model_errors():
+        services.compound_update(actor=request.user, compound=compound, reason=reason, **facts)
+    return selectors.compound_detail_for(actor=request.user, compound_id=compound.pk)
+
+
+# --- households ------------------------------------------------------------------------------
+
+
+@router.get("/households", response={200: list[HouseholdOut], **READ_ERRORS}, summary="户列表")
+@paginate(PageNumberPagination, **PAGE)
+def household_list(request, filters: Query[HouseholdFilter]):
+    return selectors.households_with_counts(filters.filter(selectors.households_for(request.user)))
+
+
+@router.get(
+    "/households/{int:household_id}",
+    response={200: HouseholdDetailOut, **READ_ERRORS},
+    summary="户详情（含居民）",
+)
+def household_detail(request, household_id: int):
+    return selectors.household_detail_for(actor=request.user, household_id=household_id)
+
+
+@router.post("/households", response={201: HouseholdDetailOut, **ERRORS}, summary="新增户")
+def household_create(request, payload: HouseholdIn):
+    _require_editor(request.user)
+    compound = selectors.compound_get_for(actor=request.user, compound_id=payload.compound)
+    facts = payload.model_dump(exclude={"compound", "building", "unit", "room", "area", "floor"})
+    if payload.floor is not None:
+        facts["floor"] = payload.floor
+    with _model_errors():
+        household = services.household_create(
+            actor=request.user,
+            compound=compound,
+            building=normalise_text(payload.building),
+            unit=normalise_text(payload.unit),
+            room=normalise_text(payload.room),
+            area=_area(payload.area),
+            **facts,
+        )
+    return Status(
+        201, selectors.household_detail_for(actor=request.user, household_id=household.pk)
+    )
+
+
+@router.patch(
+    "/households/{int:household_id}", response={200: HouseholdDetailOut, **ERRORS}, summary="修改户"
+)
+def household_update(request, household_id: int, payload: HouseholdPatch):
+    _require_editor(request.user)
+    household = selectors.household_get_for(actor=request.user, household_id=household_id)
+    facts = _patch_data(payload, nullable=frozenset({"floor", "area"}))
+    if "area" in facts:
+        facts["area"] = _area(facts["area"])
+    if "room" in facts:
+        facts["room"] = normalise_text(facts["room"])
+    with _model_errors():
+        services.household_update(actor=request.user, household=household, **facts)
+    return selectors.household_detail_for(actor=request.user, household_id=household.pk)
+
+
+# --- residents -------------------------------------------------------------------------------
+
+
+@router.get("/residents", response={200: list[ResidentOut], **READ_ERRORS}, summary="居民列表")
+@paginate(PageNumberPagination, **PAGE)
+def resident_list(request, filters: Query[ResidentFilter]):
+    """ID numbers and phones are always masked here; vulnerable-person tags need the role."""
+    if filters.tag in SENSITIVE_TAGS and not sees_full_personal_data(request.user):
+        raise _forbidden("您的角色无权按困难群体标签查询")
+    return filters.filter(selectors.residents_for(request.user))
+
+
+@router.get(
+    "/residents/{int:resident_id}",
+    response={200: ResidentDetailOut, **ERRORS},
+    summary="居民详情（可申请显示完整身份证号、电话）",
+)
+def resident_detail(request, resident_id: int, unmask: bool = False, reason: str = ""):
+    """``unmask=true`` with a ``reason`` shows the full ID number and phone to roles whose
+    duty needs them; each such view is written to the access log."""
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    if unmask:
+        if not sees_full_personal_data(request.user):
+            raise _forbidden("您的角色无权查看完整身份证号和联系电话")
+        reason = normalise_text(reason)
+        if not reason:
+            raise DomainError(
+                code="ledger.unmask_reason_required",
+                message="查看完整个人信息须填写事由",
+                details=[{"field": "reason"}],
+            )
+        access_log_record(
+            user=request.user,
+            action="view",
+            subject=f"居民#{resident.pk}",
+            fields="身份证号,联系电话",
+            reason=reason[:200],
+        )
+        resident.show_full_personal_data = True
+    return resident
+
+
+@router.post(
+    "/residents",
+    response={201: ResidentDetailOut, 200: ResidentDetailOut, **ERRORS},
+    summary="新增居民（已知身份证号则视为迁入）",
+)
+def resident_create(request, payload: ResidentIn):
+    """A new person is 201; an ID number already known in the user's region moves that
+    person into this household (200). Only the fields sent are changed on a known person."""
+    _require_editor(request.user)
+    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
+    holder = _guard_id_number(request.user, payload.id_number)
+    facts = payload.model_dump(exclude_unset=True, exclude={"household", "name", "id_number"})
+    phone = facts.pop("phone", holder.phone if holder else "")
+    with _model_errors():
+        resident = services.resident_save(
+            actor=request.user,
+            household=household,
+            name=normalise_text(payload.name),
+            id_number=payload.id_number,
+            phone=phone,
+            **facts,
+        )
+    return Status(
+        200 if holder else 201,
+        selectors.resident_get_for(actor=request.user, resident_id=resident.pk),
+    )
+
+
+@router.patch(
+    "/residents/{int:resident_id}", response={200: ResidentDetailOut, **ERRORS}, summary="修改居民"
+)
+def resident_update(request, resident_id: int, payload: ResidentPatch):
+    _require_editor(request.user)
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    facts = _patch_data(payload)
+    household = resident.household
+    if "household" in facts:
+        household = selectors.household_get_for(
+            actor=request.user, household_id=facts.pop("household")
+        )
+    id_number = facts.pop("id_number", None)
+    _guard_id_number(request.user, id_number, resident=resident)
+    with _model_errors():
+        services.resident_save(
+            actor=request.user,
+            resident=resident,
+            household=household,
+            name=normalise_text(facts.pop("name", resident.name)),
+            id_number=id_number,
+            phone=facts.pop("phone", resident.phone),
+            **facts,
+        )
+    return selectors.resident_get_for(actor=request.user, resident_id=resident.pk)

@@ -7,11 +7,21 @@ through the ``*_for`` functions here, so no total leaks what a list hides.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from linli.core.errors import NotFound
 
-from .models import SANWU_Q, Compound, Household, Region, RegionLevel, Resident
+from .models import (
+    SANWU_Q,
+    Building,
+    Compound,
+    Household,
+    Region,
+    RegionLevel,
+    Resident,
+    Unit,
+)
 
 
 def visible_regions(user) -> QuerySet[Region]:
@@ -171,3 +181,123 @@ def household_counts_by_community(community_ids) -> dict[int, int]:
         .values("unit__building__compound__community_id")
         .annotate(n=Count("id"))
     }
+
+
+# --- Counts and summaries for the API (lists stay one query however long the page) ---
+
+
+def _count_of(queryset, key: str):
+    """A correlated ``COUNT`` subquery over ``queryset`` grouped by ``key`` (0 when empty)."""
+    subquery = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+
+def compounds_with_counts(queryset: QuerySet[Compound]) -> QuerySet[Compound]:
+    """Annotate ``building_count``, ``household_count`` and ``resident_count`` (actual rows)."""
+    return queryset.annotate(
+        building_count=_count_of(Building.objects.filter(compound=OuterRef("pk")), "compound"),
+        household_count=_count_of(
+            Household.objects.filter(unit__building__compound=OuterRef("pk")),
+            "unit__building__compound",
+        ),
+        resident_count=_count_of(
+            Resident.objects.filter(household__unit__building__compound=OuterRef("pk")),
+            "household__unit__building__compound",
+        ),
+    )
+
+
+def households_with_counts(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate ``resident_count`` on each household."""
+    return queryset.annotate(
+        resident_count=_count_of(Resident.objects.filter(household=OuterRef("pk")), "household")
+    )
+
+
+def compound_buildings(*, compound: Compound) -> list[Building]:
+    """The compound's buildings, each with its units annotated with household/resident counts."""
+    units = Unit.objects.order_by("name").annotate(
+        household_count=_count_of(Household.objects.filter(unit=OuterRef("pk")), "unit"),
+        resident_count=_count_of(
+            Resident.objects.filter(household__unit=OuterRef("pk")), "household__unit"
+        ),
+    )
+    return list(
+        Building.objects.filter(compound=compound)
+        .order_by("name")
+        .prefetch_related(Prefetch("units", queryset=units))
+    )
+
+
+def compound_detail_for(*, actor, compound_id: int) -> Compound:
+    """One compound with its counts and ``building_summary`` (buildings → units), or 404."""
+    compound = compounds_with_counts(compounds_for(actor)).filter(pk=compound_id).first()
+    if compound is None:
+        raise NotFound("小区不存在或无权查看")
+    compound.building_summary = compound_buildings(compound=compound)
+    return compound
+
+
+def household_detail_for(*, actor, household_id: int) -> Household:
+    """One household with ``resident_count`` and ``resident_list``, or 404."""
+    household = households_with_counts(households_for(actor)).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound("房屋不存在或无权查看")
+    household.resident_list = list(household.residents.order_by("id"))
+    for resident in household.resident_list:
+        resident.household = household
+    return household
+
+
+_HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def compound_changes(*, compound: Compound) -> list[dict]:
+    """The compound's change history, newest first: when, who, what changed (old → new)."""
+    records = list(
+        compound.history.select_related("history_user__profile").order_by(
+            "history_date", "history_id"
+        )
+    )
+    fields = [f.name for f in Compound._meta.fields]
+    labels = {f.name: str(f.verbose_name) for f in Compound._meta.fields}
+    out = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None and record.history_type != "-":
+            changes = [
+                {
+                    "field": c.field,
+                    "label": labels.get(c.field, c.field),
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in sorted(
+                    record.diff_against(previous).changes,
+                    key=lambda c: fields.index(c.field) if c.field in fields else len(fields),
+                )
+            ]
+        user = record.history_user
+        profile = getattr(user, "profile", None) if user is not None else None
+        out.append(
+            {
+                "id": record.history_id,
+                "when": record.history_date,
+                "who": None
+                if user is None
+                else {
+                    "id": user.pk,
+                    "username": user.get_username(),
+                    "display_name": (profile.display_name if profile else "")
+                    or user.get_username(),
+                },
+                "type": record.history_type,
+                "type_label": _HISTORY_TYPES.get(record.history_type, record.history_type),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+        previous = record
+    out.reverse()
+    return out

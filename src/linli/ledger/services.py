@@ -205,3 +205,66 @@ def resident_save(
     resident.full_clean(exclude=["household"])
     resident.save()
     return resident
+
+
+HOUSEHOLD_FIELDS = ("room", "floor", "area", "area_source", "use", "note")
+
+
+def _check_room_free(*, unit: Unit, room: str, exclude_pk: int | None = None) -> None:
+    clash = Household.objects.filter(unit=unit, room=room)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise DomainError(
+            code="ledger.duplicate_room",
+            message=f"{unit}已有房号“{room}”",
+            details=[{"field": "room", "value": room}],
+        )
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor=None,
+    compound: Compound,
+    building: str,
+    unit: str,
+    room: str,
+    area: Decimal | None = None,
+    **facts,
+) -> Household:
+    """Add one household; unlike :func:`household_ensure`, a room that exists is an error.
+
+    The building and unit are created when new; the history records ``actor``.
+    """
+    unknown = set(facts) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown household fields: {sorted(unknown)}")
+    b, _ = Building.objects.get_or_create(compound=compound, name=building)
+    u, _ = Unit.objects.get_or_create(building=b, name=unit)
+    _check_room_free(unit=u, room=room)
+    facts.setdefault("floor", floor_from_room(room))
+    household = Household(unit=u, room=room, area=area, **facts)
+    household.full_clean(exclude=["unit"], validate_unique=False)
+    household._history_user = actor
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor=None, household: Household, **facts) -> Household:
+    """Change a household's room, floor, area, area source, use or note (the history keeps who)."""
+    unknown = set(facts) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown household fields: {sorted(unknown)}")
+    changed = [k for k, v in facts.items() if getattr(household, k) != v]
+    if not changed:
+        return household
+    if "room" in changed:
+        _check_room_free(unit=household.unit, room=facts["room"], exclude_pk=household.pk)
+    for key in changed:
+        setattr(household, key, facts[key])
+    household.full_clean(exclude=["unit"])
+    household._history_user = actor
+    household.save()
+    return household

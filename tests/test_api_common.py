@@ -1,0 +1,63 @@
+"""The API as a whole: health, OpenAPI and docs, the error body, anonymous requests."""
+
+import pytest
+
+
+def test_health_needs_no_login_and_names_the_database(client, db):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] in ("sqlite", "postgresql")
+
+
+def test_openapi_schema_lists_the_ledger_endpoints(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/ledger/regions",
+        "/api/v1/ledger/compounds",
+        "/api/v1/ledger/compounds/{compound_id}",
+        "/api/v1/ledger/compounds/{compound_id}/history",
+        "/api/v1/ledger/compounds/sanwu-count",
+        "/api/v1/ledger/households",
+        "/api/v1/ledger/residents",
+        "/api/v1/ledger/residents/{resident_id}",
+    ):
+        assert path in paths, path
+    # Lists are paginated and filterable
+    params = {p["name"] for p in paths["/api/v1/ledger/compounds"]["get"]["parameters"]}
+    assert {"page", "page_size", "community", "sanwu", "q"} <= params
+
+
+def test_docs_page_is_served(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/ledger/regions"),
+        ("get", "/api/v1/ledger/compounds"),
+        ("post", "/api/v1/ledger/compounds"),
+        ("get", "/api/v1/ledger/residents/1"),
+    ],
+)
+def test_anonymous_gets_401_json(client, db, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"code": "unauthenticated", "message": "请先登录", "details": []}
+
+
+def test_invalid_input_has_the_common_error_body(client, county_official):
+    client.force_login(county_official)
+    response = client.get("/api/v1/ledger/compounds", {"page": "zero"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert body["message"] == "输入不符合要求"
+    assert any(d["field"].endswith("page") for d in body["details"])
