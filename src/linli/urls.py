@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ledger/", include("linli.ledger.urls")),
+    path("grid/", include("linli.grid.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

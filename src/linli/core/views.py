@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+from linli.accounts import scoping
 
 
 def healthz(request):
@@ -12,4 +14,12 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return redirect("ledger:index")
+    """Each role lands where its work is."""
+    role = scoping.role_of(request.user)
+    if role in scoping.GRID_ROLES:
+        return redirect("grid:mine")
+    if role == "resident" and request.user.profile.household_id:
+        return redirect("grid:household", household_id=request.user.profile.household_id)
+    if role == "superuser" or role in scoping.REGION_ROLES | {"department_staff"}:
+        return redirect("ledger:index")
+    return render(request, "core/no_role.html")

@@ -192,3 +192,45 @@ def residents_of(households) -> dict[int, list[Resident]]:
     for r in Resident.objects.filter(household__in=households).order_by("id"):
         by_household.setdefault(r.household_id, []).append(r)
     return by_household
+
+
+def household_get_for(*, actor, household_id: int) -> Household:
+    hq = scoping.household_q(actor)
+    household = (
+        Household.objects.filter(hq, pk=household_id)
+        .select_related("unit__building__compound__community")
+        .first()
+        if hq is not None
+        else None
+    )
+    if household is None:
+        raise NotFound("房屋不存在或无权查看")
+    return household
+
+
+def household_counts_by_neighbour(grid_ids) -> dict[int, int]:
+    return dict(
+        Membership.objects.filter(end__isnull=True, neighbour_id__in=grid_ids)
+        .values("neighbour_id")
+        .annotate(n=Count("id"))
+        .values_list("neighbour_id", "n")
+    )
+
+
+def cell_compounds(grid: Grid) -> list[dict]:
+    """The boundary of a cell as officials say it: compounds, with their buildings/units."""
+    rows = (
+        households_in(grid)
+        .values("unit__building__compound__name", "unit__building__name", "unit__name")
+        .annotate(n=Count("id"))
+        .order_by("unit__building__compound__name", "unit__building__name", "unit__name")
+    )
+    out: dict[str, dict] = {}
+    for row in rows:
+        c = out.setdefault(
+            row["unit__building__compound__name"],
+            {"name": row["unit__building__compound__name"], "parts": [], "households": 0},
+        )
+        c["parts"].append(f"{row['unit__building__name']}{row['unit__name']}")
+        c["households"] += row["n"]
+    return list(out.values())

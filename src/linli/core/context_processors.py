@@ -1,0 +1,24 @@
+from linli.accounts import scoping
+
+
+def navigation(request):
+    """The menu a user's role needs (a 邻长 on a phone sees two items, not the back office)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    from django.urls import reverse
+
+    role = scoping.role_of(user)
+    office = role == "superuser" or role in scoping.REGION_ROLES
+    items = []
+    if office or role in scoping.GRID_ROLES:
+        items.append(("网格", reverse("grid:mine")))
+    if office or role == "department_staff":
+        items.append(("台账", reverse("ledger:index")))
+    if scoping.edits_ledger(user):
+        items.append(("导入", reverse("ledger:import")))
+    if role == "resident" and user.profile.household_id:
+        items.append(("我家", reverse("grid:household", args=[user.profile.household_id])))
+    if user.is_staff:
+        items.append(("后台", reverse("admin:index")))
+    return {"nav": items}

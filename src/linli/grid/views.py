@@ -1,0 +1,233 @@
+"""Grid pages: the 三长's phone pages, the community's grid, plan, and printable cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from linli.accounts import scoping
+from linli.core.errors import DomainError
+from linli.core.http import get_or_404
+from linli.core.privacy import mask_id_number, mask_phone
+from linli.core.services import access_log_record
+from linli.ledger.models import SENSITIVE_TAGS, TAG_FIELDS, Region, RegionLevel, Resident
+from linli.ledger.validation import age_on
+
+from . import selectors, services
+from .models import GridLevel, Visit
+
+# The tags a leader needs on the phone: who to look after first.
+CARE_TAGS = ("lives_alone", "is_empty_nest", "is_left_behind_child", "is_disabled", "is_low_income")
+STALE_DAYS = 30
+
+
+def _tags(resident: Resident, sensitive: bool) -> list[str]:
+    return [
+        label
+        for name, label in TAG_FIELDS
+        if getattr(resident, name) and (sensitive or name not in SENSITIVE_TAGS)
+    ]
+
+
+def _stale_days(request) -> int:
+    try:
+        return max(1, min(365, int(request.GET.get("days", STALE_DAYS))))
+    except ValueError:
+        return STALE_DAYS
+
+
+@login_required
+def mine(request):
+    """我的网格: a 邻长's households; a 组长/片长's 邻 rolled up; a worker's grid overview."""
+    user = request.user
+    role = scoping.role_of(user)
+    days = _stale_days(request)
+    if role in scoping.GRID_ROLES:
+        grid = user.profile.grid
+        if grid is None:
+            return render(request, "grid/no_grid.html")
+        context = {"grid": grid, "days": days, "holder": selectors.current_holder(grid)}
+        if grid.level != GridLevel.NEIGHBOUR:
+            context["rollup"] = selectors.neighbour_rollup(actor=user, grid=grid, stale_days=days)
+        context["households"] = _household_rows(request, days)
+        return render(request, "grid/mine.html", context)
+    communities = Region.objects.filter(level=RegionLevel.COMMUNITY)
+    q = scoping.region_q(user)
+    if q is None or role not in scoping.REGION_ROLES | {"superuser"}:
+        raise Http404("当前角色没有网格")
+    communities = communities.filter(q).order_by("path")
+    return render(request, "grid/communities.html", {"communities": communities})
+
+
+def _household_rows(request, days: int, limit: int | None = None) -> list[dict]:
+    sensitive = scoping.sees_sensitive_tags(request.user)
+    cutoff = timezone.localdate() - dt.timedelta(days=days)
+    households = list(selectors.my_households(actor=request.user)[:limit])
+    residents = selectors.residents_of(households)
+    only_stale = request.GET.get("stale") == "1"
+    rows = []
+    for h in households:
+        people = residents.get(h.pk, [])
+        stale = h.last_visit is None or h.last_visit < cutoff
+        if only_stale and not stale:
+            continue
+        care = sorted(
+            {label for p in people for label in _tags(p, sensitive) if label != "党员"}
+            if sensitive
+            else set()
+        )
+        rows.append(
+            {
+                "household": h,
+                "head": people[0].name if people else "",
+                "count": len(people),
+                "care": care,
+                "stale": stale,
+            }
+        )
+    return rows
+
+
+@login_required
+def community_grid(request, community_id: int):
+    """A community's grid tree with leaders, and what needs attention."""
+    q = scoping.grid_q(request.user)
+    if q is None or scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
+        raise Http404("无权查看")
+    community = Region.objects.filter(scoping.region_q(request.user), pk=community_id).first()
+    if community is None or community.level != RegionLevel.COMMUNITY:
+        raise Http404("社区不存在或无权查看")
+    cells = list(selectors.grids_for(request.user).filter(community=community).order_by("path"))
+    holders = selectors.holders_by_grid([c.pk for c in cells])
+    counts = selectors.household_counts_by_neighbour([c.pk for c in cells])
+    tree = []
+    for c in cells:
+        c.holder = holders.get(c.pk)
+        c.households = counts.get(c.pk, 0)
+        tree.append(c)
+    context = {
+        "community": community,
+        "cells": tree,
+        "figures": {
+            "areas": sum(1 for c in tree if c.level == GridLevel.AREA),
+            "groups": sum(1 for c in tree if c.level == GridLevel.GROUP),
+            "neighbours": sum(1 for c in tree if c.level == GridLevel.NEIGHBOUR),
+            "households": sum(counts.values()),
+        },
+        "loose": selectors.households_without_neighbour(actor=request.user, community=community)[
+            :50
+        ],
+        "loose_count": selectors.households_without_neighbour(
+            actor=request.user, community=community
+        ).count(),
+        "vacant": selectors.posts_without_holder(actor=request.user, community=community),
+        "outside": selectors.leaders_outside_area(actor=request.user, community=community),
+    }
+    return render(request, "grid/community.html", context)
+
+
+@login_required
+def household_card(request, household_id: int):
+    household = get_or_404(
+        selectors.household_get_for, actor=request.user, household_id=household_id
+    )
+    sensitive = scoping.sees_sensitive_tags(request.user)
+    today = timezone.localdate()
+    people = [
+        {
+            "resident": r,
+            "id_number": mask_id_number(r.id_number),
+            "phone": mask_phone(r.phone),
+            "age": r.birth_date and age_on(r.birth_date, today),
+            "tags": _tags(r, sensitive),
+        }
+        for r in household.residents.order_by("id")
+    ]
+    visits = list(
+        Visit.objects.filter(household=household)
+        .select_related("visitor__profile")
+        .prefetch_related("photos")[:20]
+    )
+    membership = household.grid_memberships.filter(end__isnull=True).select_related("neighbour")
+    neighbour = membership[0].neighbour if membership else None
+    context = {
+        "household": household,
+        "people": people,
+        "visits": visits,
+        "neighbour": neighbour,
+        "holder": neighbour and selectors.current_holder(neighbour),
+        "may_reveal_phone": scoping.may_unmask(request.user, "phone"),
+        "may_visit": scoping.role_of(request.user) in scoping.GRID_ROLES | scoping.REGION_ROLES
+        or request.user.is_superuser,
+        "today": today.isoformat(),
+    }
+    return render(request, "grid/household.html", context)
+
+
+@login_required
+@require_POST
+def reveal_phone(request, resident_id: int):
+    """htmx: show one resident's full phone number to a role that needs it, and log it."""
+    if not scoping.may_unmask(request.user, "phone"):
+        raise Http404("无权查看")
+    hq = scoping.household_q(request.user, prefix="household")
+    resident = Resident.objects.filter(hq, pk=resident_id).first() if hq is not None else None
+    if resident is None:
+        raise Http404("居民不存在或无权查看")
+    access_log_record(
+        user=request.user,
+        action="view",
+        subject=f"居民#{resident.pk}",
+        fields="联系电话",
+        reason=request.POST.get("reason", "") or "联系居民",
+    )
+    return HttpResponse(
+        f'<a href="tel:{resident.phone}">{resident.phone}</a>' if resident.phone else "未登记"
+    )
+
+
+@login_required
+@require_POST
+def visit_create(request, household_id: int):
+    household = get_or_404(
+        selectors.household_get_for, actor=request.user, household_id=household_id
+    )
+    try:
+        visited_on = dt.date.fromisoformat(request.POST.get("visited_on", ""))
+    except ValueError:
+        visited_on = None
+    try:
+        if visited_on is None:
+            raise DomainError(code="grid.visit_date", message="请填写正确的走访日期")
+        services.visit_record(
+            actor=request.user,
+            household=household,
+            visited_on=visited_on,
+            met=request.POST.get("met", ""),
+            raised=request.POST.get("raised", ""),
+            photos=request.FILES.getlist("photos"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "走访已记录")
+    return redirect("grid:household", household_id=household.pk)
+
+
+@login_required
+def cell_card(request, grid_id: int):
+    """The printable public card of a grid cell (name, area, leader and phone, complaint line)."""
+    grid = get_or_404(selectors.grid_get_for, actor=request.user, grid_id=grid_id)
+    holder = selectors.current_holder(grid)
+    compounds = selectors.cell_compounds(grid)
+    return render(
+        request,
+        "grid/card.html",
+        {"grid": grid, "holder": holder, "compounds": compounds, "print": True},
+    )
