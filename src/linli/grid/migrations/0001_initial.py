@@ -6,113 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ledger', '0001_initial'),
+        ("ledger", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '片'), (2, '组'), (3, '邻')], verbose_name='层级')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(help_text='参照 DB11/T 2157：社区统计代码 + 层级 + 序号', max_length=24, unique=True, verbose_name='网格编码')),
-                ('sequence', models.PositiveIntegerField(verbose_name='序号')),
-                ('boundary_note', models.CharField(blank=True, max_length=300, verbose_name='范围说明')),
-                ('complaint_phone', models.CharField(blank=True, max_length=20, verbose_name='监督电话')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建立时间')),
-                ('dissolved_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='ledger.region', verbose_name='社区')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='grid.grid', verbose_name='上级网格')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "片"), (2, "组"), (3, "邻")], verbose_name="层级"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="参照 DB11/T 2157：社区统计代码 + 层级 + 序号",
+                        max_length=24,
+                        unique=True,
+                        verbose_name="网格编码",
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(verbose_name="序号")),
+                (
+                    "boundary_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="范围说明"),
+                ),
+                (
+                    "complaint_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="监督电话"),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=255),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建立时间")),
+                (
+                    "dissolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="ledger.region",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="grid.grid",
+                        verbose_name="上级网格",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网格',
-                'verbose_name_plural': '网格',
-                'ordering': ['path'],
+                "verbose_name": "网格",
+                "verbose_name_plural": "网格",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grid', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='post', to='grid.grid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grid",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="post",
+                        to="grid.grid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '三长岗位',
-                'verbose_name_plural': '三长岗位',
+                "verbose_name": "三长岗位",
+                "verbose_name_plural": "三长岗位",
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='走访日期')),
-                ('met', models.CharField(max_length=100, verbose_name='见到的人')),
-                ('raised', models.TextField(blank=True, verbose_name='反映的事项')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='ledger.household', verbose_name='户')),
-                ('visitor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to=settings.AUTH_USER_MODEL, verbose_name='走访人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="走访日期")),
+                ("met", models.CharField(max_length=100, verbose_name="见到的人")),
+                ("raised", models.TextField(blank=True, verbose_name="反映的事项")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="ledger.household",
+                        verbose_name="户",
+                    ),
+                ),
+                (
+                    "visitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="走访人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访记录',
-                'verbose_name_plural': '走访记录',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "走访记录",
+                "verbose_name_plural": "走访记录",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitPhoto',
+            name="VisitPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to='visits/%Y/%m/', verbose_name='照片')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='grid.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.ImageField(upload_to="visits/%Y/%m/", verbose_name="照片")),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="grid.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访照片',
-                'verbose_name_plural': '走访照片',
+                "verbose_name": "走访照片",
+                "verbose_name_plural": "走访照片",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(verbose_name='起')),
-                ('end', models.DateTimeField(blank=True, null=True, verbose_name='止')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_memberships', to='ledger.household', verbose_name='户')),
-                ('neighbour', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='grid.grid', verbose_name='邻')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField(verbose_name="起")),
+                ("end", models.DateTimeField(blank=True, null=True, verbose_name="止")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_memberships",
+                        to="ledger.household",
+                        verbose_name="户",
+                    ),
+                ),
+                (
+                    "neighbour",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 3},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="grid.grid",
+                        verbose_name="邻",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '户所属邻',
-                'verbose_name_plural': '户所属邻',
-                'indexes': [models.Index(fields=['neighbour', 'end'], name='grid_member_neighbo_cae594_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('household',), name='membership_one_open_per_household')],
+                "verbose_name": "户所属邻",
+                "verbose_name_plural": "户所属邻",
+                "indexes": [
+                    models.Index(fields=["neighbour", "end"], name="grid_member_neighbo_cae594_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("end__isnull", True)),
+                        fields=("household",),
+                        name="membership_one_open_per_household",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Holding',
+            name="Holding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(verbose_name='任职起')),
-                ('end', models.DateTimeField(blank=True, null=True, verbose_name='任职止')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='事由')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grid_holdings', to='ledger.resident', verbose_name='担任人')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grid_holdings', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holdings', to='grid.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField(verbose_name="任职起")),
+                ("end", models.DateTimeField(blank=True, null=True, verbose_name="任职止")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="事由")),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grid_holdings",
+                        to="ledger.resident",
+                        verbose_name="担任人",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="grid_holdings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="holdings",
+                        to="grid.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职记录',
-                'verbose_name_plural': '任职记录',
-                'ordering': ['post_id', '-start'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('post',), name='holding_one_open_per_post')],
+                "verbose_name": "任职记录",
+                "verbose_name_plural": "任职记录",
+                "ordering": ["post_id", "-start"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("end__isnull", True)),
+                        fields=("post",),
+                        name="holding_one_open_per_post",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['household', '-visited_on'], name='grid_visit_househo_0c78df_idx'),
+            model_name="visit",
+            index=models.Index(
+                fields=["household", "-visited_on"], name="grid_visit_househo_0c78df_idx"
+            ),
         ),
     ]
