@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ledger/", include("linli.ledger.urls")),
     path("grid/", include("linli.grid.urls")),
+    path("party/", include("linli.party.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,115 @@
+"""Writes to the party organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from linli.core.errors import DomainError
+from linli.ledger.models import Region, RegionLevel, Resident
+
+from .models import CoBuildingUnit, Member, Organisation, OrgKind, ThemeDay
+
+# Which kind may sit under which (社区党总支 → 联建党支部/党支部 → 党小组).
+ALLOWED_CHILDREN = {
+    OrgKind.COMMITTEE: {OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH},
+    OrgKind.GENERAL_BRANCH: {OrgKind.BRANCH, OrgKind.JOINT_BRANCH},
+    OrgKind.BRANCH: {OrgKind.SMALL_GROUP},
+    OrgKind.JOINT_BRANCH: {OrgKind.SMALL_GROUP},
+    OrgKind.SMALL_GROUP: set(),
+}
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    community: Region,
+    kind: str,
+    name: str,
+    parent: Organisation | None = None,
+    grid=None,
+    compound=None,
+) -> Organisation:
+    if community.level != RegionLevel.COMMUNITY:
+        raise DomainError(code="party.not_a_community", message=f"“{community.name}”不是社区")
+    if parent is not None and kind not in ALLOWED_CHILDREN[OrgKind(parent.kind)]:
+        raise DomainError(
+            code="party.kind_under_parent",
+            message=f"{OrgKind(kind).label}不能设在{parent.get_kind_display()}之下",
+        )
+    org = Organisation.objects.create(
+        community=community, kind=kind, name=name, parent=parent, grid=grid, compound=compound
+    )
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.save(update_fields=["path"])
+    return org
+
+
+def co_building_unit_add(*, organisation: Organisation, name: str, kind: str) -> CoBuildingUnit:
+    if organisation.kind != OrgKind.JOINT_BRANCH:
+        raise DomainError(code="party.not_joint_branch", message="联建单位只能加入联建党支部")
+    return CoBuildingUnit.objects.create(organisation=organisation, name=name, kind=kind)
+
+
+@transaction.atomic
+def member_add(
+    *,
+    organisation: Organisation,
+    resident: Resident | None = None,
+    name: str = "",
+    unit: CoBuildingUnit | None = None,
+    shows_identity: bool = True,
+    contact_households=(),
+) -> Member:
+    """A member is a resident (who then carries the 党员 tag) or someone of a co-building unit."""
+    if resident is None and unit is None:
+        raise DomainError(code="party.member_origin", message="党员须关联居民或联建单位")
+    if resident is not None:
+        if Member.objects.filter(resident=resident).exists():
+            raise DomainError(
+                code="party.member_twice", message=f"{resident.name}已在其他党组织登记"
+            )
+        if not resident.is_party_member:
+            resident.is_party_member = True
+            resident.save(update_fields=["is_party_member"])
+    member = Member.objects.create(
+        organisation=organisation,
+        resident=resident,
+        name=name or resident.name,
+        unit=unit,
+        shows_identity=shows_identity,
+    )
+    if contact_households:
+        member.contact_households.set(contact_households)
+    return member
+
+
+@transaction.atomic
+def theme_day_record(
+    *,
+    organisation: Organisation,
+    month: dt.date,
+    lesson: str,
+    practice: str,
+    area=None,
+    attendees=(),
+) -> ThemeDay:
+    """一月一课一片一实践: one record per organisation and month."""
+    month = month.replace(day=1)
+    if ThemeDay.objects.filter(organisation=organisation, month=month).exists():
+        raise DomainError(
+            code="party.theme_day_exists",
+            message=f"{organisation.name}{month:%Y年%m月}的主题党日已记录",
+        )
+    attendees = list(attendees)
+    day = ThemeDay.objects.create(
+        organisation=organisation,
+        month=month,
+        lesson=lesson,
+        practice=practice,
+        area=area,
+        attendance=len(attendees),
+    )
+    day.attendees.set(attendees)
+    return day

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from linli.accounts import scoping
+from linli.ledger.models import Region, RegionLevel
+
+from . import selectors
+from .models import Member, ThemeDay
+
+
+@login_required
+def community_tree(request, community_id: int):
+    """社区党总支 → 联建党支部 → 小区党小组, with members who 亮身份 and the theme days."""
+    q = scoping.region_q(request.user)
+    community = (
+        Region.objects.filter(q, pk=community_id, level=RegionLevel.COMMUNITY).first()
+        if q is not None
+        else None
+    )
+    if community is None:
+        raise Http404("社区不存在或无权查看")
+    orgs = selectors.tree_for(actor=request.user, community=community)
+    for org in orgs:
+        org.depth = org.path.count("/") - 2
+    shown = (
+        Member.objects.filter(organisation__in=orgs, shows_identity=True)
+        .select_related("organisation", "unit")
+        .order_by("organisation__path", "name")[:200]
+    )
+    theme_days = (
+        ThemeDay.objects.filter(organisation__in=orgs)
+        .select_related("organisation", "area")
+        .order_by("-month", "organisation__path")[:12]
+    )
+    context = {"community": community, "orgs": orgs, "shown": shown, "theme_days": theme_days}
+    return render(request, "party/tree.html", context)
