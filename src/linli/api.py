@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from linli.core.errors import DomainError
+from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
 
 api = NinjaAPI(
@@ -54,3 +55,4 @@ def health(request):
 
 
 api.add_router("/ledger/", ledger_router)
+api.add_router("/grid/", grid_router)

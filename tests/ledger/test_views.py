@@ -66,13 +66,21 @@ def test_compound_page_masks_id_and_phone(client, xingdong_worker, compound, pop
     assert "独居老人" in body  # a community worker's duty needs the vulnerable-person tags
 
 
-def test_resident_role_does_not_see_vulnerable_tags(client, regions, compound, populated):
-    # A 居民 with a region (as the grid issue will give) still must not see 独居老人 tags.
-    user = make_user("someone", Role.RESIDENT, regions["xingdong"])
+def test_ledger_pages_are_for_the_office(client, regions, compound, populated):
+    # A 居民 or a 邻长 works from the grid pages; the ledger pages count whole communities.
+    for role in (Role.RESIDENT, Role.NEIGHBOUR_LEADER, Role.COMMITTEE_MEMBER):
+        user = make_user(f"u_{role}", role, regions["xingdong"])
+        client.force_login(user)
+        assert client.get(reverse("ledger:compound", args=[compound.pk])).status_code == 404
+        assert client.get(reverse("ledger:index")).status_code == 404
+
+
+def test_department_staff_see_compounds_but_no_residents(client, regions, compound, populated):
+    user = make_user("fire", Role.DEPARTMENT_STAFF, regions["county"], "消防")
     client.force_login(user)
     body = client.get(reverse("ledger:compound", args=[compound.pk])).content.decode()
-    assert "独居老人" not in body
-    assert "党员" in body
+    assert "粮站宿舍" in body
+    assert "王桂兰" not in body
 
 
 def test_community_page_filters_sanwu_with_htmx(client, xingdong_worker, regions, compound):

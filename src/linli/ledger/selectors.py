@@ -1,8 +1,8 @@
 """Reads of the ledger. Every one starts from what the requesting user may see.
 
-The one scoping primitive is :func:`visible_regions`: a user sees their profile's region
-and everything below it (superusers see all). Lists, details, counts and exports all go
-through the ``*_for`` functions here, so no total leaks what a list hides.
+Scoping is decided in one place, :mod:`linli.accounts.scoping` (role and place in the region
+and grid tree); the ``*_for`` functions here apply it. Lists, details, counts and exports all
+go through them, so no total leaks what a list hides.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from linli.accounts import scoping
+from linli.accounts.models import Role
 from linli.core.errors import NotFound
 
 from .models import (
@@ -25,54 +27,40 @@ from .models import (
 
 
 def visible_regions(user) -> QuerySet[Region]:
-    if not user or not user.is_authenticated:
-        return Region.objects.none()
-    if user.is_superuser:
-        return Region.objects.all()
-    profile = getattr(user, "profile", None)
-    if profile is None or profile.region_id is None:
-        return Region.objects.none()
-    return Region.objects.subtree(profile.region)
+    q = scoping.region_q(user)
+    return Region.objects.none() if q is None else Region.objects.filter(q)
 
 
 def _region_path_prefix(user) -> str | None:
-    """``""`` for all, a path prefix for a subtree, ``None`` for nothing."""
-    if not user or not user.is_authenticated:
-        return None
-    if user.is_superuser:
+    """For the office roles that work on a whole region (officials, workers, departments):
+    ``""`` for all, the region's path prefix for a subtree; ``None`` for every other role."""
+    role = scoping.role_of(user)
+    if role == "superuser":
         return ""
-    profile = getattr(user, "profile", None)
-    if profile is None or profile.region_id is None:
-        return None
-    return profile.region.path
+    if role in scoping.REGION_ROLES | {Role.DEPARTMENT_STAFF} and user.profile.region_id:
+        return user.profile.region.path
+    return None
 
 
 def compounds_for(user) -> QuerySet[Compound]:
-    prefix = _region_path_prefix(user)
-    if prefix is None:
+    q = scoping.compound_q(user)
+    if q is None:
         return Compound.objects.none()
-    qs = Compound.objects.select_related("community")
-    return qs.filter(community__path__startswith=prefix) if prefix else qs
+    return Compound.objects.select_related("community").filter(q)
 
 
 def households_for(user) -> QuerySet[Household]:
-    prefix = _region_path_prefix(user)
-    if prefix is None:
+    q = scoping.household_q(user)
+    if q is None:
         return Household.objects.none()
-    qs = Household.objects.select_related("unit__building__compound")
-    if prefix:
-        qs = qs.filter(unit__building__compound__community__path__startswith=prefix)
-    return qs
+    return Household.objects.select_related("unit__building__compound").filter(q)
 
 
 def residents_for(user) -> QuerySet[Resident]:
-    prefix = _region_path_prefix(user)
-    if prefix is None:
+    q = scoping.household_q(user, prefix="household")
+    if q is None:
         return Resident.objects.none()
-    qs = Resident.objects.select_related("household__unit__building__compound")
-    if prefix:
-        qs = qs.filter(household__unit__building__compound__community__path__startswith=prefix)
-    return qs
+    return Resident.objects.select_related("household__unit__building__compound").filter(q)
 
 
 def region_get_for(*, actor, region_id: int) -> Region:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,31 +13,35 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from linli.core.errors import DomainError, NotFound
+from linli.accounts import scoping
+from linli.accounts.models import Role
+from linli.core.errors import DomainError
+from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
 
 from . import selectors
-from .models import SENSITIVE_TAGS, TAG_FIELDS, Household, Resident, Unit
+from .models import SENSITIVE_TAGS, TAG_FIELDS, Resident, Unit
 
 
-def _profile_sees_sensitive(user) -> bool:
-    profile = getattr(user, "profile", None)
-    return user.is_superuser or bool(profile and profile.sees_full_personal_data)
+def office_required(view):
+    """The ledger pages are the office's: officials, community workers, departments.
+
+    The 三长 and residents work from their own pages (``grid``); their scope is narrower
+    than a community, and these pages count whole communities.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        role = scoping.role_of(request.user)
+        if role != "superuser" and role not in scoping.REGION_ROLES | {Role.DEPARTMENT_STAFF}:
+            raise Http404("无权查看台账")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-def _can_edit(user) -> bool:
-    profile = getattr(user, "profile", None)
-    return user.is_superuser or bool(profile and profile.edits_ledger)
-
-
-def _get_or_404(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
-@login_required
+@office_required
 def index(request):
     communities = list(selectors.communities_for(request.user))
     household_counts = selectors.household_counts_by_community([c.pk for c in communities])
@@ -71,15 +76,15 @@ def _as_of_context(request) -> dict:
     return {"value": raw, "day": day, "count": count}
 
 
-@login_required
+@office_required
 def sanwu_as_of(request):
     """htmx partial: how many 三无 compounds there were on a date."""
     return render(request, "ledger/_sanwu_as_of.html", {"as_of": _as_of_context(request)})
 
 
-@login_required
+@office_required
 def community_detail(request, community_id: int):
-    community = _get_or_404(selectors.region_get_for, actor=request.user, region_id=community_id)
+    community = get_or_404(selectors.region_get_for, actor=request.user, region_id=community_id)
     compounds = list(selectors.compounds_for(request.user).filter(community=community))
     counts = selectors.household_counts_by_compound([c.pk for c in compounds])
     for c in compounds:
@@ -104,12 +109,13 @@ def community_detail(request, community_id: int):
     return render(request, template, context)
 
 
-@login_required
+@office_required
 def compound_detail(request, compound_id: int):
-    compound = _get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
-    sees_sensitive = _profile_sees_sensitive(request.user)
+    compound = get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
+    sees_sensitive = scoping.sees_sensitive_tags(request.user)
     households = (
-        Household.objects.filter(unit__building__compound=compound)
+        selectors.households_for(request.user)
+        .filter(unit__building__compound=compound)
         .select_related("unit__building")
         .prefetch_related(Prefetch("residents", queryset=Resident.objects.order_by("id")))
         .order_by("unit__building__name", "unit__name", "room")
@@ -161,7 +167,7 @@ def _age(birth: dt.date) -> int:
 
 @login_required
 def import_upload(request):
-    if not _can_edit(request.user):
+    if not scoping.edits_ledger(request.user):
         raise Http404("无权导入台账")
     result = None
     if request.method == "POST":
@@ -192,7 +198,7 @@ COUNT_LABELS = {
 }
 
 
-@login_required
+@office_required
 def export_download(request):
     from .io import ledger_export
 

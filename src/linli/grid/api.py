@@ -1,0 +1,171 @@
+"""Grid API: cells, assignment, posts, visits and the community reports."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from linli.accounts import scoping
+from linli.core.errors import DomainError, NotFound
+from linli.ledger.models import Household, Region, RegionLevel, Resident
+
+from . import selectors, services
+from .models import Visit
+from .schemas import (
+    GridDetailOut,
+    GridIn,
+    GridOut,
+    HoldingIn,
+    HoldingOut,
+    MembershipIn,
+    MembershipOut,
+    ReportOut,
+    VisitIn,
+    VisitOut,
+)
+
+router = Router(tags=["grid"])
+
+
+def _community_for(actor, community_id: int) -> Region:
+    q = scoping.region_q(actor)
+    community = (
+        Region.objects.filter(q, pk=community_id, level=RegionLevel.COMMUNITY).first()
+        if q is not None
+        else None
+    )
+    if community is None:
+        raise NotFound("社区不存在或无权查看")
+    return community
+
+
+def _annotated(grids):
+    grids = list(grids)
+    counts = selectors.household_counts_by_neighbour([g.pk for g in grids])
+    holders = selectors.holders_by_grid([g.pk for g in grids])
+    for g in grids:
+        g.households = counts.get(g.pk, 0)
+        g.leader = holders[g.pk].resident.name if g.pk in holders else None
+    return grids
+
+
+@router.get("/cells", response=list[GridOut], summary="网格列表（片/组/邻）")
+@paginate(PageNumberPagination, page_size=100)
+def cell_list(request, community: int | None = None, level: int | None = None):
+    qs = selectors.grids_for(request.user).order_by("path")
+    if community is not None:
+        qs = qs.filter(community_id=community)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return _annotated(qs)
+
+
+@router.get("/cells/{int:grid_id}", response=GridDetailOut, summary="网格详情与任职历史")
+def cell_detail(request, grid_id: int):
+    grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
+    (grid,) = _annotated([grid])
+    grid.children = _annotated(selectors.grids_for(request.user).filter(parent=grid))
+    grid.holders = list(grid.post.holdings.select_related("post", "resident"))
+    return grid
+
+
+@router.post("/cells", response={201: GridOut}, summary="新建片/组/邻")
+def cell_create(request, payload: GridIn):
+    community = _community_for(request.user, payload.community)
+    parent = None
+    if payload.parent is not None:
+        parent = selectors.grid_get_for(actor=request.user, grid_id=payload.parent)
+    grid = services.grid_create(
+        actor=request.user,
+        community=community,
+        level=payload.level,
+        name=payload.name,
+        parent=parent,
+        boundary_note=payload.boundary_note,
+        complaint_phone=payload.complaint_phone,
+    )
+    return 201, _annotated([grid])[0]
+
+
+@router.post("/memberships", response={201: MembershipOut}, summary="把一户划入一个邻")
+def membership_create(request, payload: MembershipIn):
+    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
+    neighbour = selectors.grid_get_for(actor=request.user, grid_id=payload.neighbour)
+    return 201, services.household_assign(
+        actor=request.user, household=household, neighbour=neighbour
+    )
+
+
+@router.post("/cells/{int:grid_id}/holder", response={201: HoldingOut}, summary="任命三长")
+def holder_set(request, grid_id: int, payload: HoldingIn):
+    grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
+    rq = scoping.household_q(request.user, prefix="household")
+    resident = Resident.objects.filter(rq, pk=payload.resident).first() if rq is not None else None
+    if resident is None:
+        raise DomainError(
+            code="grid.leader_out_of_scope", message="居民不存在或无权任命", status=403
+        )
+    user = None
+    if payload.user is not None:
+        user = get_user_model().objects.filter(pk=payload.user).first()
+        if user is None:
+            raise NotFound("账号不存在")
+    holding = services.post_assign(
+        actor=request.user, grid=grid, resident=resident, user=user, reason=payload.reason
+    )
+    return 201, holding
+
+
+@router.get("/visits", response=list[VisitOut], summary="走访记录")
+@paginate(PageNumberPagination, page_size=50)
+def visit_list(request, household: int | None = None):
+    hq = scoping.household_q(request.user, prefix="household")
+    if hq is None:
+        return Visit.objects.none()
+    qs = (
+        Visit.objects.filter(hq)
+        .select_related("visitor__profile")
+        .prefetch_related("photos")
+        .order_by("-visited_on", "-id")
+    )
+    if household is not None:
+        qs = qs.filter(household_id=household)
+    return qs
+
+
+@router.post("/visits", response={201: VisitOut}, summary="记录走访")
+def visit_create(request, payload: VisitIn):
+    household = Household.objects.filter(pk=payload.household).first()
+    if household is None:
+        raise NotFound("房屋不存在或无权查看")
+    visit = services.visit_record(
+        actor=request.user,
+        household=household,
+        visited_on=payload.visited_on,
+        met=payload.met,
+        raised=payload.raised,
+    )
+    return 201, visit
+
+
+@router.get("/communities/{int:community_id}/report", response=ReportOut, summary="网格体检")
+def report(request, community_id: int):
+    if scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
+        raise DomainError(code="forbidden", message="当前角色无权查看网格体检", status=403)
+    community = _community_for(request.user, community_id)
+    return {
+        "households_without_neighbour": list(
+            selectors.households_without_neighbour(
+                actor=request.user, community=community
+            ).values_list("pk", flat=True)
+        ),
+        "posts_without_holder": list(
+            selectors.posts_without_holder(actor=request.user, community=community).values_list(
+                "pk", flat=True
+            )
+        ),
+        "leaders_outside_area": [
+            h.pk for h in selectors.leaders_outside_area(actor=request.user, community=community)
+        ],
+    }
