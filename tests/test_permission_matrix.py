@@ -1,0 +1,102 @@
+"""Every role against every page and API endpoint: status codes, and counts that don't leak.
+
+兴东社区 holds 粮站宿舍 with households 101 and 102 (邻 A) and 201 (邻 B); 新塘社区 holds one
+household. Each row of EXPECTED is one persona; each column one endpoint. For list endpoints
+the cell is the number of items the persona must see; otherwise an HTTP status.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from linli.accounts.models import Role
+from linli.ledger import services
+
+from .factories import make_user
+
+ENDPOINTS = {
+    # pages
+    "ledger_index": ("page", "/ledger/"),
+    "ledger_community": ("page", "/ledger/community/{xd}/"),
+    "ledger_compound": ("page", "/ledger/compound/{compound}/"),
+    "ledger_import": ("page", "/ledger/import/"),
+    "grid_mine": ("page", "/grid/"),
+    "grid_community": ("page", "/grid/community/{xd}/"),
+    "household_101": ("page", "/grid/household/{h101}/"),
+    "household_201": ("page", "/grid/household/{h201}/"),
+    "card_n_a": ("page", "/grid/cell/{n_a}/card/"),
+    "party_tree": ("page", "/party/community/{xd}/"),
+    # API
+    "api_compounds": ("count", "/api/v1/ledger/compounds"),
+    "api_households": ("count", "/api/v1/ledger/households"),
+    "api_residents": ("count", "/api/v1/ledger/residents"),
+    "api_household_101": ("api", "/api/v1/ledger/households/{h101}"),
+    "api_cells": ("count", "/api/v1/grid/cells"),
+    "api_report": ("api", "/api/v1/grid/communities/{xd}/report"),
+}
+
+COLUMNS = list(ENDPOINTS)
+# fmt: off
+EXPECTED = {
+    #                idx  com  cpd  imp  grd  gcm  101  201  crd  pty  cpds hh  res  a101 cell rep
+    "superuser":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
+    "county":       (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
+    "town":         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
+    "xd_worker":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 1,   3,  3,  200, 4,   200),
+    "xt_worker":    (200, 404, 404, 200, 200, 404, 404, 404, 404, 404, 1,   1,  1,  404, 0,   404),
+    "department":   (200, 200, 200, 404, 404, 404, 404, 404, 404, 200, 2,   0,  0,  404, 0,   403),
+    "area_leader":  (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 4,   403),
+    "group_leader": (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 3,   403),
+    "leader_a":     (404, 404, 404, 404, 200, 404, 200, 404, 200, 200, 1,   2,  2,  200, 1,   403),
+    "leader_b":     (404, 404, 404, 404, 200, 404, 404, 200, 404, 200, 1,   1,  1,  404, 1,   403),
+    "committee":    (404, 404, 404, 404, 404, 404, 200, 200, 404, 200, 1,   3,  3,  200, 0,   403),
+    "resident_a":   (404, 404, 404, 404, 404, 404, 200, 404, 404, 200, 1,   1,  1,  200, 0,   403),
+    "resident_b":   (404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 1,   1,  1,  404, 0,   403),
+    "anonymous":   (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 401, 401, 401, 401, 401, 401),  # noqa: E501
+}
+# fmt: on
+
+
+@pytest.fixture
+def world(grid_world, regions, compound, other_compound):
+    h = services.household_ensure(compound=other_compound, building="1栋", unit="1单元", room="101")
+    services.resident_save(household=h, name="李四", id_number="360426199101010071")
+    people = {
+        "superuser": get_user_model().objects.create_superuser("root", password="x"),
+        "county": make_user("county", Role.COUNTY_OFFICIAL, regions["county"]),
+        "town": make_user("town", Role.TOWN_OFFICIAL, regions["town"]),
+        "xd_worker": make_user("xd", Role.COMMUNITY_WORKER, regions["xingdong"]),
+        "xt_worker": make_user("xt", Role.COMMUNITY_WORKER, regions["xintang"]),
+        "department": make_user("fire", Role.DEPARTMENT_STAFF, regions["county"]),
+        "committee": make_user("ywh", Role.COMMITTEE_MEMBER, regions["xingdong"]),
+        "anonymous": None,
+    }
+    people["committee"].profile.compound = compound
+    people["committee"].profile.save()
+    for key in ("area_leader", "group_leader", "leader_a", "leader_b", "resident_a", "resident_b"):
+        people[key] = grid_world[key]
+    ids = {
+        "xd": regions["xingdong"].pk,
+        "compound": compound.pk,
+        "h101": grid_world["households"]["101"].pk,
+        "h201": grid_world["households"]["201"].pk,
+        "n_a": grid_world["n_a"].pk,
+    }
+    return people, ids
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_permission_matrix(client, world, persona):
+    people, ids = world
+    user = people[persona]
+    if user is not None:
+        client.force_login(user)
+    got, want = {}, {}
+    for column, expected in zip(COLUMNS, EXPECTED[persona], strict=True):
+        kind, template = ENDPOINTS[column]
+        response = client.get(template.format(**ids))
+        if kind == "count" and response.status_code == 200:
+            got[column] = response.json()["count"]
+        else:
+            got[column] = response.status_code
+        want[column] = expected
+    assert got == want
