@@ -12,6 +12,7 @@ admin.site.index_title = "台账与系统管理"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("access-log/", core_views.access_log, name="access_log"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ledger/", include("linli.ledger.urls")),

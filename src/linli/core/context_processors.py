@@ -19,6 +19,8 @@ def navigation(request):
         items.append(("导入", reverse("ledger:import")))
     if role == "resident" and user.profile.household_id:
         items.append(("我家", reverse("grid:household", args=[user.profile.household_id])))
+    if role == "superuser" or role in ("county_official", "town_official"):
+        items.append(("访问日志", reverse("access_log")))
     if user.is_staff:
         items.append(("后台", reverse("admin:index")))
     return {"nav": items}

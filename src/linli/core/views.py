@@ -23,3 +23,17 @@ def home(request):
     if role == "superuser" or role in scoping.REGION_ROLES | {"department_staff"}:
         return redirect("ledger:index")
     return render(request, "core/no_role.html")
+
+
+@login_required
+def access_log(request):
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from .selectors import LOG_READER_ROLES, access_log_for
+
+    role = scoping.role_of(request.user)
+    if role != "superuser" and role not in LOG_READER_ROLES:
+        raise Http404("无权查看")
+    page = Paginator(access_log_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/access_log.html", {"page": page})
