@@ -24,6 +24,8 @@ def test_openapi_schema_lists_the_ledger_endpoints(client, db):
         "/api/v1/ledger/households",
         "/api/v1/ledger/residents",
         "/api/v1/ledger/residents/{resident_id}",
+        "/api/v1/ledger/imports",
+        "/api/v1/ledger/export",
     ):
         assert path in paths, path
     # Lists are paginated and filterable
@@ -44,6 +46,8 @@ def test_docs_page_is_served(client, db):
         ("get", "/api/v1/ledger/compounds"),
         ("post", "/api/v1/ledger/compounds"),
         ("get", "/api/v1/ledger/residents/1"),
+        ("post", "/api/v1/ledger/imports"),
+        ("get", "/api/v1/ledger/export"),
     ],
 )
 def test_anonymous_gets_401_json(client, db, method, path):

@@ -1,15 +1,19 @@
 """The ledger API: scope and isolation per endpoint, masking, writes through services.
 
 Personas (tests/conftest.py): 县干部 ``county_official`` sees the county; ``xingdong_worker``
-(兴东社区) and ``xintang_worker`` (新塘社区) see their own community; ``neighbour_leader``
-(邻长 in 兴东) sees 兴东 but may not edit and does not see vulnerable-person data.
+(兴东社区) and ``xintang_worker`` (新塘社区) see their own community; ``committee`` (业委会成员
+of 粮站宿舍) sees that compound but may not edit, unmask or see vulnerable-person tags; the
+邻长 of ``grid_world`` see their 邻's households and may unmask phones only.
 """
 
 import datetime as dt
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
 from linli.accounts.models import Role
@@ -29,8 +33,12 @@ def id_number(birth: str, seq: str = "001", place: str = "430424") -> str:
 
 
 @pytest.fixture
-def neighbour_leader(regions):
-    return make_user("nl_a", Role.NEIGHBOUR_LEADER, regions["xingdong"], "邻长A")
+def committee(regions, compound):
+    """业委会成员 of 粮站宿舍: reads that compound, edits nothing, unmasks nothing."""
+    user = make_user("ywh", Role.COMMITTEE_MEMBER, regions["xingdong"], "业委会成员")
+    user.profile.compound = compound
+    user.profile.save()
+    return user
 
 
 @pytest.fixture
@@ -218,6 +226,16 @@ def test_compound_list_is_scoped_with_sanwu_and_counts(
     assert client.get(f"{API}/compounds").json()["count"] == 2
 
 
+def test_department_staff_see_compounds_but_no_households(client, regions, compound, elder):
+    fire = make_user("fire", Role.DEPARTMENT_STAFF, regions["county"], "消防")
+    client.force_login(fire)
+    (item,) = client.get(f"{API}/compounds").json()["items"]
+    assert item["counts"] == {"buildings": 1, "households": 0, "residents": 0}
+    assert client.get(f"{API}/households").json()["count"] == 0
+    assert client.get(f"{API}/residents").json()["count"] == 0
+    assert client.get(f"{API}/residents/{elder.pk}").status_code == 404
+
+
 def test_compound_filters(client, county_official, regions, compound, other_compound):
     services.compound_update(
         compound=other_compound,
@@ -310,8 +328,8 @@ def test_worker_creates_a_compound_in_their_community(client, xingdong_worker, r
     assert history[0]["who"]["display_name"] == "兴东工作人员"
 
 
-def test_compound_create_refusals(client, xingdong_worker, neighbour_leader, regions, compound):
-    client.force_login(neighbour_leader)
+def test_compound_create_refusals(client, xingdong_worker, committee, regions, compound):
+    client.force_login(committee)
     payload = {"community": regions["xingdong"].pk, "name": "新小区"}
     response = client.post(f"{API}/compounds", payload, content_type="application/json")
     assert response.status_code == 403
@@ -367,8 +385,8 @@ def test_patch_compound_records_history_and_sanwu_follows(
     assert client.get(f"{API}/compounds/{compound.pk}/history").status_code == 404
 
 
-def test_patch_compound_refusals(client, xingdong_worker, neighbour_leader, compound, regions):
-    client.force_login(neighbour_leader)
+def test_patch_compound_refusals(client, xingdong_worker, committee, compound, regions):
+    client.force_login(committee)
     response = client.patch(
         f"{API}/compounds/{compound.pk}", {"note": "x"}, content_type="application/json"
     )
@@ -477,7 +495,7 @@ def test_household_detail_lists_masked_residents(
     (person,) = body["residents"]
     assert person["id_number"] == "4304**********5562"
     assert person["phone"] == "139****4943"
-    assert person["unmasked"] is False
+    assert person["unmasked"] == []
 
     client.force_login(xintang_worker)
     assert client.get(f"{API}/households/{household.pk}").status_code == 404
@@ -545,10 +563,10 @@ def test_household_area_must_be_a_decimal_string(client, xingdong_worker, compou
 
 
 def test_household_write_refusals(
-    client, xingdong_worker, xintang_worker, neighbour_leader, compound, household
+    client, xingdong_worker, xintang_worker, committee, compound, household
 ):
     payload = {"compound": compound.pk, "building": "1栋", "unit": "1单元", "room": "102"}
-    client.force_login(neighbour_leader)
+    client.force_login(committee)
     response = client.post(f"{API}/households", payload, content_type="application/json")
     assert response.status_code == 403
     response = client.patch(
@@ -617,10 +635,8 @@ def test_resident_list_masks_and_is_scoped(
     assert client.get(f"{API}/residents", {"q": "王"}).json()["count"] == 0
 
 
-def test_vulnerable_tags_hidden_from_roles_without_full_access(
-    client, neighbour_leader, elder, child
-):
-    client.force_login(neighbour_leader)
+def test_vulnerable_tags_hidden_from_roles_without_full_access(client, committee, elder, child):
+    client.force_login(committee)
     body = client.get(f"{API}/residents").json()
     by_name = {i["name"]: i for i in body["items"]}
     assert by_name["王桂兰"]["tags"] == ["is_party_member"]
@@ -680,7 +696,7 @@ def test_resident_detail_is_masked_by_default(client, xingdong_worker, xintang_w
     body = client.get(f"{API}/residents/{elder.pk}").json()
     assert body["id_number"] == "4304**********5562"
     assert body["birth_date"] is None
-    assert body["unmasked"] is False
+    assert body["unmasked"] == []
     assert not AccessLog.objects.exists()
 
     client.force_login(xintang_worker)
@@ -701,7 +717,7 @@ def test_unmask_with_reason_is_logged(client, xingdong_worker, elder):
     assert body["id_number"] == "430424194101035562"
     assert body["phone"] == "13921444943"
     assert body["birth_date"] == "1941-01-03"
-    assert body["unmasked"] is True
+    assert body["unmasked"] == ["id_number", "phone"]
     log = AccessLog.objects.get()
     assert log.user == xingdong_worker
     assert (log.action, log.subject, log.fields, log.reason) == (
@@ -712,7 +728,7 @@ def test_unmask_with_reason_is_logged(client, xingdong_worker, elder):
     )
 
 
-def test_unmask_needs_a_reason_and_the_role(client, xingdong_worker, neighbour_leader, elder):
+def test_unmask_needs_a_reason_and_the_role(client, xingdong_worker, committee, elder):
     client.force_login(xingdong_worker)
     response = client.get(f"{API}/residents/{elder.pk}", {"unmask": "true"})
     assert response.status_code == 400
@@ -720,11 +736,44 @@ def test_unmask_needs_a_reason_and_the_role(client, xingdong_worker, neighbour_l
     response = client.get(f"{API}/residents/{elder.pk}", {"unmask": "true", "reason": "  "})
     assert response.status_code == 400
 
-    client.force_login(neighbour_leader)
+    client.force_login(committee)
     response = client.get(f"{API}/residents/{elder.pk}", {"unmask": "true", "reason": "走访"})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert not AccessLog.objects.exists()
+
+
+def test_neighbour_leader_sees_their_neighbours_and_unmasks_phones_only(client, grid_world):
+    liu, wang, zhao = (grid_world["residents"][k] for k in ("a", "a2", "b"))
+    client.force_login(grid_world["leader_a"])
+    body = client.get(f"{API}/residents").json()
+    assert sorted(i["name"] for i in body["items"]) == ["刘建国", "王桂兰"]
+    assert body["count"] == 2
+    by_name = {i["name"]: i for i in body["items"]}
+    assert by_name["刘建国"]["tags"] == ["lives_alone"]  # the 三长 look after them
+    assert client.get(f"{API}/residents/{zhao.pk}").status_code == 404
+    assert client.get(f"{API}/households/{zhao.household_id}").status_code == 404
+    # the compound is visible, but its counts are of the leader's own households only
+    (item,) = client.get(f"{API}/compounds").json()["items"]
+    assert item["counts"] == {"buildings": 1, "households": 2, "residents": 2}
+    detail = client.get(f"{API}/compounds/{item['id']}").json()
+    assert detail["buildings"][0]["units"][0]["household_count"] == 2
+
+    response = client.get(f"{API}/residents/{liu.pk}", {"unmask": "true", "reason": "上门走访"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["phone"] == "13921869779"
+    assert body["id_number"] == "4304**********5010"
+    assert body["birth_date"] is None
+    assert body["unmasked"] == ["phone"]
+    log = AccessLog.objects.get()
+    assert (log.user, log.fields, log.reason) == (grid_world["leader_a"], "联系电话", "上门走访")
+
+    # a 邻长 reads but does not edit the ledger
+    response = client.patch(
+        f"{API}/residents/{wang.pk}", {"phone": "13900000000"}, content_type="application/json"
+    )
+    assert response.status_code == 403
 
 
 def test_superuser_may_unmask(client, elder):
@@ -825,9 +874,9 @@ def test_id_number_held_outside_scope_is_refused_without_naming(
 
 
 def test_resident_write_refusals(
-    client, neighbour_leader, xintang_worker, household, other_household, elder
+    client, committee, xintang_worker, household, other_household, elder
 ):
-    client.force_login(neighbour_leader)
+    client.force_login(committee)
     response = client.post(
         f"{API}/residents",
         {"household": household.pk, "name": "新人"},
@@ -887,3 +936,153 @@ def test_patch_resident(client, xingdong_worker, compound, other_household, elde
     )
     assert response.status_code == 400
     assert response.json()["code"] == "ledger.invalid_id_number"
+
+
+# --- Excel import and export -----------------------------------------------------------------
+
+
+def resident_book(rows) -> bytes:
+    """A minimal 居民台账 workbook as officials keep it."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "居民台账"
+    sheet.append(["社区", "小区", "楼栋", "单元", "房号", "面积", "姓名", "身份证号", "联系电话"])
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "台账.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_import_reports_every_error_and_writes_nothing(client, xingdong_worker, compound):
+    data = resident_book(
+        [
+            [
+                "兴东社区",
+                "粮站宿舍",
+                "1栋",
+                "1单元",
+                "101",
+                "68.5",
+                "张三",
+                "110105194912310021",
+                "",
+            ],
+            [
+                "兴东社区",
+                "粮站宿舍",
+                "1栋",
+                "1单元",
+                "102",
+                "八十",
+                "李四",
+                "11010519491231002X",
+                "",
+            ],
+        ]
+    )
+    client.force_login(xingdong_worker)
+    response = client.post(f"{API}/imports", {"file": upload(data)})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["ok"] is False
+    assert body["dry_run"] is False
+    assert isinstance(body["batch_id"], int)
+    assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [
+        (2, "H", "ledger.invalid_id_number"),
+        (3, "F", "ledger.invalid_area"),
+    ]
+    assert body["errors"][0]["sheet"] == "居民台账"
+    assert "校验位" in body["errors"][0]["message"]
+    assert not Household.objects.exists()
+    assert not Resident.objects.exists()
+
+
+def test_import_dry_run_then_for_real(client, xingdong_worker, compound):
+    data = resident_book(
+        [["兴东社区", "粮站宿舍", "1栋", "1单元", "101", "68.5", "张三", "11010519491231002X", ""]]
+    )
+    client.force_login(xingdong_worker)
+    response = client.post(f"{API}/imports", {"file": upload(data), "dry_run": "true"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["ok"], body["dry_run"]) == (True, True)
+    assert body["counts"]["residents"]["created"] == 1
+    assert not Resident.objects.exists()
+
+    response = client.post(f"{API}/imports", {"file": upload(data)})
+    assert response.status_code == 200
+    assert response.json()["counts"]["households"]["created"] == 1
+    household = Household.objects.get()
+    assert household.area == Decimal("68.50")
+    assert household.residents.get().name == "张三"
+
+
+def test_import_outside_scope_and_refusals(client, xintang_worker, committee, compound):
+    data = resident_book(
+        [["兴东社区", "粮站宿舍", "1栋", "1单元", "101", "68.5", "张三", "11010519491231002X", ""]]
+    )
+    client.force_login(xintang_worker)
+    response = client.post(f"{API}/imports", {"file": upload(data)})
+    assert response.status_code == 422
+    assert {e["code"] for e in response.json()["errors"]} == {"ledger.out_of_scope"}
+    assert not Household.objects.exists()
+
+    response = client.post(f"{API}/imports", {"file": upload(b"not a workbook", "x.xlsx")})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "ledger.not_excel"
+
+    client.force_login(committee)
+    response = client.post(f"{API}/imports", {"file": upload(data)})
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+    response = client.post(f"{API}/imports", {})
+    assert response.status_code in (403, 422)
+
+
+def exported_cells(response) -> set[str]:
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return {
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
+
+
+def test_export_is_scoped_and_round_trips(
+    client, xingdong_worker, xintang_worker, regions, elder, stranger
+):
+    client.force_login(xingdong_worker)
+    response = client.get(f"{API}/export")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "attachment" in response["Content-Disposition"]
+    data = b"".join(response.streaming_content)
+    assert AccessLog.objects.filter(user=xingdong_worker, action="export").count() == 1
+
+    # export → import of an unchanged database changes nothing
+    response = client.post(f"{API}/imports", {"file": upload(data)})
+    assert response.status_code == 200, response.json()
+    counts = response.json()["counts"]
+    assert all(
+        n == 0
+        for outcomes in counts.values()
+        for outcome, n in outcomes.items()
+        if outcome != "unchanged"
+    )
+
+    client.force_login(xintang_worker)
+    cells = exported_cells(client.get(f"{API}/export"))
+    assert "李四" in cells
+    assert "粮站宿舍" not in cells and "王桂兰" not in cells
+    response = client.get(f"{API}/export", {"community": regions["xingdong"].pk})
+    assert response.status_code == 404

@@ -2,20 +2,24 @@
 
 Every handler is scope → selector or service → schema. What a user sees starts from
 ``selectors.*_for(user)``; an object outside their region is a 404, a write their role may
-not make is a 403 ``forbidden``. Personal data is masked in the schemas; unmasking is one
-explicit, logged request (``GET /residents/{id}?unmask=true&reason=…``).
+not make is a 403 ``forbidden``. Who sees what is ``linli.accounts.scoping``'s decision.
+Personal data is masked in the schemas; unmasking is one explicit, logged request
+(``GET /residents/{id}?unmask=true&reason=…``).
 """
 
 import datetime as dt
 from contextlib import contextmanager
+from io import BytesIO
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import FileResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core.errors import DomainError
 from linli.core.services import access_log_record
@@ -35,6 +39,7 @@ from .schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    ImportOut,
     RegionDetailOut,
     RegionFilter,
     RegionIn,
@@ -45,7 +50,7 @@ from .schemas import (
     ResidentOut,
     ResidentPatch,
     SanwuCountOut,
-    sees_full_personal_data,
+    sees_sensitive_tags,
 )
 from .validation import InvalidValue, normalise_id_number, normalise_text, parse_area
 
@@ -63,6 +68,7 @@ ERRORS = {
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 REGION_CREATOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL}
+UNMASKABLE = {"id_number": "身份证号", "phone": "联系电话"}  # field → label in the access log
 
 
 # --- access helpers --------------------------------------------------------------------------
@@ -73,11 +79,8 @@ def _forbidden(message: str) -> DomainError:
 
 
 def _require_editor(user) -> None:
-    """Only roles with ``Profile.edits_ledger`` (and superusers) change the ledger."""
-    if user.is_superuser:
-        return
-    profile = getattr(user, "profile", None)
-    if not (profile and profile.edits_ledger):
+    """Only officials, community workers and superusers change the ledger."""
+    if not scoping.edits_ledger(user):
         raise _forbidden("您的角色无权修改台账")
 
 
@@ -204,7 +207,10 @@ def region_create(request, payload: RegionIn):
 @paginate(PageNumberPagination, **PAGE)
 def compound_list(request, filters: Query[CompoundFilter]):
     """Compounds in the user's region, each with ``is_sanwu`` and actual counts."""
-    return selectors.compounds_with_counts(filters.filter(selectors.compounds_for(request.user)))
+    user = request.user
+    return selectors.compounds_with_counts(
+        filters.filter(selectors.compounds_for(user)), actor=user
+    )
 
 
 @router.get(
@@ -364,7 +370,7 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
 @paginate(PageNumberPagination, **PAGE)
 def resident_list(request, filters: Query[ResidentFilter]):
     """ID numbers and phones are always masked here; vulnerable-person tags need the role."""
-    if filters.tag in SENSITIVE_TAGS and not sees_full_personal_data(request.user):
+    if filters.tag in SENSITIVE_TAGS and not sees_sensitive_tags(request.user):
         raise _forbidden("您的角色无权按困难群体标签查询")
     return filters.filter(selectors.residents_for(request.user))
 
@@ -375,11 +381,13 @@ def resident_list(request, filters: Query[ResidentFilter]):
     summary="居民详情（可申请显示完整身份证号、电话）",
 )
 def resident_detail(request, resident_id: int, unmask: bool = False, reason: str = ""):
-    """``unmask=true`` with a ``reason`` shows the full ID number and phone to roles whose
-    duty needs them; each such view is written to the access log."""
+    """``unmask=true`` with a ``reason`` shows the full values the role's duty needs
+    (officials and community workers: ID number and phone; 片长/组长/邻长: phone); each such
+    view is written to the access log."""
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
     if unmask:
-        if not sees_full_personal_data(request.user):
+        fields = [f for f in UNMASKABLE if scoping.may_unmask(request.user, f)]
+        if not fields:
             raise _forbidden("您的角色无权查看完整身份证号和联系电话")
         reason = normalise_text(reason)
         if not reason:
@@ -392,10 +400,10 @@ def resident_detail(request, resident_id: int, unmask: bool = False, reason: str
             user=request.user,
             action="view",
             subject=f"居民#{resident.pk}",
-            fields="身份证号,联系电话",
+            fields=",".join(UNMASKABLE[f] for f in fields),
             reason=reason[:200],
         )
-        resident.show_full_personal_data = True
+        resident.unmasked_fields = set(fields)
     return resident
 
 
@@ -452,3 +460,64 @@ def resident_update(request, resident_id: int, payload: ResidentPatch):
             **facts,
         )
     return selectors.resident_get_for(actor=request.user, resident_id=resident.pk)
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post(
+    "/imports",
+    response={200: ImportOut, 422: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="导入台账 Excel（可试导入）",
+)
+def ledger_import_upload(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+    """All or nothing: ``200`` when the file was taken (or would be, with ``dry_run``),
+    ``422`` with every problem (sheet, row, column, value, code, Chinese message) when not;
+    then nothing is written."""
+    _require_editor(request.user)
+    from .io import ledger_import  # the importer loads openpyxl/calamine; only when used
+
+    result = ledger_import(source=file, file_name=file.name, actor=request.user, dry_run=dry_run)
+    body = {
+        "ok": result.ok,
+        "dry_run": result.dry_run,
+        "batch_id": result.batch_id,
+        "counts": result.counts,
+        "errors": [issue.as_dict() for issue in result.errors],
+        "warnings": [_issue_dict(issue) for issue in result.warnings],
+    }
+    return Status(200 if result.ok else 422, body)
+
+
+def _issue_dict(issue) -> dict | str:
+    return issue.as_dict() if hasattr(issue, "as_dict") else str(issue)
+
+
+@router.get(
+    "/export",
+    response={401: ErrorOut, 404: ErrorOut},
+    summary="导出台账 Excel",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "台账工作簿（三无小区台账、居民台账两张表）",
+                "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def ledger_export_download(request, community: int | None = None):
+    """The ledger the user sees (or one community of it) as .xlsx. ID numbers and phones are
+    masked for roles that may not see them; the export is written to the access log."""
+    from .io import ledger_export
+
+    region = None
+    if community is not None:
+        region = selectors.region_get_for(actor=request.user, region_id=community)
+    buffer = BytesIO()
+    ledger_export(destination=buffer, actor=request.user, community=region)
+    buffer.seek(0)
+    name = f"{region.name if region else '台账'}_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)

@@ -1,9 +1,9 @@
 """Ledger API schemas: ``XxxIn`` (create), ``XxxPatch`` (partial update), ``XxxOut``, ``XxxFilter``.
 
 Areas travel as decimal strings (``"89.37"``), never floats. Personal data is masked here,
-in the resolvers, unless the handler marked the object ``show_full_personal_data`` after
+in the resolvers, unless the handler put the field in the object's ``unmasked_fields`` after
 checking the role and writing the access log; vulnerable-person tags are dropped for roles
-that do not see full personal data.
+that may not see them (``linli.accounts.scoping.sees_sensitive_tags``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import ConfigDict
 
+from linli.accounts import scoping
 from linli.core.privacy import mask_id_number, mask_phone
 
 from .models import (
@@ -36,14 +37,9 @@ TagName = Literal[tuple(name for name, _ in TAG_FIELDS)]  # type: ignore[valid-t
 TAG_LABELS = dict(TAG_FIELDS)
 
 
-def sees_full_personal_data(user) -> bool:
-    """Superusers and roles whose duty needs full personal data (``Profile``)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "profile", None)
-    return bool(profile and profile.sees_full_personal_data)
+def sees_sensitive_tags(user) -> bool:
+    """Vulnerable-person tags and free notes: the one scoping policy decides."""
+    return user is not None and scoping.sees_sensitive_tags(user)
 
 
 def _request_user(context) -> Any:
@@ -368,7 +364,9 @@ class ResidentOut(Schema):
     tag_labels: list[str]
     other_tags: str
     note: str
-    unmasked: bool
+    unmasked: list[Literal["id_number", "phone"]] = Field(
+        description="本次显示完整值的字段（须 unmask 且角色允许，均记入访问日志）"
+    )
 
     @staticmethod
     def resolve_household(obj) -> dict[str, Any]:
@@ -387,24 +385,24 @@ class ResidentOut(Schema):
         return age_on(obj.birth_date, timezone.localdate()) if obj.birth_date else None
 
     @staticmethod
-    def resolve_unmasked(obj) -> bool:
-        return bool(getattr(obj, "show_full_personal_data", False))
+    def resolve_unmasked(obj) -> list[str]:
+        return sorted(getattr(obj, "unmasked_fields", ()))
 
     @staticmethod
     def resolve_id_number(obj) -> str:
-        if getattr(obj, "show_full_personal_data", False):
+        if "id_number" in getattr(obj, "unmasked_fields", ()):
             return obj.id_number or ""
         return mask_id_number(obj.id_number)
 
     @staticmethod
     def resolve_phone(obj) -> str:
-        if getattr(obj, "show_full_personal_data", False):
+        if "phone" in getattr(obj, "unmasked_fields", ()):
             return obj.phone
         return mask_phone(obj.phone)
 
     @staticmethod
     def resolve_tags(obj, context) -> list[str]:
-        sensitive_ok = sees_full_personal_data(_request_user(context))
+        sensitive_ok = sees_sensitive_tags(_request_user(context))
         return [
             name
             for name, _ in TAG_FIELDS
@@ -418,19 +416,19 @@ class ResidentOut(Schema):
     @staticmethod
     def resolve_other_tags(obj, context) -> str:
         # Free tags are typed by hand and may name a vulnerability; same rule as the fixed ones.
-        return obj.other_tags if sees_full_personal_data(_request_user(context)) else ""
+        return obj.other_tags if sees_sensitive_tags(_request_user(context)) else ""
 
     @staticmethod
     def resolve_note(obj, context) -> str:
-        return obj.note if sees_full_personal_data(_request_user(context)) else ""
+        return obj.note if sees_sensitive_tags(_request_user(context)) else ""
 
 
 class ResidentDetailOut(ResidentOut):
-    birth_date: dt.date | None = Field(description="仅在 unmask 时给出")
+    birth_date: dt.date | None = Field(description="仅在身份证号显示完整值时给出")
 
     @staticmethod
     def resolve_birth_date(obj) -> dt.date | None:
-        return obj.birth_date if getattr(obj, "show_full_personal_data", False) else None
+        return obj.birth_date if "id_number" in getattr(obj, "unmasked_fields", ()) else None
 
 
 class HouseholdDetailOut(HouseholdOut):

@@ -176,38 +176,51 @@ def household_counts_by_community(community_ids) -> dict[int, int]:
 
 def _count_of(queryset, key: str):
     """A correlated ``COUNT`` subquery over ``queryset`` grouped by ``key`` (0 when empty)."""
-    subquery = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]
+    subquery = (
+        queryset.order_by().values(key).annotate(n=Count("pk", distinct=True)).values("n")[:1]
+    )
     return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
 
 
-def compounds_with_counts(queryset: QuerySet[Compound]) -> QuerySet[Compound]:
-    """Annotate ``building_count``, ``household_count`` and ``resident_count`` (actual rows)."""
+def _visible(model, user, prefix: str = ""):
+    """``model`` rows whose household ``user`` may see (``prefix`` leads to the household)."""
+    q = scoping.household_q(user, prefix=prefix)
+    return model.objects.none() if q is None else model.objects.filter(q)
+
+
+def compounds_with_counts(queryset: QuerySet[Compound], *, actor) -> QuerySet[Compound]:
+    """Annotate ``building_count`` and the ``household_count`` / ``resident_count`` the actor
+    may see (a 邻长 sees the compound, but counts only their own neighbours' households)."""
     return queryset.annotate(
         building_count=_count_of(Building.objects.filter(compound=OuterRef("pk")), "compound"),
         household_count=_count_of(
-            Household.objects.filter(unit__building__compound=OuterRef("pk")),
+            _visible(Household, actor).filter(unit__building__compound=OuterRef("pk")),
             "unit__building__compound",
         ),
         resident_count=_count_of(
-            Resident.objects.filter(household__unit__building__compound=OuterRef("pk")),
+            _visible(Resident, actor, "household").filter(
+                household__unit__building__compound=OuterRef("pk")
+            ),
             "household__unit__building__compound",
         ),
     )
 
 
 def households_with_counts(queryset: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate ``resident_count`` on each household."""
+    """Annotate ``resident_count`` on each household (whoever sees a household sees its people)."""
     return queryset.annotate(
         resident_count=_count_of(Resident.objects.filter(household=OuterRef("pk")), "household")
     )
 
 
-def compound_buildings(*, compound: Compound) -> list[Building]:
-    """The compound's buildings, each with its units annotated with household/resident counts."""
+def compound_buildings(*, compound: Compound, actor) -> list[Building]:
+    """The compound's buildings, each with its units annotated with the household and
+    resident counts the actor may see."""
     units = Unit.objects.order_by("name").annotate(
-        household_count=_count_of(Household.objects.filter(unit=OuterRef("pk")), "unit"),
+        household_count=_count_of(_visible(Household, actor).filter(unit=OuterRef("pk")), "unit"),
         resident_count=_count_of(
-            Resident.objects.filter(household__unit=OuterRef("pk")), "household__unit"
+            _visible(Resident, actor, "household").filter(household__unit=OuterRef("pk")),
+            "household__unit",
         ),
     )
     return list(
@@ -219,10 +232,12 @@ def compound_buildings(*, compound: Compound) -> list[Building]:
 
 def compound_detail_for(*, actor, compound_id: int) -> Compound:
     """One compound with its counts and ``building_summary`` (buildings → units), or 404."""
-    compound = compounds_with_counts(compounds_for(actor)).filter(pk=compound_id).first()
+    compound = (
+        compounds_with_counts(compounds_for(actor), actor=actor).filter(pk=compound_id).first()
+    )
     if compound is None:
         raise NotFound("小区不存在或无权查看")
-    compound.building_summary = compound_buildings(compound=compound)
+    compound.building_summary = compound_buildings(compound=compound, actor=actor)
     return compound
 
 
