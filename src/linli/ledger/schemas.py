@@ -27,6 +27,7 @@ from .models import (
     AreaSource,
     ConstructionBackground,
     HouseholdUse,
+    PropertyService,
     Relation,
     ResidenceStatus,
     Sex,
@@ -108,7 +109,7 @@ class CompoundFacts(Schema):
     construction_background: ConstructionBackground = ConstructionBackground.OTHER
     surveyed_buildings: int | None = Field(None, ge=0)
     surveyed_households: int | None = Field(None, ge=0)
-    property_service: Literal["none", "community_custody", "social", "professional"] = "none"
+    property_service: PropertyService = PropertyService.NONE
     property_company: str = Field("", max_length=100)
     responsible_unit: str = Field("", max_length=100)
     has_guards: bool = False
@@ -139,7 +140,7 @@ class CompoundPatch(Schema):
     construction_background: ConstructionBackground | None = None
     surveyed_buildings: int | None = Field(None, ge=0)
     surveyed_households: int | None = Field(None, ge=0)
-    property_service: Literal["none", "community_custody", "social", "professional"] | None = None
+    property_service: PropertyService | None = None
     property_company: str | None = Field(None, max_length=100)
     responsible_unit: str | None = Field(None, max_length=100)
     has_guards: bool | None = None
@@ -225,7 +226,7 @@ class CompoundDetailOut(CompoundOut):
 class CompoundFilter(FilterSchema):
     community: Annotated[int | None, FilterLookup("community_id")] = None
     sanwu: bool | None = Field(None, description="true 只看三无小区，false 只看非三无")
-    property_service: Literal["none", "community_custody", "social", "professional"] | None = None
+    property_service: PropertyService | None = None
     construction_background: ConstructionBackground | None = None
     q: Annotated[str | None, FilterLookup(["name__icontains", "address__icontains"])] = Field(
         None, description="按名称或地址模糊查找"
