@@ -65,3 +65,15 @@ def test_invalid_input_has_the_common_error_body(client, county_official):
     assert body["code"] == "invalid_input"
     assert body["message"] == "输入不符合要求"
     assert any(d["field"].endswith("page") for d in body["details"])
+
+
+def test_csrf_failure_uses_the_common_error_body(db, xingdong_worker):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(xingdong_worker)
+    response = client.post(
+        "/api/v1/ledger/compounds", {"name": "x", "community": 1}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"

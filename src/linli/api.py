@@ -2,7 +2,7 @@
 
 from django.db import connection
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from linli.core.errors import DomainError
@@ -44,6 +44,15 @@ def validation_error(request, exc: ValidationError):
 def auth_error(request, exc):
     return api.create_response(
         request, {"code": "unauthenticated", "message": "请先登录", "details": []}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    code = "csrf_failed" if "CSRF" in str(exc) else f"http_{exc.status_code}"
+    message = "CSRF 校验失败，请刷新页面后重试" if code == "csrf_failed" else str(exc)
+    return api.create_response(
+        request, {"code": code, "message": message, "details": []}, status=exc.status_code
     )
 
 
