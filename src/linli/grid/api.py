@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from linli.accounts import scoping
@@ -47,6 +47,7 @@ def _annotated(grids):
     for g in grids:
         g.households = counts.get(g.pk, 0)
         g.leader = holders[g.pk].resident.name if g.pk in holders else None
+        g.level_label = g.get_level_display()
     return grids
 
 
@@ -65,8 +66,8 @@ def cell_list(request, community: int | None = None, level: int | None = None):
 def cell_detail(request, grid_id: int):
     grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
     (grid,) = _annotated([grid])
-    grid.children = _annotated(selectors.grids_for(request.user).filter(parent=grid))
-    grid.holders = list(grid.post.holdings.select_related("post", "resident"))
+    grid.child_cells = _annotated(selectors.grids_for(request.user).filter(parent=grid))
+    grid.holder_history = list(grid.post.holdings.select_related("post", "resident"))
     return grid
 
 
@@ -85,16 +86,17 @@ def cell_create(request, payload: GridIn):
         boundary_note=payload.boundary_note,
         complaint_phone=payload.complaint_phone,
     )
-    return 201, _annotated([grid])[0]
+    return Status(201, _annotated([grid])[0])
 
 
 @router.post("/memberships", response={201: MembershipOut}, summary="把一户划入一个邻")
 def membership_create(request, payload: MembershipIn):
     household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     neighbour = selectors.grid_get_for(actor=request.user, grid_id=payload.neighbour)
-    return 201, services.household_assign(
+    membership = services.household_assign(
         actor=request.user, household=household, neighbour=neighbour
     )
+    return Status(201, membership)
 
 
 @router.post("/cells/{int:grid_id}/holder", response={201: HoldingOut}, summary="任命三长")
@@ -114,7 +116,7 @@ def holder_set(request, grid_id: int, payload: HoldingIn):
     holding = services.post_assign(
         actor=request.user, grid=grid, resident=resident, user=user, reason=payload.reason
     )
-    return 201, holding
+    return Status(201, holding)
 
 
 @router.get("/visits", response=list[VisitOut], summary="走访记录")
@@ -146,7 +148,7 @@ def visit_create(request, payload: VisitIn):
         met=payload.met,
         raised=payload.raised,
     )
-    return 201, visit
+    return Status(201, visit)
 
 
 @router.get("/communities/{int:community_id}/report", response=ReportOut, summary="网格体检")

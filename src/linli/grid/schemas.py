@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class GridOut(Schema):
@@ -17,10 +17,6 @@ class GridOut(Schema):
     complaint_phone: str
     households: int = 0
     leader: str | None = None
-
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
 
 
 class HoldingOut(Schema):
@@ -42,8 +38,8 @@ class HoldingOut(Schema):
 
 
 class GridDetailOut(GridOut):
-    holders: list[HoldingOut]
-    children: list[GridOut]
+    holders: list[HoldingOut] = Field(..., alias="holder_history")
+    children: list[GridOut] = Field(..., alias="child_cells")
 
 
 class GridIn(Schema):
