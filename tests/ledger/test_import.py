@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from stdnum.cn import ric
 
+from linli.accounts.models import Role
 from linli.ledger import services
 from linli.ledger.io import ImportResult, RowIssue, ledger_import
 from linli.ledger.io import values as v
@@ -33,6 +34,7 @@ from linli.ledger.models import (
     Unit,
 )
 from linli.ledger.validation import InvalidValue, normalise_phone, parse_id_number
+from tests.factories import make_user
 
 SAMPLE = Path("/work/shared/samples/兴东社区台账样例.xlsx")
 
@@ -588,7 +590,7 @@ def test_same_house_with_two_areas_is_an_error(regions, compound, tmp_path):
 
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
-    assert codes(result) == ["ledger.conflicting_area"]
+    assert codes(result) == ["ledger.duplicate_room"]
     assert result.errors[0].row == 5
     assert "第3行和第5行" in result.errors[0].reason
     assert Household.objects.count() == 0
@@ -1176,3 +1178,34 @@ def test_rowissue_without_a_row_or_column():
     assert str(issue) == "“x.xlsx”：文件不是 Excel 工作簿"
     issue = RowIssue("居民台账", 2, "", "room", "", "缺少“房号”列", "ledger.missing_column", "房号")
     assert str(issue) == "「居民台账」第2行（房号）：缺少“房号”列"
+
+
+def test_a_role_that_does_not_edit_the_ledger_cannot_import(regions, sample_path):
+    staff = make_user("dept", Role.DEPARTMENT_STAFF, regions["county"], "部门工作人员")
+
+    result = ledger_import(source=sample_path, actor=staff)
+
+    assert codes(result) == ["ledger.forbidden"]
+    assert Compound.objects.count() == 0
+
+
+def test_a_named_sheet_without_a_header_is_an_error(regions, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "居民台账"
+    wb.active.append(["这张表没有表头"])
+    wb.active.append(["只有一些文字"])
+    wb.save(tmp_path / "x.xlsx")
+
+    result = ledger_import(source=tmp_path / "x.xlsx")
+
+    assert "ledger.missing_header" in codes(result)
+    assert result.errors[0].sheet == "居民台账"
+
+
+def test_two_people_of_one_household_without_id_and_the_same_name(regions, compound, tmp_path):
+    rows = [person(number="", sex="", name="张三"), person(number="", sex="", name="张三")]
+
+    result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
+
+    assert codes(result) == ["ledger.duplicate_resident"]
+    assert "第3行和第4行" in result.errors[0].reason

@@ -730,7 +730,7 @@ class _Import:
                         v.cell_text(raw_area),
                         f"同一房屋（{compound}{building}{unit}{room}）面积与第{house.area_row}行"
                         f"（{house.area}）不一致（第{house.area_row}行和第{row}行）",
-                        "ledger.conflicting_area",
+                        "ledger.duplicate_room",
                     )
             if c_use >= 0:
                 text = v.cell_text(cell(values, c_use))
@@ -748,7 +748,7 @@ class _Import:
                                 "use",
                                 text,
                                 f"同一房屋的房屋用途与第{house.use_row}行不一致",
-                                "ledger.conflicting_use",
+                                "ledger.duplicate_room",
                             )
             if c_area_source >= 0 and house.area_source is None:
                 text = v.cell_text(cell(values, c_area_source))
