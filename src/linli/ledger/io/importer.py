@@ -625,8 +625,12 @@ class _Import:
         cols = layout.columns
         sheet_name = layout.name
 
+        # Rows are padded to ``width``; an absent column reads the always-empty last cell.
+        width = max(cols.values()) + 2
+        absent = width - 1
+
         def col(key):
-            return cols.get(key, -1)
+            return cols.get(key, absent)
 
         c_seq = col("seq")
         c_community, c_compound, c_building = col("community"), col("compound"), col("building")
@@ -656,19 +660,18 @@ class _Import:
         today = self.today
         sheet_compounds = getattr(self, "sheet_compounds", {})
 
-        def cell(values, at):
-            if at < 0 or at >= len(values):
-                return None
-            return values[at]
-
         def error(row, key, value, reason, code):
             self.cell_error(layout, row, key, value, reason, code)
 
         for row, values in sheet.rows:
-            room = v.key_text(v.cell_text(cell(values, c_room)))
-            compound = v.name_text(v.cell_text(cell(values, c_compound)))
-            building = v.key_text(v.cell_text(cell(values, c_building)))
-            unit = v.key_text(v.cell_text(cell(values, c_unit)))
+            if len(values) < width:
+                values.extend([None] * (width - len(values)))
+            elif values[absent] is not None:
+                values[absent] = None
+            room = v.key_text(v.cell_text(values[c_room]))
+            compound = v.name_text(v.cell_text(values[c_compound]))
+            building = v.key_text(v.cell_text(values[c_building]))
+            unit = v.key_text(v.cell_text(values[c_unit]))
             if not room and _skippable(values, c_seq):
                 continue
             if not (room and compound and building and unit):
@@ -685,7 +688,7 @@ class _Import:
                 continue
             self.rows += 1
             # Which community: the 社区 column, else the compound sheet, else the ledger.
-            community_text = v.name_text(v.cell_text(cell(values, c_community)))
+            community_text = v.name_text(v.cell_text(values[c_community]))
             ckey = (community_text, compound)
             if ckey in community_of:
                 community_id = community_of[ckey]
@@ -708,7 +711,7 @@ class _Import:
                 house = houses[key] = _House(row=row, index=len(house_keys))
                 house_keys.append(key)
             # The house: area, use, notes.
-            raw_area = cell(values, c_area)
+            raw_area = values[c_area]
             if raw_area is not None and raw_area != "":
                 area = area_cache.get(raw_area)
                 if area is None:
@@ -732,8 +735,8 @@ class _Import:
                         f"（{house.area}）不一致（第{house.area_row}行和第{row}行）",
                         "ledger.duplicate_room",
                     )
-            if c_use >= 0:
-                text = v.cell_text(cell(values, c_use))
+            if c_use != absent:
+                text = v.cell_text(values[c_use])
                 if text:
                     try:
                         use = v.parse_use(text)
@@ -750,34 +753,34 @@ class _Import:
                                 f"同一房屋的房屋用途与第{house.use_row}行不一致",
                                 "ledger.duplicate_room",
                             )
-            if c_area_source >= 0 and house.area_source is None:
-                text = v.cell_text(cell(values, c_area_source))
+            if c_area_source != absent and house.area_source is None:
+                text = v.cell_text(values[c_area_source])
                 if text:
                     try:
                         house.area_source = v.parse_area_source(text)
                     except InvalidValue as exc:
                         error(row, "area_source", text, str(exc), "ledger.invalid_choice")
-            if c_floor >= 0 and house.floor is None:
-                text = v.cell_text(cell(values, c_floor))
+            if c_floor != absent and house.floor is None:
+                text = v.cell_text(values[c_floor])
                 if text:
                     try:
                         house.floor = _parse_floor(text)
                     except InvalidValue as exc:
                         error(row, "floor", text, str(exc), "ledger.invalid_number")
-            if c_house_note >= 0:
-                text = v.free_text(cell(values, c_house_note))
+            if c_house_note != absent:
+                text = v.free_text(values[c_house_note])
                 if len(text) > 200:
                     error(row, "house_note", text, "内容过长（最多200字）", "ledger.too_long")
                 elif text and not house.note:
                     house.note = text  # the first one written wins
                 elif house.note is None:
                     house.note = ""  # the column is there and blank: no note
-            note = v.free_text(cell(values, c_note)) if c_note >= 0 else None
+            note = v.free_text(values[c_note]) if c_note != absent else None
             if note is not None and len(note) > 200:
                 error(row, "note", note, "内容过长（最多200字）", "ledger.too_long")
                 note = note[:200]
             # The person, if the row has one.
-            if not any(cell(values, at) not in (None, "") for at in person_cols):
+            if not any(values[at] not in (None, "") for at in person_cols):
                 if note:
                     if not house.note:
                         house.note = note
@@ -789,7 +792,7 @@ class _Import:
                     layout,
                     row,
                     values,
-                    cell,
+                    absent,
                     key,
                     note,
                     (c_name, c_sex, c_id, c_phone, c_relation, c_owner, c_residence, c_tags),
@@ -881,7 +884,7 @@ class _Import:
         layout,
         row,
         values,
-        cell,
+        absent,
         house_key,
         note,
         person_cols,
@@ -899,14 +902,14 @@ class _Import:
             ok = False
             self.cell_error(layout, row, key, value, reason, code)
 
-        name = v.name_text(v.cell_text(cell(values, c_name)))
+        name = v.name_text(v.cell_text(values[c_name]))
         if not name:
             error("name", "", "姓名为空（本行填写了人员信息）", "ledger.missing_value")
         elif len(name) > 50:
             error("name", name, "姓名过长（最多50字）", "ledger.too_long")
         id_number = birth = None
         sex = None
-        raw_id = cell(values, c_id)
+        raw_id = values[c_id]
         if raw_id is not None and raw_id != "":
             if isinstance(raw_id, float) or (
                 isinstance(raw_id, int) and not isinstance(raw_id, bool) and len(str(raw_id)) != 18
@@ -940,8 +943,8 @@ class _Import:
                         )
                     else:
                         id_rows[id_number] = row
-        if c_sex >= 0:
-            text = v.cell_text(cell(values, c_sex))
+        if c_sex != absent:
+            text = v.cell_text(values[c_sex])
             if text:
                 try:
                     stated = v.parse_sex(text)
@@ -959,15 +962,15 @@ class _Import:
                     elif sex is None:
                         sex = stated
         phone = None
-        if c_phone >= 0:
-            text = v.cell_text(cell(values, c_phone))
+        if c_phone != absent:
+            text = v.cell_text(values[c_phone])
             try:
                 phone = v.normalise_phone_fast(text)
             except InvalidValue as exc:
                 error("phone", text, str(exc), "ledger.invalid_phone")
         relation = None
-        if c_relation >= 0:
-            text = v.cell_text(cell(values, c_relation))
+        if c_relation != absent:
+            text = v.cell_text(values[c_relation])
             if text:
                 parsed = relation_cache.get(text)
                 if parsed is None:
@@ -978,24 +981,24 @@ class _Import:
                         layout, row, "relation", text, warning, "ledger.unknown_choice"
                     )
         is_owner = None
-        if c_owner >= 0:
-            text = v.cell_text(cell(values, c_owner))
+        if c_owner != absent:
+            text = v.cell_text(values[c_owner])
             if text:
                 try:
                     is_owner = v.parse_yes_no(text)
                 except InvalidValue as exc:
                     error("is_owner", text, str(exc), "ledger.invalid_choice")
         residence = None
-        if c_residence >= 0:
-            text = v.cell_text(cell(values, c_residence))
+        if c_residence != absent:
+            text = v.cell_text(values[c_residence])
             if text:
                 try:
                     residence = v.parse_residence(text)
                 except InvalidValue as exc:
                     error("residence", text, str(exc), "ledger.invalid_choice")
         tags = other = None
-        if c_tags >= 0:
-            text = v.cell_text(cell(values, c_tags))
+        if c_tags != absent:
+            text = v.cell_text(values[c_tags])
             parsed = tag_cache.get(text)
             if parsed is None:
                 parsed = tag_cache[text] = v.parse_tags(text)
