@@ -51,8 +51,6 @@ class Command(BaseCommand):
             f"  三无小区：摸底时 {s.xingdong_sanwu_at_survey} 个，目前 {s.xingdong_sanwu_today} 个"
             "（物业或社会化物业服务全覆盖）"
         )
-        if s.import_warnings:
-            w(f"  导入提示 {s.import_warnings} 条（如早于地址码设立的出生年份，仅提示）")
         w("")
         w(f"访问地址：{demo.DEMO_URL}")
         w("演示账号：")
