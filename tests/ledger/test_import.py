@@ -1209,3 +1209,14 @@ def test_two_people_of_one_household_without_id_and_the_same_name(regions, compo
 
     assert codes(result) == ["ledger.duplicate_resident"]
     assert "第3行和第4行" in result.errors[0].reason
+
+
+def test_names_typed_elsewhere_with_spaces_still_match(regions, compound, tmp_path):
+    services.household_ensure(compound=compound, building="1 栋", unit="1单元", room="101")
+
+    result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", [person()]))
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.counts["buildings"] == {"created": 0, "unchanged": 1}
+    assert result.counts["households"]["created"] == 0
+    assert Household.objects.count() == 1

@@ -242,17 +242,17 @@ class _Import:
         )
         self.batch = batch
         self.reason = f"Excel导入：{self.file_name}（#{batch.pk}）"
-        book = None
+        self.book = None
         with tempfile.TemporaryFile(prefix="linli-import-") as spool:
             try:
-                book = self._check(spool)
+                self._check(spool)
                 if not self.errors and not self.grouped:
                     self._write(spool)
             except _TooManyErrors:
                 pass
             finally:
-                if book is not None:
-                    book.close()
+                if self.book is not None:
+                    self.book.close()
         self.finish_reports()
         ok = not self.errors
         if not ok:
@@ -281,9 +281,9 @@ class _Import:
         )
 
     # -- pass 1 -------------------------------------------------------------------------
-    def _check(self, spool):
+    def _check(self, spool) -> None:
         if not self._check_actor():
-            return None
+            return
         limit = getattr(settings, "LINLI_IMPORT_MAX_BYTES", None)
         size = _size_of(self.source)
         if limit and size is not None and size > limit:
@@ -296,16 +296,16 @@ class _Import:
                 f"文件过大（{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB）",
                 "ledger.file_too_large",
             )
-            return None
+            return
         try:
-            book = open_workbook(self.source)
+            book = self.book = open_workbook(self.source)
         except NotAWorkbook as exc:
             self.error("", None, "", "", self.file_name, str(exc), "ledger.not_excel")
-            return None
+            return
         try:
             compound_sheet, resident_sheet = self._find_sheets(book)
             if compound_sheet is None and resident_sheet is None:
-                return book
+                return
             self._load_scope()
             compound_rows = self._check_compounds(compound_sheet) if compound_sheet else []
             self.compound_rows = compound_rows
@@ -317,7 +317,6 @@ class _Import:
             log.warning("unreadable workbook %s", self.file_name, exc_info=True)
             reason = str(exc) if isinstance(exc, NotAWorkbook) else f"文件内容已损坏（{exc}）"
             self.error("", None, "", "", self.file_name, reason, "ledger.not_excel")
-        return book
 
     def _check_actor(self) -> bool:
         actor = self.actor
@@ -1095,12 +1094,12 @@ class _Import:
         referenced: set[tuple[int, str]] = getattr(self, "referenced", set())
         in_sheet = {(row.community_id, row.name) for row in rows}
         wanted = in_sheet | referenced
-        existing = {
-            (compound.community_id, compound.name): compound
-            for compound in Compound.objects.filter(
-                community_id__in={cid for cid, _ in wanted}, name__in={n for _, n in wanted}
-            )
-        }
+        existing: dict[tuple[int, str], Compound] = {}
+        for compound in Compound.objects.filter(
+            community_id__in={cid for cid, _ in wanted}
+        ).order_by("pk"):
+            key = (compound.community_id, v.name_text(v.cell_text(compound.name)))
+            existing.setdefault(key, compound)
         communities = Region.objects.in_bulk({cid for cid, _ in wanted})
         counts = self.counts["compounds"]
         placeholder = count(-1, -1)
@@ -1187,14 +1186,15 @@ class _ChunkWriter:
             return
         lookup = {key for key in missing if key[0] > 0 and key[0] not in new_parents}
         if lookup:
+            # Match names as the file's are read (``1 栋`` = ``1栋``), whoever typed them in.
             found = model.objects.filter(
-                **{f"{parent_attr}__in": {p for p, _ in lookup}},
-                name__in={n for _, n in lookup},
+                **{f"{parent_attr}__in": {p for p, _ in lookup}}
             ).values_list("pk", parent_attr, "name")
             for pk, parent, name in found:
-                if (parent, name) in missing:
-                    cache[(parent, name)] = pk
-                    missing.discard((parent, name))
+                key = (parent, v.key_text(v.cell_text(name)))
+                if key in missing:
+                    cache[key] = pk
+                    missing.discard(key)
                     self.counts[kind]["unchanged"] += 1
         if not missing:
             return
@@ -1256,10 +1256,10 @@ class _ChunkWriter:
         existing: dict[tuple[int, str], Household] = {}
         if lookup:
             for household in Household.objects.filter(
-                unit_id__in={house_unit[k][0] for k in lookup},
-                room__in={house_unit[k][1] for k in lookup},
-            ):
-                existing[(household.unit_id, household.room)] = household
+                unit_id__in={house_unit[k][0] for k in lookup}
+            ).order_by("pk"):
+                key = (household.unit_id, v.key_text(v.cell_text(household.room)))
+                existing.setdefault(key, household)
         creates, updates = [], []
         for key in missing:
             house = job.houses[key]
@@ -1344,10 +1344,10 @@ class _ChunkWriter:
         by_name: dict[tuple[int, str], Resident] = {}
         if by_name_keys:
             for resident in Resident.objects.filter(
-                household_id__in={hh for hh, _ in by_name_keys},
-                name__in={n for _, n in by_name_keys},
+                household_id__in={hh for hh, _ in by_name_keys}
             ).order_by("pk"):
-                by_name.setdefault((resident.household_id, resident.name), resident)
+                name = v.name_text(v.cell_text(resident.name))
+                by_name.setdefault((resident.household_id, name), resident)
         creates, updates = [], []
         for _row, household_id, p in people:
             resident = by_number.get(p[P_ID]) if p[P_ID] else None
