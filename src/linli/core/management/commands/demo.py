@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.grid import demo as grid_demo
 from linli.ledger import demo
+from linli.ledger.models import Region
 
 
 class Command(BaseCommand):
@@ -27,11 +29,14 @@ class Command(BaseCommand):
             raise CommandError("--scale 应在0到1之间")
         verbose = options["verbosity"] >= 2
         self.stdout.write(f"正在生成演示数据（种子 {seed}）……")
+        grid_demo.clear_grid_and_party(Region.objects.filter(code=demo.TOWN[1]).first())
         s = demo.build_demo(
             seed=seed,
             scale=scale,
             log=(lambda msg: self.stdout.write(f"  {msg}")) if verbose else None,
         )
+        xingdong = Region.objects.get(name=demo.XINGDONG, parent__code=demo.TOWN[1])
+        g = grid_demo.build_grid_and_party(community=xingdong, seed=seed)
         w = self.stdout.write
         w(self.style.SUCCESS(f"演示数据已生成，用时{s.seconds:.1f}秒。"))
         w("")
@@ -51,6 +56,15 @@ class Command(BaseCommand):
             f"  三无小区：摸底时 {s.xingdong_sanwu_at_survey} 个，目前 {s.xingdong_sanwu_today} 个"
             "（物业或社会化物业服务全覆盖）"
         )
+        w(
+            f"  网格：{g['areas']} 片、{g['groups']} 组、{g['neighbours']} 邻，"
+            f"三长 {g['leaders']} 人；演示走访 {g['visits']} 次"
+        )
+        w(
+            f"  党组织：党总支 1 个、联建党支部 {g['joint_branches']} 个、"
+            f"小区党小组 {g['party_groups']} 个；党员 {g['members']} 名，"
+            f"亮身份 {g['members_shown']} 名"
+        )
         w("")
         w(f"访问地址：{demo.DEMO_URL}")
         w("演示账号：")
@@ -58,3 +72,5 @@ class Command(BaseCommand):
         w(f"  {'用户名'.ljust(width)}  密码              说明")
         for username, password, _role, note in s.users:
             w(f"  {username.ljust(width + 3)}  {password.ljust(16)}  {note}")
+        for username, password, note in g["logins"]:
+            w(f"  {username.ljust(width + 3)}  {password.ljust(16)}  兴东社区{note}")
