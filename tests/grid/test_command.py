@@ -76,3 +76,24 @@ def test_unknown_community_and_empty_community(regions):
 def test_rebalance_without_a_grid_is_refused(ledger):
     with pytest.raises(CommandError, match="尚无网格"):
         plan("--rebalance")
+
+
+def test_plan_page_previews_then_applies(client, ledger, xingdong_worker, regions):
+    client.force_login(xingdong_worker)
+    url = f"/grid/community/{regions['xingdong'].pk}/plan/"
+    body = client.get(url, {"households_per_neighbour": "12"}).content.decode()
+    assert "写入方案" in body and "1栋1单元" in body
+    assert Grid.objects.count() == 0
+    response = client.post(url, {"households_per_neighbour": "12"})
+    assert response.status_code == 302
+    assert Membership.objects.filter(end=None).count() == 48
+
+
+def test_plan_page_bad_input_and_scope(client, ledger, xingdong_worker, xintang_worker, regions):
+    client.force_login(xingdong_worker)
+    url = f"/grid/community/{regions['xingdong'].pk}/plan/"
+    assert "正整数" in client.get(url, {"households_per_neighbour": "0"}).content.decode()
+    assert "正整数" in client.post(url, {"households_per_neighbour": "abc"}).content.decode()
+    assert Grid.objects.count() == 0
+    client.force_login(xintang_worker)
+    assert client.get(url).status_code == 404

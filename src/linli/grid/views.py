@@ -231,3 +231,83 @@ def cell_card(request, grid_id: int):
         "grid/card.html",
         {"grid": grid, "holder": holder, "compounds": compounds, "print": True},
     )
+
+
+def _plan_settings(data):
+    from .planning import PlanSettings
+
+    def number(name, default):
+        raw = (data.get(name) or "").strip()
+        if not raw:
+            return default
+        value = int(raw)
+        if value < 1:
+            raise ValueError(name)
+        return value
+
+    return PlanSettings(
+        households_per_neighbour=number("households_per_neighbour", 13),
+        neighbour_min=number("neighbour_min", None),
+        neighbour_max=number("neighbour_max", None),
+        neighbours_per_group=number("neighbours_per_group", 27),
+        groups_per_area=number("groups_per_area", 1),
+    )
+
+
+@login_required
+def plan(request, community_id: int):
+    """Propose a 片/组/邻 partition (地域相邻、类型相近、规模适当); apply it on POST."""
+    from .models import Membership
+    from .planning import load_keys, plan_households, rebalance
+
+    if not scoping.edits_ledger(request.user):
+        raise Http404("无权调整网格")
+    community = Region.objects.filter(
+        scoping.region_q(request.user), pk=community_id, level=RegionLevel.COMMUNITY
+    ).first()
+    if community is None:
+        raise Http404("社区不存在或无权查看")
+    data = request.POST if request.method == "POST" else request.GET
+    context = {"community": community, "form": data}
+    try:
+        settings = _plan_settings(data)
+    except ValueError:
+        context["error"] = "各项数值须为正整数"
+        return render(request, "grid/plan.html", context)
+    keys = load_keys(community)
+    if not keys:
+        context["error"] = f"{community.name}没有住户，无法划分网格（请先导入台账）"
+        return render(request, "grid/plan.html", context)
+    current = dict(
+        Membership.objects.filter(
+            end__isnull=True, household__unit__building__compound__community=community
+        ).values_list("household_id", "neighbour_id")
+    )
+    use_rebalance = bool(current) and data.get("mode") == "rebalance"
+    result = (
+        rebalance(keys, settings, current) if use_rebalance else plan_households(keys, settings)
+    )
+    if request.method == "POST":
+        try:
+            applied = services.plan_apply(
+                actor=request.user, community=community, plan=result, rebalance=use_rebalance
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            messages.success(
+                request,
+                f"方案已写入：新建 {applied['created']} 个网格，撤销 {applied['dissolved']} 个，"
+                f"调整 {applied['moves']} 户",
+            )
+            return redirect("grid:community", community_id=community.pk)
+    context.update(
+        {
+            "quality": result.quality(current or None),
+            "plan": result,
+            "has_grid": bool(current),
+            "rebalance": use_rebalance,
+            "settings": settings,
+        }
+    )
+    return render(request, "grid/plan.html", context)
