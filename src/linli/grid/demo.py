@@ -46,6 +46,8 @@ LESSONS = [
     ("学习“四下基层”工作方法", "收集居民诉求"),
 ]
 DEMO_LEADER_PASSWORD = "linli-demo"
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱胡郭何罗谭彭曾"
+GIVEN_NAMES = ["建华", "志强", "海燕", "丽君", "卫东", "晓明", "红梅", "国庆", "文军", "春兰"]
 
 
 def _best_plan(community: Region):
@@ -146,17 +148,20 @@ def build_grid_and_party(*, community: Region, seed: int) -> dict:
         households_by_cell.setdefault(m.neighbour_id, []).append(m.household_id)
     taken: set[int] = set()
     leaders: dict[int, Resident] = {}
-    for cell in sorted(cells, key=lambda c: (-c.level, c.code)):
-        if cell.level == GridLevel.NEIGHBOUR:
-            pool = [
-                r
-                for h in households_by_cell.get(cell.pk, [])
-                for r in residents_by_household.get(h, [])
-                if r.pk not in taken
-            ]
-        else:  # a 组长 or 片长 is chosen from the leaders below
-            below = sorted((c for c in cells if c.parent_id == cell.pk), key=lambda c: c.code)
-            pool = [leaders[c.pk] for c in below if c.pk in leaders]
+    for cell in sorted(cells, key=lambda c: (c.level, c.code)):
+        # Each of the 三长 is a different resident living inside the cell they lead.
+        neighbour_ids = (
+            [cell.pk]
+            if cell.level == GridLevel.NEIGHBOUR
+            else [c.pk for c in cells if c.path.startswith(cell.path) and c.level == 3]
+        )
+        pool = [
+            r
+            for n in sorted(neighbour_ids)
+            for h in households_by_cell.get(n, [])
+            for r in residents_by_household.get(h, [])
+            if r.pk not in taken
+        ]
         leader = _pick_leader(rng, pool, today)
         if leader is None:
             continue
@@ -210,7 +215,10 @@ def _build_party(rng, community, areas, households_by_cell, today) -> dict:
             grid=area,
             name=f"{area.name}联建党支部（{unit_name}）",
         )
-        party_services.co_building_unit_add(organisation=org, name=unit_name, kind=kind)
+        unit = party_services.co_building_unit_add(organisation=org, name=unit_name, kind=kind)
+        for _ in range(3):  # members from the co-building unit, serving in the 片
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+            party_services.member_add(organisation=org, name=name, unit=unit)
         joint.append(org)
     # 7 党小组 in the 7 largest compounds, under the joint branch of the 片 most of it is in.
     compounds = list(

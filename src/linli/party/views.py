@@ -23,6 +23,9 @@ def community_tree(request, community_id: int):
     orgs = selectors.tree_for(actor=request.user, community=community)
     for org in orgs:
         org.depth = org.path.count("/") - 2
+        below = [o for o in orgs if o.path.startswith(org.path)]
+        org.total_members = sum(o.member_count for o in below)
+        org.total_shown = sum(o.shown_count for o in below)
     shown = (
         Member.objects.filter(organisation__in=orgs, shows_identity=True)
         .select_related("organisation", "unit")
