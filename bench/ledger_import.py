@@ -239,8 +239,11 @@ def run_import(file: Path) -> dict:
     return {"seconds": seconds, "counts": result.counts, "warnings": len(result.warnings)}
 
 
-def run_floor(file: Path) -> dict:
-    """python-calamine + executemany of plain tuples, in one transaction, no validation."""
+def run_floor(file: Path, *, copy: bool = False) -> dict:
+    """python-calamine + executemany of plain tuples, in one transaction, no validation.
+
+    ``copy``: PostgreSQL's COPY instead of executemany (the import uses COPY there), to show
+    the import's overhead over the fastest insert too."""
     import python_calamine
     from django.db import connection, transaction
     from django.utils import timezone
@@ -316,14 +319,13 @@ def run_floor(file: Path) -> dict:
         (Resident, residents),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
+        insert = _copy_rows if copy else _executemany
         for model, rows in tables:
-            sql, params = _plain_insert(model, rows)
-            cursor.executemany(sql, params)
+            insert(cursor, *_plain_insert(model, rows))
         ledger = time.perf_counter() - start - read
         for model, rows in tables:
             if hasattr(model, "history"):
-                sql, params = _plain_insert(model.history.model, rows, history_date=now)
-                cursor.executemany(sql, params)
+                insert(cursor, *_plain_insert(model.history.model, rows, history_date=now))
     seconds = time.perf_counter() - start
     return {
         "seconds": seconds,
@@ -352,12 +354,24 @@ def _plain_insert(model, rows, history_date=None):
     return sql, [tuple(row.get(n, defaults[n]) for n in names) for row in rows]
 
 
+def _executemany(cursor, sql, params):
+    cursor.executemany(sql, params)
+
+
+def _copy_rows(cursor, sql, params):
+    head = sql.partition(" VALUES ")[0].replace("INSERT INTO", "COPY", 1)
+    with cursor.cursor.copy(f"{head} FROM STDIN") as copy:
+        for row in params:
+            copy.write_row(row)
+
+
 def child(phase: str, file: Path) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
     django.setup()
-    result = run_import(file) if phase == "import" else run_floor(file)
+    copy = phase == "floor_copy"
+    result = run_import(file) if phase == "import" else run_floor(file, copy=copy)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
@@ -370,7 +384,9 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--file", type=Path, help="use this workbook instead of generating one")
-    parser.add_argument("--phase", choices=["import", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["import", "floor", "floor_copy"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.phase:
         child(args.phase, args.file)
@@ -394,7 +410,8 @@ def main() -> None:
                 f"{time.perf_counter() - started:.1f} s"
             )
         results = {}
-        for phase in ("import", "floor"):
+        phases = ["import", "floor"] + (["floor_copy"] if engine == "PostgreSQL" else [])
+        for phase in phases:
             url = database_url(base, phase, folder)
             env = phase_env(url, folder)
             try:
@@ -437,6 +454,14 @@ def main() -> None:
         f"{floor['insert_ledger']:.2f} s, insert history {floor['insert_history']:.2f} s), "
         f"{rows / floor['seconds']:,.0f} residents/s, peak RSS {floor['peak_rss_mb']:.0f} MB"
     )
+    if "floor_copy" in results:
+        fc = results["floor_copy"]
+        print(
+            f"floor with COPY (what the import uses on PostgreSQL): {fc['seconds']:.2f} s "
+            f"(read {fc['read']:.2f} s, insert ledger {fc['insert_ledger']:.2f} s, insert "
+            f"history {fc['insert_history']:.2f} s), peak RSS {fc['peak_rss_mb']:.0f} MB; "
+            f"ratio to it: {imp['seconds'] / fc['seconds']:.2f}"
+        )
     without_history = floor["seconds"] - floor["insert_history"]
     print(f"ratio to a floor without history rows: {imp['seconds'] / without_history:.2f}")
     print(f"ratio: {imp['seconds'] / floor['seconds']:.2f}")

@@ -4,8 +4,8 @@
 history row, Django's SQL compiler per field, and SQLite's 999-parameter limit of ~40 rows
 per statement). :class:`FastInserter` writes exactly the same rows — the model's columns and
 the historical model's columns (``history_type`` "+", the batch's user, date and reason) —
-with one prepared ``executemany`` per table, values adapted by the fields' own
-``get_db_prep_save`` (cached per distinct value). Primary keys are taken up front (a
+with one prepared ``executemany`` per table (``COPY`` on PostgreSQL), values adapted by the
+fields' own ``get_db_prep_save`` (cached per distinct value). Primary keys are taken up front (a
 PostgreSQL sequence, or above SQLite's ``max(id)`` / ``sqlite_sequence`` inside the import's
 write transaction) so the history rows can carry them.
 
@@ -76,10 +76,10 @@ class FastInserter:
         self.defaults = {f.attname: f.get_default() for f in fields}
         self.getter = itemgetter(*self.attnames)
         self.adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
+        self.table = qn(model._meta.db_table)
+        self.columns = ", ".join(qn(f.column) for f in fields)
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(model._meta.db_table),
-            ", ".join(qn(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
+            self.table, self.columns, ", ".join(["%s"] * len(fields))
         )
         # The history row: the tracked fields (taken from the row) and then the constants.
         history = model.history.model
@@ -104,10 +104,10 @@ class FastInserter:
         columns = [by_name[f.attname].column for f in tracked] + [
             by_name[name].column for name in constants
         ]
+        self.hist_table = qn(history._meta.db_table)
+        self.hist_columns = ", ".join(qn(column) for column in columns)
         self.hist_sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(history._meta.db_table),
-            ", ".join(qn(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
+            self.hist_table, self.hist_columns, ", ".join(["%s"] * len(columns))
         )
 
     def insert(self, rows: list[dict]) -> None:
@@ -123,10 +123,22 @@ class FastInserter:
         hist_getter, constants = self.hist_getter, self.hist_constants
         hist_params = [hist_getter(values) + constants for values in params]
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: the same rows, several times faster than psycopg's executemany.
+                _copy(cursor, self.table, self.columns, params)
+                _copy(cursor, self.hist_table, self.hist_columns, hist_params)
+                return
             for start in range(0, len(params), BATCH):
                 cursor.executemany(self.sql, params[start : start + BATCH])
             for start in range(0, len(hist_params), BATCH):
                 cursor.executemany(self.hist_sql, hist_params[start : start + BATCH])
+
+
+def _copy(cursor, table: str, columns: str, rows) -> None:
+    raw = cursor.cursor  # psycopg's cursor under Django's wrapper
+    with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 class OrmInserter:
