@@ -478,10 +478,12 @@ def test_truncated_workbook_is_an_error(regions, sample_path, tmp_path):
     path = tmp_path / "cut.xlsx"
     path.write_bytes(data[: len(data) // 2])
 
+    before = ledger_counts()
+
     result = ledger_import(source=path)
 
     assert codes(result) == ["ledger.not_excel"]
-    assert Resident.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_workbook_without_a_ledger_sheet(regions, tmp_path):
@@ -490,9 +492,12 @@ def test_workbook_without_a_ledger_sheet(regions, tmp_path):
     wb.active.append([1, 2, 3])
     wb.save(tmp_path / "x.xlsx")
 
+    before = ledger_counts()
+
     result = ledger_import(source=tmp_path / "x.xlsx")
 
     assert codes(result) == ["ledger.no_ledger_sheet"]
+    assert ledger_counts() == before
 
 
 def test_missing_required_column_names_sheet_and_column(regions, compound, tmp_path):
@@ -538,23 +543,29 @@ def test_wrong_id_number_names_row_column_value_and_reason(regions, compound, tm
     ],
 )
 def test_other_bad_id_numbers(regions, compound, tmp_path, number, reason):
+    before = ledger_counts()
+
     result = ledger_import(
         source=residents_workbook(tmp_path / "x.xlsx", [person(number=number, sex="")])
     )
 
     assert codes(result) == ["ledger.invalid_id_number"]
     assert reason in result.errors[0].reason
-    assert Resident.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_id_number_stored_as_a_number_is_an_error(regions, compound, tmp_path):
     row = person(number=make_id(dt.date(1960, 1, 1), 11))
     row[RESIDENT_HEADER.index("身份证号码")] = 430424196001010113  # Excel keeps ~15 digits
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", [row]))
 
     assert codes(result) == ["ledger.invalid_id_number"]
+    assert (result.errors[0].row, result.errors[0].column) == (3, "I")
     assert "存成了数字" in result.errors[0].reason
+    assert ledger_counts() == before
 
 
 def test_area_in_words_is_an_error(regions, compound, tmp_path):
@@ -573,12 +584,18 @@ def test_same_id_number_twice_names_both_rows(regions, compound, tmp_path):
     number = make_id(dt.date(1970, 5, 6), 41)
     rows = [person(number=number), person(room="102"), person(room="103", number=number)]
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
     assert codes(result) == ["ledger.duplicate_id_number"]
-    assert result.errors[0].row == 5
+    assert (result.errors[0].sheet, result.errors[0].row, result.errors[0].column) == (
+        "居民台账",
+        5,
+        "I",
+    )
     assert "第3行和第5行" in result.errors[0].reason
-    assert Resident.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_same_house_with_two_areas_is_an_error(regions, compound, tmp_path):
@@ -588,16 +605,20 @@ def test_same_house_with_two_areas_is_an_error(regions, compound, tmp_path):
         person(name="王五", number=make_id(dt.date(1982, 1, 1), 2), area="90"),
     ]
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
     assert codes(result) == ["ledger.duplicate_room"]
-    assert result.errors[0].row == 5
+    assert (result.errors[0].row, result.errors[0].column) == (5, "F")
     assert "第3行和第5行" in result.errors[0].reason
-    assert Household.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_row_for_a_community_that_does_not_exist(regions, compound, tmp_path):
     rows = [person(), person(room="102", 社区="不存在社区", name="李四")]
+
+    before = ledger_counts()
 
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
@@ -605,7 +626,7 @@ def test_row_for_a_community_that_does_not_exist(regions, compound, tmp_path):
     issue = result.errors[0]
     assert (issue.row, issue.column, issue.value) == (4, "A", "不存在社区")
     assert "社区“不存在社区”不存在" in str(issue)
-    assert Resident.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_compound_sheet_community_that_does_not_exist(regions, tmp_path):
@@ -616,6 +637,8 @@ def test_compound_sheet_community_that_does_not_exist(regions, tmp_path):
     ws.append([1, "火星社区", "某小区"])
     wb.save(tmp_path / "x.xlsx")
 
+    before = ledger_counts()
+
     result = ledger_import(source=tmp_path / "x.xlsx")
 
     assert codes(result) == ["ledger.unknown_community"]
@@ -624,19 +647,22 @@ def test_compound_sheet_community_that_does_not_exist(regions, tmp_path):
         2,
         "B",
     )
-    assert Compound.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_sex_must_agree_with_the_id_number(regions, compound, tmp_path):
     number = make_id(dt.date(1960, 1, 1), 12)  # even sequence: female
+
+    before = ledger_counts()
 
     result = ledger_import(
         source=residents_workbook(tmp_path / "x.xlsx", [person(number=number, sex="男")])
     )
 
     assert codes(result) == ["ledger.sex_mismatch"]
-    assert (result.errors[0].column, result.errors[0].value) == ("H", "男")
+    assert (result.errors[0].row, result.errors[0].column, result.errors[0].value) == (3, "H", "男")
     assert "身份证号为女性" in result.errors[0].reason
+    assert ledger_counts() == before
 
 
 def test_every_error_is_reported_at_once(regions, compound, tmp_path):
@@ -678,11 +704,13 @@ def test_one_bad_row_among_many_writes_nothing(regions, compound, tmp_path):
     ]
     rows[2500] = person(room="9901", area="八十")
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
     assert codes(result) == ["ledger.invalid_area"]
     assert result.errors[0].row == 2503
-    assert Resident.objects.count() == 0 and Household.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_same_compound_twice_in_the_compound_sheet(regions, tmp_path):
@@ -694,10 +722,18 @@ def test_same_compound_twice_in_the_compound_sheet(regions, tmp_path):
     ws.append([2, "兴东社区", "某小区"])
     wb.save(tmp_path / "x.xlsx")
 
+    before = ledger_counts()
+
     result = ledger_import(source=tmp_path / "x.xlsx")
 
     assert codes(result) == ["ledger.duplicate_compound"]
+    assert (result.errors[0].sheet, result.errors[0].row, result.errors[0].column) == (
+        "三无小区台账",
+        3,
+        "C",
+    )
     assert "第2行和第3行" in result.errors[0].reason
+    assert ledger_counts() == before
 
 
 def test_bad_numbers_and_choices_in_the_compound_sheet(regions, tmp_path):
@@ -708,24 +744,30 @@ def test_bad_numbers_and_choices_in_the_compound_sheet(regions, tmp_path):
     ws.append([1, "兴东社区", "甲小区", "", "九三年", "", "两栋", "", "看情况"])
     wb.save(tmp_path / "x.xlsx")
 
+    before = ledger_counts()
+
     result = ledger_import(source=tmp_path / "x.xlsx")
 
-    assert [(e.column, e.code) for e in result.errors] == [
-        ("E", "ledger.invalid_number"),
-        ("G", "ledger.invalid_number"),
-        ("I", "ledger.invalid_choice"),
+    assert [(e.sheet, e.row, e.column, e.code) for e in result.errors] == [
+        ("三无小区台账", 2, "E", "ledger.invalid_number"),
+        ("三无小区台账", 2, "G", "ledger.invalid_number"),
+        ("三无小区台账", 2, "I", "ledger.invalid_choice"),
     ]
-    assert Compound.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_compound_unknown_without_a_community_column(regions, tmp_path):
     header = [h for h in RESIDENT_HEADER if h != "社区"]
     row = person(小区="没登记的小区")[1:]
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", [row], header=header))
 
     assert codes(result) == ["ledger.unknown_compound"]
-    assert (result.errors[0].column, result.errors[0].value) == ("A", "没登记的小区")
+    issue = result.errors[0]
+    assert (issue.row, issue.column, issue.value) == (3, "A", "没登记的小区")
+    assert ledger_counts() == before
 
 
 def test_compound_name_in_two_communities_needs_a_community_column(regions, tmp_path):
@@ -734,12 +776,15 @@ def test_compound_name_in_two_communities_needs_a_community_column(regions, tmp_
     header = [h for h in RESIDENT_HEADER if h != "社区"]
     rows = [person(小区="同名小区")[1:], person(room="102", 小区="同名小区", name="李四")[1:]]
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows, header=header))
 
     assert codes(result) == ["ledger.ambiguous"]
+    assert (result.errors[0].row, result.errors[0].column) == (3, "A")
     assert "请增加“社区”列" in result.errors[0].reason
     assert "共2行" in result.errors[0].reason
-    assert Household.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_resident_sheet_alone_resolves_compound_from_the_ledger(regions, compound, tmp_path):
@@ -754,10 +799,13 @@ def test_resident_sheet_alone_resolves_compound_from_the_ledger(regions, compoun
 
 
 def test_blank_room_is_an_error_naming_the_column(regions, compound, tmp_path):
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", [person(room="")]))
 
     assert codes(result) == ["ledger.missing_value"]
     assert (result.errors[0].row, result.errors[0].column) == (3, "E")
+    assert ledger_counts() == before
 
 
 # -- headers and rows read tolerantly -----------------------------------------------------------
@@ -1183,10 +1231,12 @@ def test_rowissue_without_a_row_or_column():
 def test_a_role_that_does_not_edit_the_ledger_cannot_import(regions, sample_path):
     staff = make_user("dept", Role.DEPARTMENT_STAFF, regions["county"], "部门工作人员")
 
+    before = ledger_counts()
+
     result = ledger_import(source=sample_path, actor=staff)
 
     assert codes(result) == ["ledger.forbidden"]
-    assert Compound.objects.count() == 0
+    assert ledger_counts() == before
 
 
 def test_a_named_sheet_without_a_header_is_an_error(regions, tmp_path):
@@ -1196,19 +1246,25 @@ def test_a_named_sheet_without_a_header_is_an_error(regions, tmp_path):
     wb.active.append(["只有一些文字"])
     wb.save(tmp_path / "x.xlsx")
 
+    before = ledger_counts()
+
     result = ledger_import(source=tmp_path / "x.xlsx")
 
     assert "ledger.missing_header" in codes(result)
     assert result.errors[0].sheet == "居民台账"
+    assert ledger_counts() == before
 
 
 def test_two_people_of_one_household_without_id_and_the_same_name(regions, compound, tmp_path):
     rows = [person(number="", sex="", name="张三"), person(number="", sex="", name="张三")]
 
+    before = ledger_counts()
+
     result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
 
     assert codes(result) == ["ledger.duplicate_resident"]
     assert "第3行和第4行" in result.errors[0].reason
+    assert ledger_counts() == before
 
 
 def test_names_typed_elsewhere_with_spaces_still_match(regions, compound, tmp_path):
