@@ -1010,12 +1010,15 @@ def clear_demo(town: Region | None = None) -> None:
     Regions and users stay (they are ensured, not duplicated). The change history of the
     deleted rows goes too: otherwise "三无 as of the survey" would count the previous demo.
     Rows that hang off households (grid memberships, visits …) go by their own CASCADE /
-    SET_NULL; a PROTECT (a 三长 post held by a resident, a party member) must be cleared by
-    whoever adds it to the demo, before this runs.
+    SET_NULL; the grid and party rows that protect residents (a 三长 post, a party member) are
+    cleared first by :func:`linli.grid.demo.clear_grid_and_party`.
     """
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    from linli.grid.demo import clear_grid_and_party
+
+    clear_grid_and_party(town)  # its posts and party members protect residents
     compounds = Compound.objects.filter(community__path__startswith=town.path)
     compound_ids = list(compounds.values_list("id", flat=True))
     if not compound_ids:

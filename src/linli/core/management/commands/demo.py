@@ -29,7 +29,6 @@ class Command(BaseCommand):
             raise CommandError("--scale 应在0到1之间")
         verbose = options["verbosity"] >= 2
         self.stdout.write(f"正在生成演示数据（种子 {seed}）……")
-        grid_demo.clear_grid_and_party(Region.objects.filter(code=demo.TOWN[1]).first())
         s = demo.build_demo(
             seed=seed,
             scale=scale,
