@@ -103,7 +103,7 @@ def test_import_page_takes_the_sample(page, live_server, xingdong_worker, region
     shot(page, "ledger-import")
     page.set_input_files("input[name=file]", str(SAMPLE))
     page.uncheck("input[name=dry_run]")
-    page.click("button[type=submit]")
+    page.click("text=上传")
     page.wait_for_selector("text=导入完成")
     shot(page, "ledger-import-done")
     from linli.ledger.models import Resident
@@ -127,7 +127,7 @@ def test_import_page_lists_errors(page, live_server, xingdong_worker, regions, t
     login(page, live_server, "xd_worker")
     page.goto(f"{live_server.url}/ledger/import/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("button[type=submit]")
+    page.click("text=上传")
     page.wait_for_selector("text=未写入任何数据")
     body = page.content()
     assert "八十" in body and "校验位" in body

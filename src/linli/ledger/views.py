@@ -185,17 +185,10 @@ def import_upload(request):
             )
     counts = []
     if result is not None:
+        from .io.issues import COUNT_LABELS
+
         counts = [(COUNT_LABELS.get(name, name), c) for name, c in result.counts.items()]
     return render(request, "ledger/import.html", {"result": result, "counts": counts})
-
-
-COUNT_LABELS = {
-    "compounds": "小区",
-    "buildings": "楼栋",
-    "units": "单元",
-    "households": "户",
-    "residents": "居民",
-}
 
 
 @office_required
