@@ -1056,11 +1056,32 @@ def exported_cells(response) -> set[str]:
     }
 
 
+def approved_export(client, requester, approver, community=None) -> int:
+    client.force_login(requester)
+    payload = {"reason": "年度台账上报", "community": community}
+    response = client.post(f"{API}/export-requests", payload, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    request_id = response.json()["id"]
+    client.force_login(approver)
+    response = client.post(
+        f"{API}/export-requests/{request_id}/decision",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    client.force_login(requester)
+    return request_id
+
+
 def test_export_is_scoped_and_round_trips(
-    client, xingdong_worker, xintang_worker, regions, elder, stranger
+    client, xingdong_worker, xintang_worker, town_official, regions, elder, stranger
 ):
     client.force_login(xingdong_worker)
     response = client.get(f"{API}/export")
+    assert response.status_code == 403
+    assert response.json()["code"] == "ledger.export_needs_approval"
+    request_id = approved_export(client, xingdong_worker, town_official)
+    response = client.get(f"{API}/export", {"request_id": request_id})
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -1080,9 +1101,17 @@ def test_export_is_scoped_and_round_trips(
         if outcome != "unchanged"
     )
 
-    client.force_login(xintang_worker)
-    cells = exported_cells(client.get(f"{API}/export"))
+    # an approved request downloads once
+    response = client.get(f"{API}/export", {"request_id": request_id})
+    assert response.status_code == 409 and response.json()["code"] == "ledger.export_used"
+
+    request_id = approved_export(client, xintang_worker, town_official)
+    cells = exported_cells(client.get(f"{API}/export", {"request_id": request_id}))
     assert "李四" in cells
     assert "粮站宿舍" not in cells and "王桂兰" not in cells
-    response = client.get(f"{API}/export", {"community": regions["xingdong"].pk})
+    response = client.post(
+        f"{API}/export-requests",
+        {"reason": "x", "community": regions["xingdong"].pk},
+        content_type="application/json",
+    )
     assert response.status_code == 404

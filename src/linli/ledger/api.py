@@ -24,7 +24,7 @@ from linli.accounts.models import Role
 from linli.core.errors import DomainError
 from linli.core.services import access_log_record
 
-from . import selectors, services
+from . import exports, selectors, services
 from .models import SENSITIVE_TAGS, Resident
 from .schemas import (
     CompoundDetailOut,
@@ -34,6 +34,9 @@ from .schemas import (
     CompoundOut,
     CompoundPatch,
     ErrorOut,
+    ExportDecisionIn,
+    ExportRequestIn,
+    ExportRequestOut,
     HouseholdDetailOut,
     HouseholdFilter,
     HouseholdIn,
@@ -508,16 +511,63 @@ def _issue_dict(issue) -> dict | str:
         }
     },
 )
-def ledger_export_download(request, community: int | None = None):
-    """The ledger the user sees (or one community of it) as .xlsx. ID numbers and phones are
-    masked for roles that may not see them; the export is written to the access log."""
+def ledger_export_download(request, community: int | None = None, request_id: int | None = None):
+    """The ledger the user sees (or one community of it) as .xlsx; written to the access log.
+
+    With unmasked ID numbers or phones (officials, workers) the export needs an approved
+    export request (``request_id``, see ``/export-requests``) and can be downloaded once;
+    a role whose export is masked downloads directly."""
     from .io import ledger_export
 
     region = None
-    if community is not None:
+    if exports.needs_approval(request.user):
+        if request_id is None:
+            raise DomainError(
+                code="ledger.export_needs_approval",
+                message="导出含个人信息的台账须先提交导出申请并经他人批准（request_id）",
+                status=403,
+            )
+        req = exports.request_get_for(actor=request.user, request_id=request_id)
+        req = exports.export_request_consume(actor=request.user, export_request=req)
+        region = req.community
+    elif community is not None:
         region = selectors.region_get_for(actor=request.user, region_id=community)
     buffer = BytesIO()
     ledger_export(destination=buffer, actor=request.user, community=region)
     buffer.seek(0)
     name = f"{region.name if region else '台账'}_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@router.get(
+    "/export-requests", response=list[ExportRequestOut], summary="导出申请（我的与待我审批的）"
+)
+def export_request_list(request):
+    return list(exports.requests_for(request.user)[:100])
+
+
+@router.post(
+    "/export-requests",
+    response={201: ExportRequestOut, **ERRORS},
+    summary="申请导出含个人信息的台账",
+)
+def export_request_create(request, payload: ExportRequestIn):
+    community = None
+    if payload.community is not None:
+        community = selectors.region_get_for(actor=request.user, region_id=payload.community)
+    req = exports.export_request_create(
+        actor=request.user, community=community, reason=payload.reason
+    )
+    return Status(201, req)
+
+
+@router.post(
+    "/export-requests/{int:request_id}/decision",
+    response={200: ExportRequestOut, **ERRORS},
+    summary="审批导出申请（须为申请人以外的人）",
+)
+def export_request_decide(request, request_id: int, payload: ExportDecisionIn):
+    req = exports.request_get_for(actor=request.user, request_id=request_id)
+    return exports.export_request_decide(
+        actor=request.user, export_request=req, approve=payload.approve, note=payload.note
+    )

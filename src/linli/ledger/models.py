@@ -395,3 +395,59 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class ExportRequest(models.Model):
+    """A request to export the ledger with personal data, and a second person's decision.
+
+    PIPL / shared/domain-rules.md §3: a bulk export of personal data needs a second person's
+    approval. The requester downloads once, within a day of the approval.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+        DOWNLOADED = "downloaded", "已下载"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    community = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="社区",
+        help_text="留空 = 申请人范围内全部",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="导出范围",
+        help_text="所导出的区域（社区，或申请人的全部范围）",
+    )
+    reason = models.CharField("事由", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "台账导出申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} 导出（{self.get_status_display()}）"

@@ -539,3 +539,37 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: list[dict[str, Any]]
+
+
+class ExportRequestIn(Schema):
+    community: int | None = None
+    reason: str
+
+
+class ExportDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class ExportRequestOut(Schema):
+    id: int
+    region: str
+    community_id: int | None
+    reason: str
+    status: str
+    requested_by: str
+    decided_by: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:
+        return obj.requested_by.get_username()
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None

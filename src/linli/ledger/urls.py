@@ -10,5 +10,7 @@ urlpatterns = [
     path("community/<int:community_id>/", views.community_detail, name="community"),
     path("compound/<int:compound_id>/", views.compound_detail, name="compound"),
     path("import/", views.import_upload, name="import"),
-    path("export/", views.export_download, name="export"),
+    path("export/", views.export_page, name="export"),
+    path("export/<int:request_id>/decide/", views.export_decide, name="export_decide"),
+    path("export/<int:request_id>/file/", views.export_file, name="export_file"),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
@@ -19,8 +20,8 @@ from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
 
-from . import selectors
-from .models import SENSITIVE_TAGS, TAG_FIELDS, Resident, Unit
+from . import exports, selectors
+from .models import SENSITIVE_TAGS, TAG_FIELDS, ExportRequest, RegionLevel, Resident, Unit
 
 
 def office_required(view):
@@ -191,23 +192,81 @@ def import_upload(request):
     return render(request, "ledger/import.html", {"result": result, "counts": counts})
 
 
-@office_required
-def export_download(request):
+def _export_file(request, community):
     from .io import ledger_export
 
-    community = None
-    if request.GET.get("community"):
-        try:
-            community = selectors.region_get_for(
-                actor=request.user, region_id=int(request.GET["community"])
-            )
-        except (ValueError, DomainError):
-            raise Http404("社区不存在或无权查看") from None
-    if not selectors.compounds_for(request.user).exists():
-        messages.error(request, "您的范围内没有可导出的台账")
-        return redirect("ledger:index")
     buffer = io.BytesIO()
     ledger_export(destination=buffer, actor=request.user, community=community)
     buffer.seek(0)
     name = f"{community.name if community else '台账'}_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name)
+
+
+@office_required
+def export_page(request):
+    """Request an export, decide others' requests, download an approved one.
+
+    An export with unmasked ID numbers or phones needs a second person's approval; a role whose
+    export is masked anyway (a department) downloads straight away.
+    """
+    communities = selectors.visible_regions(request.user).filter(level=RegionLevel.COMMUNITY)
+    if not exports.needs_approval(request.user):
+        if request.GET.get("download"):
+            return _export_file(request, None)
+        return render(request, "ledger/export.html", {"direct": True})
+    if request.method == "POST":
+        community = None
+        if request.POST.get("community"):
+            community = communities.filter(pk=request.POST["community"]).first()
+            if community is None:
+                raise Http404("社区不存在或无权查看")
+        try:
+            exports.export_request_create(
+                actor=request.user, community=community, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "导出申请已提交，请由其他有审批权限的同事审批")
+        return redirect("ledger:export")
+    rows = []
+    for req in exports.requests_for(request.user)[:50]:
+        rows.append(
+            {
+                "req": req,
+                "mine": req.requested_by_id == request.user.pk,
+                "may_decide": req.requested_by_id != request.user.pk
+                and req.status == ExportRequest.Status.PENDING,
+            }
+        )
+    context = {"communities": communities.order_by("path"), "rows": rows}
+    return render(request, "ledger/export.html", context)
+
+
+@office_required
+@require_POST
+def export_decide(request, request_id: int):
+    req = get_or_404(exports.request_get_for, actor=request.user, request_id=request_id)
+    try:
+        exports.export_request_decide(
+            actor=request.user,
+            export_request=req,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已审批")
+    return redirect("ledger:export")
+
+
+@office_required
+def export_file(request, request_id: int):
+    req = get_or_404(exports.request_get_for, actor=request.user, request_id=request_id)
+    try:
+        exports.export_request_consume(actor=request.user, export_request=req)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:export")
+    return _export_file(request, req.community)
