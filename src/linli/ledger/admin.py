@@ -4,7 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from linli.core.privacy import mask_id_number, mask_phone
 
 from . import services
-from .models import Building, Compound, Household, ImportBatch, Region, Resident, Unit
+from .models import (
+    Building,
+    Compound,
+    ExportRequest,
+    Household,
+    ImportBatch,
+    Region,
+    Resident,
+    Unit,
+)
 
 
 @admin.register(Region)
@@ -107,3 +116,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["file_name", "status", "dry_run", "rows", "created_by", "started_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+@admin.register(ExportRequest)
+class ExportRequestAdmin(admin.ModelAdmin):
+    list_display = ["region", "requested_by", "status", "decided_by", "created_at", "downloaded_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ExportRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
