@@ -117,3 +117,16 @@ def grid_world(regions, compound):
         "residents": {"a": r_a, "a2": r_a2, "b": r_b},
         **users,
     }
+
+
+@pytest.fixture
+def cases_seeded(db):
+    """The cases app's seeded categories, departments and calendar, restored after a
+    transactional test's flush (the data migration is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module(
+        "linli.cases.migrations.0002_seed_categories_departments_calendar"
+    ).seed(apps, None)

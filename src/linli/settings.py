@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linli.ledger",
     "linli.grid",
     "linli.party",
+    "linli.cases",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_BEAT_SCHEDULE = {
+    # Cases: warn before the time limit, escalate one level after it (idempotent).
+    "cases-check-deadlines": {
+        "task": "linli.cases.check_deadlines",
+        "schedule": 3600.0,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,327 @@
+"""Reads of cases, each starting from what the requesting user may see (:func:`case_q`).
+
+| role | sees |
+|---|---|
+| 县/镇干部, 社区工作人员 | cases in their region subtree |
+| 片长/组长/邻长 | cases that arose in, or are now held by, their grid subtree |
+| 部门工作人员 | cases dispatched to their departments |
+| 居民 | cases of their household |
+| everyone | cases they reported themselves |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from linli.accounts import scoping
+from linli.accounts.models import Role
+from linli.core.errors import NotFound
+from linli.grid.models import Grid, GridLevel
+
+from .models import (
+    RESOLVED_STAGES,
+    WORKING_STAGES,
+    Case,
+    CaseEvent,
+    Category,
+    CloseReason,
+    Department,
+    DepartmentMember,
+    HandlerLevel,
+    Satisfaction,
+    Status,
+)
+
+
+def case_q(user) -> Q | None:
+    """A filter on Case that ``user`` may see; None = nothing."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    profile = getattr(user, "profile", None)
+    own = Q(reporter=user)
+    if profile is None:
+        return own
+    role = profile.role
+    if role in scoping.REGION_ROLES and profile.region_id:
+        return own | Q(community__path__startswith=profile.region.path)
+    if role in scoping.GRID_ROLES and profile.grid_id:
+        path = profile.grid.path
+        return own | Q(origin_grid__path__startswith=path) | Q(grid__path__startswith=path)
+    if role == Role.DEPARTMENT_STAFF:
+        ids = DepartmentMember.objects.filter(user=user).values("department_id")
+        return own | Q(department_id__in=ids)
+    if role == Role.RESIDENT and profile.household_id:
+        return own | Q(household_id=profile.household_id)
+    return own
+
+
+def cases_for(user) -> QuerySet[Case]:
+    q = case_q(user)
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q)
+
+
+def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related(
+        "category",
+        "grid",
+        "department",
+        "community",
+        "compound",
+        "household__unit__building",
+        "reporter__profile",
+    )
+
+
+def case_get_for(*, actor, case_id: int) -> Case:
+    case = _with_related(cases_for(actor)).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("诉求不存在或无权查看")
+    return case
+
+
+def case_timeline(*, case: Case) -> list[CaseEvent]:
+    return list(case.events.prefetch_related("photos").order_by("at", "id"))
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("default_department")
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.filter(active=True)
+
+
+def my_cases(*, actor) -> QuerySet[Case]:
+    """A resident's own and household's cases, newest first."""
+    profile = getattr(actor, "profile", None)
+    q = Q(reporter=actor)
+    if profile is not None and profile.household_id:
+        q |= Q(household_id=profile.household_id)
+    return _with_related(cases_for(actor).filter(q)).order_by("-reported_at", "-id")
+
+
+def inbox(*, actor) -> QuerySet[Case]:
+    """The open cases a 三长 holds now, most urgent deadline first."""
+    profile = getattr(actor, "profile", None)
+    if profile is None or profile.grid_id is None:
+        return Case.objects.none()
+    return _with_related(
+        cases_for(actor).filter(
+            status=Status.OPEN,
+            grid_id=profile.grid_id,
+            level__lte=HandlerLevel.AREA,
+        )
+    ).order_by("deadline", "reported_at", "id")
+
+
+def watched(*, actor) -> QuerySet[Case]:
+    """Open cases from a 三长's subtree held by someone else (passed up, dispatched)."""
+    profile = getattr(actor, "profile", None)
+    if profile is None or profile.grid_id is None:
+        return Case.objects.none()
+    return (
+        _with_related(cases_for(actor).filter(status=Status.OPEN))
+        .exclude(grid_id=profile.grid_id)
+        .order_by("deadline", "id")
+    )
+
+
+def board(
+    *,
+    actor,
+    category: int | None = None,
+    level: int | None = None,
+    stage: str | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    """The dispatch board: open cases, oldest first, with filters."""
+    qs = cases_for(actor).filter(status=Status.OPEN)
+    if category:
+        qs = qs.filter(category_id=category)
+    if level:
+        qs = qs.filter(level=level)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if overdue:
+        qs = qs.filter(deadline__lt=today or timezone.localdate(), stage__in=WORKING_STAGES)
+    return _with_related(qs).order_by("reported_at", "id")
+
+
+def department_cases(*, actor, open_only: bool = True) -> QuerySet[Case]:
+    ids = DepartmentMember.objects.filter(user=actor).values("department_id")
+    qs = cases_for(actor).filter(department_id__in=ids)
+    if open_only:
+        qs = qs.filter(status=Status.OPEN, level=HandlerLevel.DEPARTMENT)
+    return _with_related(qs).order_by("deadline", "reported_at", "id")
+
+
+# ---------------------------------------------------------------- measures
+
+MEASURE_GROUPS = {
+    "neighbour": "邻",
+    "group": "组",
+    "area": "片",
+    "community": "社区",
+    "department": "部门",
+    "category": "类别",
+}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _figures(rows: list[dict], today: dt.date) -> dict:
+    counted = [r for r in rows if r["close_reason"] != CloseReason.MERGED]
+    reported = len(counted)
+    accepted = sum(1 for r in counted if r["accepted_at"] is not None)
+    responded = sum(
+        1
+        for r in counted
+        if r["accepted_at"] is not None or r["close_reason"] == CloseReason.RETURNED
+    )
+    resolved = [r for r in counted if r["stage"] in RESOLVED_STAGES and r["resolved_at"]]
+    on_time = sum(
+        1 for r in resolved if timezone.localdate(r["resolved_at"]) <= r["original_deadline"]
+    )
+    hours = [(r["resolved_at"] - r["reported_at"]).total_seconds() / 3600 for r in resolved]
+    rated = [r for r in counted if r["satisfaction"] and r["status"] == Status.CLOSED]
+    satisfied = sum(
+        1 for r in rated if r["satisfaction"] in (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+    )
+    open_rows = [r for r in counted if r["status"] == Status.OPEN]
+    overdue = sum(1 for r in open_rows if r["stage"] in WORKING_STAGES and r["deadline"] < today)
+    return {
+        "reported": reported,
+        "accepted": accepted,
+        "resolved": len(resolved),
+        "resolved_on_time": on_time,
+        "open": len(open_rows),
+        "overdue": overdue,
+        "rated": len(rated),
+        "satisfied": satisfied,
+        "merged": len(rows) - reported,
+        "median_hours": round(statistics.median(hours), 1) if hours else None,
+        "response_rate": _rate(responded, reported),
+        "resolution_rate": _rate(len(resolved), reported),
+        "on_time_rate": _rate(on_time, len(resolved)),
+        "satisfaction_rate": _rate(satisfied, len(rated)),
+    }
+
+
+def case_measures(
+    *,
+    actor,
+    by: str = "community",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[dict]:
+    """Figures per 邻/组/片/社区/部门/类别 over the cases ``actor`` sees.
+
+    - 响应率 = (立案 + 退回并说明理由) ÷ 登记; 解决率 = 已办结 ÷ 登记; 按期率 = 承诺时限内
+      办结 ÷ 已办结; 满意率 = (满意 + 基本满意) ÷ 已评价. Merged duplicates count in none.
+    - median handling time: hours from report to (latest) resolution, over resolved cases.
+    """
+    if by not in MEASURE_GROUPS:
+        raise ValueError(by)
+    today = today or timezone.localdate()
+    qs = cases_for(actor)
+    if since:
+        qs = qs.filter(reported_at__date__gte=since)
+    if until:
+        qs = qs.filter(reported_at__date__lte=until)
+    rows = list(
+        qs.values(
+            "id",
+            "community_id",
+            "community__name",
+            "department_id",
+            "department__name",
+            "category_id",
+            "category__name",
+            "category__sort",
+            "origin_grid__path",
+            "stage",
+            "status",
+            "close_reason",
+            "satisfaction",
+            "reported_at",
+            "accepted_at",
+            "resolved_at",
+            "deadline",
+            "original_deadline",
+        )
+    )
+    buckets: dict[object, list[dict]] = defaultdict(list)
+    labels: dict[object, str] = {}
+    order: dict[object, object] = {}
+    if by in ("neighbour", "group", "area"):
+        depth = {"area": 0, "group": 1, "neighbour": 2}[by]
+        for r in rows:
+            parts = (r["origin_grid__path"] or "").strip("/").split("/")
+            if len(parts) > depth and parts[0]:
+                buckets[int(parts[depth])].append(r)
+        cells = Grid.objects.filter(pk__in=list(buckets)).select_related("community")
+        for g in cells:
+            labels[g.pk] = f"{g.community.name} {g.name}"
+            order[g.pk] = g.path
+    else:
+        key, name, sort = {
+            "community": ("community_id", "community__name", "community_id"),
+            "department": ("department_id", "department__name", "department_id"),
+            "category": ("category_id", "category__name", "category__sort"),
+        }[by]
+        for r in rows:
+            if r[key] is not None:
+                buckets[r[key]].append(r)
+                labels[r[key]] = r[name]
+                order[r[key]] = r[sort]
+    out = []
+    for k in sorted(buckets, key=lambda k: (order.get(k) is None, order.get(k) or 0, k)):
+        out.append({"key": k, "label": labels.get(k, str(k)), **_figures(buckets[k], today)})
+    return out
+
+
+def measures_total(*, actor, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    rows = list(
+        cases_for(actor).values(
+            "stage",
+            "status",
+            "close_reason",
+            "satisfaction",
+            "reported_at",
+            "accepted_at",
+            "resolved_at",
+            "deadline",
+            "original_deadline",
+        )
+    )
+    return _figures(rows, today)
+
+
+def grid_levels_for(actor) -> list[str]:
+    """Which measure groupings make sense for the viewer."""
+    role = scoping.role_of(actor)
+    if role in scoping.GRID_ROLES:
+        level = actor.profile.grid.level if actor.profile.grid_id else GridLevel.NEIGHBOUR
+        below = {
+            GridLevel.AREA: ["neighbour", "group", "area"],
+            GridLevel.GROUP: ["neighbour", "group"],
+            GridLevel.NEIGHBOUR: ["neighbour"],
+        }[GridLevel(level)]
+        return [*below, "category"]
+    if role == Role.DEPARTMENT_STAFF:
+        return ["department", "category"]
+    return list(MEASURE_GROUPS)
