@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from linli.cases.api import router as cases_router
 from linli.core.errors import DomainError
 from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
@@ -65,3 +66,4 @@ def health(request):
 
 api.add_router("/ledger/", ledger_router)
 api.add_router("/grid/", grid_router)
+api.add_router("/cases/", cases_router)

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    default_level: int
+    default_level_label: str
+    time_limit_days: int
+    default_department_id: int | None
+    extra_attributes: list
+
+    @staticmethod
+    def resolve_default_level_label(obj) -> str:
+        return obj.get_default_level_display()
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class CaseIn(Schema):
+    category: str
+    description: str
+    household: int | None = None
+    compound: int | None = None
+    urgency: str = "normal"
+    client_key: str | None = None
+    on_behalf_of: int | None = None
+
+
+class TransitionIn(Schema):
+    note: str = ""
+    version: int | None = None
+    to: str | None = None
+    department: int | None = None
+    satisfaction: str | None = None
+    into: int | None = None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    action_label: str
+    actor: str
+    from_stage: str
+    to_stage: str
+    from_holder: str
+    to_holder: str
+    note: str
+    photos: list[str]
+
+    @staticmethod
+    def resolve_action_label(obj) -> str:
+        return obj.get_action_display()
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        return obj.actor_label
+
+    @staticmethod
+    def resolve_photos(obj) -> list[str]:
+        return [p.image.url for p in obj.photos.all()]
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    category: str
+    category_code: str
+    description: str
+    urgency: str
+    channel: str
+    household_id: int | None
+    compound_id: int
+    community_id: int
+    stage: str
+    stage_label: str
+    status: str
+    close_reason: str
+    level: int
+    level_label: str
+    holder: str
+    grid_id: int | None
+    department_id: int | None
+    merged_into_id: int | None
+    satisfaction: str
+    reported_at: dt.datetime
+    accepted_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    deadline: dt.date
+    original_deadline: dt.date
+    reopen_count: int
+    version: int
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_category_code(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_stage_label(obj) -> str:
+        return obj.get_stage_display()
+
+    @staticmethod
+    def resolve_level_label(obj) -> str:
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_holder(obj) -> str:
+        from .services import holder_label
+
+        return holder_label(obj)
+
+
+class CaseDetailOut(CaseOut):
+    timeline: list[EventOut]
+    photos: list[str] = Field(..., alias="photo_urls")
+    actions: list[str] = Field(..., alias="allowed")
+
+
+class MeasureOut(Schema):
+    key: int
+    label: str
+    reported: int
+    accepted: int
+    resolved: int
+    resolved_on_time: int
+    open: int
+    overdue: int
+    rated: int
+    satisfied: int
+    merged: int
+    median_hours: float | None
+    response_rate: float | None
+    resolution_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+
+
+class CalendarDayIn(Schema):
+    is_working_day: bool
+    note: str = ""
+
+
+class CalendarDayOut(Schema):
+    date: dt.date
+    is_working_day: bool
+    note: str
+    source: str
