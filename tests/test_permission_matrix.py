@@ -32,26 +32,33 @@ ENDPOINTS = {
     "api_household_101": ("api", "/api/v1/ledger/households/{h101}"),
     "api_cells": ("count", "/api/v1/grid/cells"),
     "api_report": ("api", "/api/v1/grid/communities/{xd}/report"),
+    # cases
+    "cases_mine": ("page", "/cases/mine/"),
+    "cases_inbox": ("page", "/cases/inbox/"),
+    "cases_board": ("page", "/cases/board/"),
+    "case_101": ("page", "/cases/{case101}/"),
+    "api_cases": ("count", "/api/v1/cases/"),
+    "api_case_101": ("api", "/api/v1/cases/{case101}"),
 }
 
 COLUMNS = list(ENDPOINTS)
 # fmt: off
 EXPECTED = {
-    #                idx  com  cpd  imp  grd  gcm  101  201  crd  pty  cpds hh  res  a101 cell rep
-    "superuser":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
-    "county":       (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
-    "town":         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200),
-    "xd_worker":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 1,   3,  3,  200, 4,   200),
-    "xt_worker":    (200, 404, 404, 200, 200, 404, 404, 404, 404, 404, 1,   1,  1,  404, 0,   404),
-    "department":   (200, 200, 200, 404, 404, 404, 404, 404, 404, 200, 2,   0,  0,  404, 0,   403),
-    "area_leader":  (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 4,   403),
-    "group_leader": (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 3,   403),
-    "leader_a":     (404, 404, 404, 404, 200, 404, 200, 404, 200, 200, 1,   2,  2,  200, 1,   403),
-    "leader_b":     (404, 404, 404, 404, 200, 404, 404, 200, 404, 200, 1,   1,  1,  404, 1,   403),
-    "committee":    (404, 404, 404, 404, 404, 404, 200, 200, 404, 200, 1,   3,  3,  200, 0,   403),
-    "resident_a":   (404, 404, 404, 404, 404, 404, 200, 404, 404, 200, 1,   1,  1,  200, 0,   403),
-    "resident_b":   (404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 1,   1,  1,  404, 0,   403),
-    "anonymous":    (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 401, 401, 401, 401, 401, 401),
+    #                idx  com  cpd  imp  grd  gcm  101  201  crd  pty  cpds hh  res  a101 cell rep  mine inbx brd  c101 cses ac101
+    "superuser":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200, 200, 404, 200, 200, 2,   200),
+    "county":       (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200, 200, 404, 200, 200, 2,   200),
+    "town":         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 2,   4,  4,  200, 4,   200, 200, 404, 200, 200, 2,   200),
+    "xd_worker":    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 1,   3,  3,  200, 4,   200, 200, 404, 200, 200, 2,   200),
+    "xt_worker":    (200, 404, 404, 200, 200, 404, 404, 404, 404, 404, 1,   1,  1,  404, 0,   404, 200, 404, 200, 404, 0,   404),
+    "department":   (200, 200, 200, 404, 404, 404, 404, 404, 404, 200, 2,   0,  0,  404, 0,   403, 200, 404, 404, 404, 0,   404),
+    "area_leader":  (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 4,   403, 200, 200, 404, 200, 2,   200),
+    "group_leader": (404, 404, 404, 404, 200, 404, 200, 200, 200, 200, 1,   3,  3,  200, 3,   403, 200, 200, 404, 200, 2,   200),
+    "leader_a":     (404, 404, 404, 404, 200, 404, 200, 404, 200, 200, 1,   2,  2,  200, 1,   403, 200, 200, 404, 200, 1,   200),
+    "leader_b":     (404, 404, 404, 404, 200, 404, 404, 200, 404, 200, 1,   1,  1,  404, 1,   403, 200, 200, 404, 404, 1,   404),
+    "committee":    (404, 404, 404, 404, 404, 404, 200, 200, 404, 200, 1,   3,  3,  200, 0,   403, 200, 404, 404, 404, 0,   404),
+    "resident_a":   (404, 404, 404, 404, 404, 404, 200, 404, 404, 200, 1,   1,  1,  200, 0,   403, 200, 404, 404, 200, 1,   200),
+    "resident_b":   (404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 1,   1,  1,  404, 0,   403, 200, 404, 404, 404, 1,   404),
+    "anonymous":    (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 401, 401),
 }
 # fmt: on
 
@@ -80,8 +87,27 @@ def world(grid_world, regions, compound, other_compound):
         "h101": grid_world["households"]["101"].pk,
         "h201": grid_world["households"]["201"].pk,
         "n_a": grid_world["n_a"].pk,
+        "case101": _cases(grid_world),
     }
     return people, ids
+
+
+def _cases(grid_world) -> int:
+    """One case from 101 (邻 A) and one from 201 (邻 B); returns 101's."""
+    from linli.cases import services as case_services
+
+    case_services.case_report(
+        actor=grid_world["resident_b"],
+        household=grid_world["households"]["201"],
+        category="sanitation",
+        description="楼道积水",
+    )
+    return case_services.case_report(
+        actor=grid_world["resident_a"],
+        household=grid_world["households"]["101"],
+        category="sanitation",
+        description="垃圾满溢",
+    ).pk
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))

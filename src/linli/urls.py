@@ -18,6 +18,7 @@ urlpatterns = [
     path("ledger/", include("linli.ledger.urls")),
     path("grid/", include("linli.grid.urls")),
     path("party/", include("linli.party.urls")),
+    path("cases/", include("linli.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

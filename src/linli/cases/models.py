@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class HandlerLevel(models.IntegerChoices):
@@ -306,7 +307,9 @@ class Case(models.Model):
 
     @property
     def number(self) -> str:
-        return f"SQ{self.reported_at:%Y%m%d}-{self.pk:05d}" if self.pk else "SQ-新"
+        if not self.pk:
+            return "SQ-新"
+        return f"SQ{timezone.localtime(self.reported_at):%Y%m%d}-{self.pk:05d}"
 
     @property
     def is_open(self) -> bool:

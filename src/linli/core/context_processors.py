@@ -13,6 +13,14 @@ def navigation(request):
     items = []
     if office or role in scoping.GRID_ROLES:
         items.append(("网格", reverse("grid:mine")))
+    if office:
+        items.append(("诉求", reverse("cases:board")))
+    elif role in scoping.GRID_ROLES:
+        items.append(("诉求", reverse("cases:inbox")))
+    elif role == "department_staff":
+        items.append(("派遣件", reverse("cases:department")))
+    elif role in ("resident", "committee_member"):
+        items.append(("反映问题", reverse("cases:mine")))
     if office or role == "department_staff":
         items.append(("台账", reverse("ledger:index")))
     if scoping.edits_ledger(user):
