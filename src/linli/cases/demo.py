@@ -1,0 +1,273 @@
+"""A year of residents' cases for a community (兴东社区), run through the real services.
+
+The article: the 三长 collected about 1,800 reports (facility safety, neighbour disputes, legal
+aid …) and resolved 1,600+. Every case here is reported with :func:`services.case_report` and
+moved on with the same transition functions the pages and the API call, each step backdated
+with ``when=`` — no finished rows are inserted. Steps that would fall after "now" are not taken,
+so the most recent cases are still open at some stage; at the end the deadline job runs once.
+
+Call :func:`clear_cases` before rebuilding the grid or ledger (cases protect households and
+grid cells).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.accounts.models import Profile, Role
+from linli.grid.models import Holding, Membership
+from linli.ledger.models import Region
+
+from . import services
+from .models import Case, CaseEvent, CasePhoto, Category, Department, HandlerLevel, Stage
+
+ARTICLE_REPORTS = 1800
+# (category code, weight, sample descriptions)
+MIX = [
+    ("facility_safety", 16, ["楼道灯不亮", "单元门禁损坏", "消防栓锈蚀漏水", "围墙出现裂缝"]),
+    ("neighbour_dispute", 15, ["楼上噪音扰民", "楼道堆放杂物起争执", "漏水殃及楼下"]),
+    ("legal_aid", 7, ["房屋买卖合同纠纷咨询", "赡养费纠纷求助", "拖欠工资求助"]),
+    ("flying_lead_charging", 12, ["窗口拉线给电动车充电", "楼道内私拉电线充电"]),
+    ("illegal_parking", 12, ["电动车堵住消防通道", "汽车占用单元出入口"]),
+    ("illegal_construction", 6, ["一楼私自搭建雨棚", "屋顶违建阳光房"]),
+    ("high_altitude_throwing", 5, ["楼上扔垃圾到院子里", "花盆从高处坠落"]),
+    ("sanitation", 12, ["垃圾站满溢", "下水道堵塞有异味", "绿化带堆放建筑垃圾"]),
+    ("security_hazard", 4, ["夜间有陌生人撬门", "围墙缺口有人翻入"]),
+    ("property_service", 6, ["保洁不到位", "公共区域照明维修不及时"]),
+    ("other", 5, ["咨询社区办事流程", "建议增设休闲座椅"]),
+]
+HANDLED = ["已上门处理完毕", "已协调相关住户整改", "已联系维修人员修复", "已劝导整改到位"]
+
+
+@dataclass
+class YearSummary:
+    reported: int = 0
+    resolved: int = 0
+    closed: int = 0
+    open: int = 0
+    escalated: int = 0
+    dispatched: int = 0
+    reopened: int = 0
+    merged: int = 0
+    returned: int = 0
+    seconds: float = 0.0
+
+
+@transaction.atomic
+def clear_cases(region: Region | None) -> None:
+    """Remove every case under ``region`` (demo rebuild)."""
+    if region is None:
+        return
+    cases = Case.objects.filter(community__path__startswith=region.path)
+    CasePhoto.objects.filter(case__in=cases).delete()
+    CaseEvent.objects.filter(case__in=cases).delete()
+    cases.filter(merged_into__isnull=False).delete()
+    cases.delete()
+
+
+def _later(rng: random.Random, at: dt.datetime, lo_hours: float, hi_hours: float) -> dt.datetime:
+    step = at + dt.timedelta(hours=rng.uniform(lo_hours, hi_hours))
+    if step.hour >= 21 or step.hour < 8:  # people act in the daytime
+        step = step.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
+        if step <= at:
+            step += dt.timedelta(days=1)
+    return step
+
+
+def simulate_year(
+    *,
+    community: Region,
+    seed: int = 2026,
+    reports: int = ARTICLE_REPORTS,
+    now: dt.datetime | None = None,
+) -> YearSummary:
+    """Run ``reports`` cases for ``community`` over the year before ``now``; returns counts."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    now = timezone.localtime(now or timezone.now())
+    clear_cases(community)
+    memberships = list(
+        Membership.objects.filter(
+            end__isnull=True, household__unit__building__compound__community=community
+        )
+        .order_by("household_id")
+        .values_list("household_id", "neighbour_id")
+    )
+    if not memberships:
+        raise ValueError(f"{community.name}没有划入网格的住户，请先生成网格")
+    from linli.ledger.models import Household
+
+    households = Household.objects.in_bulk([h for h, _ in memberships])
+    by_neighbour: dict[int, list[int]] = {}
+    for h, n in memberships:
+        by_neighbour.setdefault(n, []).append(h)
+    leader_users = {
+        h.post.grid_id: h.user
+        for h in Holding.objects.filter(end__isnull=True, post__grid__community=community)
+        .exclude(user=None)
+        .select_related("post", "user__profile")
+    }
+    worker_profile = (
+        Profile.objects.filter(role=Role.COMMUNITY_WORKER, region=community)
+        .select_related("user")
+        .first()
+    )
+    worker = worker_profile.user if worker_profile else None
+    categories = {c.code: c for c in Category.objects.filter(active=True)}
+    mix = [(categories[code], w, texts) for code, w, texts in MIX if code in categories]
+    weights = [w for _, w, _ in mix]
+    departments = list(Department.objects.filter(active=True))
+    summary = YearSummary()
+
+    starts = sorted(
+        now - dt.timedelta(days=rng.uniform(0.2, 365), hours=rng.uniform(-4, 4))
+        for _ in range(reports)
+    )
+
+    def holder(case: Case):
+        if case.level <= HandlerLevel.AREA:
+            return leader_users.get(case.grid_id)
+        if case.level in (HandlerLevel.COMMUNITY, HandlerLevel.JOINT_MEETING):
+            return worker
+        return None  # departments act through their own staff; the demo has none
+
+    with transaction.atomic():
+        i = 0
+        while i < len(starts):
+            at = starts[i].replace(minute=rng.randint(0, 59))
+            if not 8 <= at.hour < 21:
+                at = at.replace(hour=rng.randint(9, 20))
+            category, _, texts = rng.choices(mix, weights=weights)[0]
+            household_id, neighbour_id = memberships[rng.randrange(len(memberships))]
+            channel = rng.choices(["leader", "resident", "desk"], weights=[70, 22, 8])[0]
+            reporter = leader_users.get(neighbour_id) if channel == "leader" else None
+            if channel == "desk":
+                reporter = worker
+            case = services.case_report(
+                actor=reporter,
+                household=households[household_id],
+                category=category,
+                description=rng.choice(texts),
+                urgency="urgent" if rng.random() < 0.08 else "normal",
+                channel=channel,
+                when=at,
+            )
+            summary.reported += 1
+            i += 1
+            duplicate = None
+            if i < len(starts) and rng.random() < 0.025:
+                # a neighbour reports the same problem a little later
+                same = by_neighbour[neighbour_id]
+                duplicate = services.case_report(
+                    actor=None,
+                    household=households[rng.choice(same)],
+                    category=category,
+                    description=f"{rng.choice(texts)}（邻居也反映）",
+                    channel="resident",
+                    when=_later(rng, at, 0.5, 6),
+                )
+                summary.reported += 1
+                i += 1
+            _walk(
+                rng,
+                case,
+                duplicate,
+                now=now,
+                holder=holder,
+                worker=worker,
+                departments=departments,
+                summary=summary,
+            )
+    services.deadlines_check(now=now)
+    final = Case.objects.filter(community=community)
+    summary.open = final.filter(status="open").count()
+    summary.closed = final.filter(status="closed").count()
+    summary.resolved = (
+        final.filter(stage__in=[Stage.FEEDBACK, Stage.VERIFIED, Stage.RATED])
+        .exclude(close_reason="merged")
+        .count()
+    )
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _walk(rng, case, duplicate, *, now, holder, worker, departments, summary) -> None:
+    """Take one case through the loop, step by step, stopping at ``now``."""
+    at = case.reported_at
+
+    def step(lo, hi):
+        nonlocal at
+        at = _later(rng, at, lo, hi)
+        return at <= now
+
+    if not step(1, 20):
+        return
+    case = services.case_accept(actor=holder(case), case=case, when=at)
+    if duplicate is not None:
+        at = max(at, duplicate.reported_at + dt.timedelta(minutes=rng.randint(10, 90)))
+        if at > now:
+            return
+        services.case_merge(actor=None, case=duplicate, into=case, note="同一问题", when=at)
+        summary.merged += 1
+    roll = rng.random()
+    if roll < 0.03:
+        if step(1, 24):
+            services.case_return(
+                actor=holder(case), case=case, reason="不属于社区受理范围，已告知办理渠道", when=at
+            )
+            summary.returned += 1
+        return
+    if roll < 0.20 and case.level < HandlerLevel.COMMUNITY:
+        # one or two levels up (the 邻长 cannot solve it alone)
+        for _ in range(rng.choice([1, 1, 2])):
+            if case.level >= HandlerLevel.COMMUNITY or not step(4, 48):
+                break
+            case = services.case_escalate(
+                actor=holder(case), case=case, reason="需上级协调解决", when=at
+            )
+            summary.escalated += 1
+    if roll < 0.12 or (case.level == HandlerLevel.COMMUNITY and roll < 0.30):
+        while case.level < HandlerLevel.COMMUNITY:
+            if not step(2, 24):
+                return
+            case = services.case_escalate(
+                actor=holder(case), case=case, reason="需社区协调部门", when=at
+            )
+            summary.escalated += 1
+        if not step(2, 24):
+            return
+        department = case.category.default_department or rng.choice(departments)
+        case = services.case_dispatch(
+            actor=worker, case=case, department=department, note="请部门处理", when=at
+        )
+        summary.dispatched += 1
+        if not step(4, 48):
+            return
+        case = services.case_accept(actor=None, case=case, when=at)
+    elif rng.random() < 0.3 and step(2, 24):
+        case = services.case_progress(actor=holder(case), case=case, note="已上门了解情况", when=at)
+    if not step(6, 24 * rng.choice([1, 2, 3, 5, 8])):
+        return
+    case = services.case_resolve(actor=holder(case), case=case, note=rng.choice(HANDLED), when=at)
+    for _ in range(2):
+        if not step(4, 72):
+            return
+        if rng.random() < 0.12:
+            services.case_close(actor=worker, case=case, note="回访未接通，现场核查已解决", when=at)
+            return
+        pick = rng.choices(["satisfied", "basically", "unsatisfied"], weights=[80, 15, 5])[0]
+        case = services.case_rate(actor=None, case=case, satisfaction=pick, when=at)
+        if pick != "unsatisfied":
+            return
+        summary.reopened += 1
+        if not step(12, 72):
+            return
+        case = services.case_resolve(
+            actor=holder(case), case=case, note="再次上门处理，问题已解决", when=at
+        )
