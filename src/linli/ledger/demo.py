@@ -1016,8 +1016,10 @@ def clear_demo(town: Region | None = None) -> None:
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    from linli.cases.demo import clear_cases
     from linli.grid.demo import clear_grid_and_party
 
+    clear_cases(town)  # cases protect households and grid cells
     clear_grid_and_party(town)  # its posts and party members protect residents
     compounds = Compound.objects.filter(community__path__startswith=town.path)
     compound_ids = list(compounds.values_list("id", flat=True))

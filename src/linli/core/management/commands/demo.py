@@ -1,7 +1,9 @@
 """``linli demo [--seed N] [--scale F]``: (re)build the demo county and print the logins."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from linli.cases import demo as cases_demo
 from linli.grid import demo as grid_demo
 from linli.ledger import demo
 from linli.ledger.models import Region
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         )
         xingdong = Region.objects.get(name=demo.XINGDONG, parent__code=demo.TOWN[1])
         g = grid_demo.build_grid_and_party(community=xingdong, seed=seed)
+        # The year of cases ends at today's midnight, so a rebuild on the same day is identical.
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        c = cases_demo.simulate_year(community=xingdong, seed=seed, now=midnight)
         w = self.stdout.write
         w(self.style.SUCCESS(f"演示数据已生成，用时{s.seconds:.1f}秒。"))
         w("")
@@ -63,6 +68,10 @@ class Command(BaseCommand):
             f"  党组织：党总支 1 个、联建党支部 {g['joint_branches']} 个、"
             f"小区党小组 {g['party_groups']} 个；党员 {g['members']} 名，"
             f"亮身份 {g['members_shown']} 名"
+        )
+        w(
+            f"  诉求：一年共 {c.reported} 件，已解决 {c.resolved} 件，办理中 {c.open} 件"
+            f"（上报 {c.escalated}、派遣部门 {c.dispatched}、不满意重办 {c.reopened}）"
         )
         w("")
         w(f"访问地址：{demo.DEMO_URL}")
