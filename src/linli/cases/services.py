@@ -21,6 +21,7 @@ from django.utils import timezone
 from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core.errors import DomainError
+from linli.core.uploads import validate_photo
 from linli.grid.models import Grid, GridLevel, Holding, Membership
 from linli.ledger.models import Compound, Household, Resident
 
@@ -43,7 +44,6 @@ from .models import (
     WorkCalendarDay,
 )
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 6
 MAX_DESCRIPTION = 2000
 Action = CaseEvent.Action
@@ -227,27 +227,6 @@ def _time_limit(category: Category, urgency: str) -> int:
     return max(1, days // 2) if urgency == Urgency.URGENT else days
 
 
-def validate_photo(upload) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > MAX_PHOTO_BYTES:
-        raise DomainError(
-            code="cases.photo_too_large",
-            message=f"照片“{upload.name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB",
-            details=[{"field": "photos", "value": upload.name}],
-        )
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise DomainError(
-            code="cases.photo_not_image",
-            message=f"文件“{upload.name}”不是图片",
-            details=[{"field": "photos", "value": upload.name}],
-        ) from None
-    upload.seek(0)
-
-
 def _validate_photos(photos: Iterable) -> list:
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
@@ -257,7 +236,7 @@ def _validate_photos(photos: Iterable) -> list:
             details=[{"field": "photos"}],
         )
     for upload in photos:
-        validate_photo(upload)
+        validate_photo(upload, app="cases")
     return photos
 
 

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.errors import DomainError
+from linli.core.uploads import validate_photo
 from linli.ledger.models import Household, Region, RegionLevel, Resident
 
 from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhoto
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def _check_grid_visible(actor, grid: Grid) -> None:
@@ -168,27 +167,6 @@ def post_vacate(*, actor=None, grid: Grid, reason: str, when: dt.datetime | None
     )
 
 
-def _validate_photo(upload) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > MAX_PHOTO_BYTES:
-        raise DomainError(
-            code="grid.photo_too_large",
-            message=f"照片“{upload.name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB",
-            details=[{"field": "photos", "value": upload.name}],
-        )
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise DomainError(
-            code="grid.photo_not_image",
-            message=f"文件“{upload.name}”不是图片",
-            details=[{"field": "photos", "value": upload.name}],
-        ) from None
-    upload.seek(0)
-
-
 @transaction.atomic
 def visit_record(
     *,
@@ -215,7 +193,7 @@ def visit_record(
         )
     photos = list(photos)
     for upload in photos:
-        _validate_photo(upload)
+        validate_photo(upload, app="grid")
     visit = Visit.objects.create(
         household=household,
         visitor=actor,
