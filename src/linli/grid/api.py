@@ -8,7 +8,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from linli.accounts import scoping
 from linli.core.errors import DomainError, NotFound
-from linli.ledger.models import Household, Region, RegionLevel, Resident
+from linli.ledger.models import Household, Resident
+from linli.ledger.selectors import community_get_for
 
 from . import selectors, services
 from .models import Visit
@@ -26,18 +27,6 @@ from .schemas import (
 )
 
 router = Router(tags=["grid"])
-
-
-def _community_for(actor, community_id: int) -> Region:
-    q = scoping.region_q(actor)
-    community = (
-        Region.objects.filter(q, pk=community_id, level=RegionLevel.COMMUNITY).first()
-        if q is not None
-        else None
-    )
-    if community is None:
-        raise NotFound("社区不存在或无权查看")
-    return community
 
 
 def _annotated(grids):
@@ -73,7 +62,7 @@ def cell_detail(request, grid_id: int):
 
 @router.post("/cells", response={201: GridOut}, summary="新建片/组/邻")
 def cell_create(request, payload: GridIn):
-    community = _community_for(request.user, payload.community)
+    community = community_get_for(actor=request.user, community_id=payload.community)
     parent = None
     if payload.parent is not None:
         parent = selectors.grid_get_for(actor=request.user, grid_id=payload.parent)
@@ -155,7 +144,7 @@ def visit_create(request, payload: VisitIn):
 def report(request, community_id: int):
     if scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
         raise DomainError(code="forbidden", message="当前角色无权查看网格体检", status=403)
-    community = _community_for(request.user, community_id)
+    community = community_get_for(actor=request.user, community_id=community_id)
     return {
         "households_without_neighbour": list(
             selectors.households_without_neighbour(

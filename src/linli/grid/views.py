@@ -17,6 +17,7 @@ from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.services import access_log_record
 from linli.ledger.models import SENSITIVE_TAGS, TAG_FIELDS, Region, RegionLevel, Resident
+from linli.ledger.selectors import community_get_for
 from linli.ledger.validation import age_on
 
 from . import selectors, services
@@ -100,9 +101,7 @@ def community_grid(request, community_id: int):
     q = scoping.grid_q(request.user)
     if q is None or scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
         raise Http404("无权查看")
-    community = Region.objects.filter(scoping.region_q(request.user), pk=community_id).first()
-    if community is None or community.level != RegionLevel.COMMUNITY:
-        raise Http404("社区不存在或无权查看")
+    community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
     cells = list(selectors.grids_for(request.user).filter(community=community).order_by("path"))
     holders = selectors.holders_by_grid([c.pk for c in cells])
     counts = selectors.household_counts_by_neighbour([c.pk for c in cells])
@@ -262,11 +261,7 @@ def plan(request, community_id: int):
 
     if not scoping.edits_ledger(request.user):
         raise Http404("无权调整网格")
-    community = Region.objects.filter(
-        scoping.region_q(request.user), pk=community_id, level=RegionLevel.COMMUNITY
-    ).first()
-    if community is None:
-        raise Http404("社区不存在或无权查看")
+    community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
     data = request.POST if request.method == "POST" else request.GET
     context = {"community": community, "form": data}
     try:

@@ -304,3 +304,11 @@ def compound_changes(*, compound: Compound) -> list[dict]:
         previous = record
     out.reverse()
     return out
+
+
+def community_get_for(*, actor, community_id: int) -> Region:
+    """A community the actor may see, or NotFound."""
+    community = visible_regions(actor).filter(pk=community_id, level=RegionLevel.COMMUNITY).first()
+    if community is None:
+        raise NotFound("社区不存在或无权查看")
+    return community

@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from linli.accounts import scoping
-from linli.ledger.models import Region, RegionLevel
+from linli.core.http import get_or_404
+from linli.ledger.selectors import community_get_for
 
 from . import selectors
 from .models import Member, ThemeDay
@@ -12,14 +11,7 @@ from .models import Member, ThemeDay
 @login_required
 def community_tree(request, community_id: int):
     """社区党总支 → 联建党支部 → 小区党小组, with members who 亮身份 and the theme days."""
-    q = scoping.region_q(request.user)
-    community = (
-        Region.objects.filter(q, pk=community_id, level=RegionLevel.COMMUNITY).first()
-        if q is not None
-        else None
-    )
-    if community is None:
-        raise Http404("社区不存在或无权查看")
+    community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
     orgs = selectors.tree_for(actor=request.user, community=community)
     for org in orgs:
         org.depth = org.path.count("/") - 2
