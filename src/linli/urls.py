@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/", include("linli.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("linli.cases.open311.urls")),
 ]

@@ -383,3 +383,77 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class Open311ApiKey(models.Model):
+    """A key an official issued to an app for Open311 ``POST requests`` (only its hash is kept).
+
+    ``region`` limits the places the app may report for (None: anywhere).
+    """
+
+    name = models.CharField("名称", max_length=60)
+    prefix = models.CharField("前缀", max_length=12, help_text="密钥开头几位，便于辨认")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    region = models.ForeignKey(
+        "ledger.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="限定区域",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签发人",
+    )
+    created = models.DateTimeField("签发时间", default=timezone.now)
+    revoked = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Open311 接口密钥"
+        verbose_name_plural = verbose_name
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(revoked__isnull=True),
+                name="open311_key_name_once_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+
+class Open311Submission(models.Model):
+    """What an Open311 ``POST requests`` carried besides the case itself.
+
+    The contact fields are personal data: kept for the handlers, never output by Open311.
+    ``dedupe_key`` (api key + device/client key + body) makes a replayed POST return the
+    first case, also when two copies race in.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="open311")
+    api_key = models.ForeignKey(Open311ApiKey, on_delete=models.PROTECT, related_name="submissions")
+    token = models.CharField(max_length=32, unique=True)
+    dedupe_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    device_id = models.CharField(max_length=100, blank=True)
+    account_id = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=50, blank=True)
+    last_name = models.CharField(max_length=50, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "Open311 提交"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.case_id} via {self.api_key_id}"
