@@ -8,10 +8,11 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from linli.cases import services
 from linli.cases.models import Case, Category, Channel, Open311ApiKey, Open311Submission
-from linli.cases.open311 import keys
+from linli.cases.open311 import georeport, keys
 
 from .conftest import category
 
@@ -399,3 +400,22 @@ def test_same_key_used_by_the_core_reporter_does_not_clash(o311, report):
     # a resident's own client_key and an Open311 key never collide
     case = report(client_key="phone-1")
     assert case.reporter == o311["resident_a"] and category("neighbour_dispute")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads with separate connections need a shared server database (PostgreSQL); "
+    "on SQLite the IMMEDIATE transactions serialise replays (test_replayed_post_…)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_replays_racing_in_make_one_case(o311):
+    from django.http import QueryDict
+
+    from .test_concurrency import race
+
+    data = QueryDict(mutable=True)
+    data.update(body(o311))
+    results = race(*[lambda: georeport.request_create(o311["key"], data) for _ in range(6)])
+    assert len({r[0][0]["service_request_id"] for r in results}) == 1
+    assert sorted(created for _, created in results) == [False] * 5 + [True]
+    assert Case.objects.count() == 1 and Open311Submission.objects.count() == 1
