@@ -97,3 +97,10 @@ def test_plan_page_bad_input_and_scope(client, ledger, xingdong_worker, xintang_
     assert Grid.objects.count() == 0
     client.force_login(xintang_worker)
     assert client.get(url).status_code == 404
+
+
+def test_bad_sizes_are_a_clear_error(ledger):
+    with pytest.raises(CommandError, match="网格规模设置有误"):
+        plan("--households-per-neighbour", "0")
+    with pytest.raises(CommandError, match="网格规模设置有误"):
+        plan("--neighbour-min", "20", "--neighbour-max", "10")

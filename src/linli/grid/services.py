@@ -249,7 +249,11 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
         taken: set[int] = set()
         for n in neighbours:
             votes = Counter(current[h] for h in n.households if h in current)
-            match = next((gid for gid, _ in votes.most_common() if gid not in taken), None)
+            # The planner says which current 邻 this one continues; else the majority's.
+            existing = getattr(n, "existing", None)
+            match = existing if existing in by_id and existing not in taken else None
+            if match is None:
+                match = next((gid for gid, _ in votes.most_common() if gid not in taken), None)
             if match is not None:
                 taken.add(match)
                 targets.append(by_id[match])

@@ -37,15 +37,16 @@ class Command(BaseCommand):
         from ...planning import PlanSettings, load_keys, plan_households, rebalance
 
         community = _community(options["community"])
-        settings = PlanSettings(
-            households_per_neighbour=options["households_per_neighbour"],
-            neighbour_min=options["neighbour_min"],
-            neighbour_max=options["neighbour_max"],
-            neighbours_per_group=options["neighbours_per_group"],
-            groups_per_area=options["groups_per_area"],
-        )
-        if settings.households_per_neighbour < 1:
-            raise CommandError("--households-per-neighbour 须为正整数")
+        try:
+            settings = PlanSettings(
+                households_per_neighbour=options["households_per_neighbour"],
+                neighbour_min=options["neighbour_min"],
+                neighbour_max=options["neighbour_max"],
+                neighbours_per_group=options["neighbours_per_group"],
+                groups_per_area=options["groups_per_area"],
+            )
+        except ValueError as exc:
+            raise CommandError(f"网格规模设置有误：{exc}") from None
         keys = load_keys(community)
         if not keys:
             raise CommandError(f"{community.name}没有住户，无法划分网格（请先导入台账）")
