@@ -13,11 +13,12 @@
    for ``--seconds`` (and at most ``--max-requests`` requests):
    - bare Django view (reference only),
    - floor insert: a minimal django-ninja endpoint validating the case-report body, one row,
+     authenticated like the product API (session + CSRF, ``django_auth``),
    - case submit: ``POST /api/v1/cases/`` as the residents' phones do (session + CSRF,
      a fresh ``client_key`` each), the resident's own household,
    - Open311 submit: ``POST /open311/v2/requests.json`` (form, api_key, device_id) — printed
      for reference,
-   - floor list: 20 rows by the indexed household column,
+   - floor list: 20 rows by the indexed household column (session-authenticated too),
    - case list: ``GET /api/v1/cases/?household=ID&page_size=20`` as the resident.
 4. Counts rows afterwards: every 201 is one case, no case twice, no lost submit.
 
@@ -364,7 +365,7 @@ def main() -> None:
             "floor insert",
             sessions,
             lambda i, n, s: s.request(
-                "POST", "/bench/floor/insert", json.dumps(case_body(i, n)), json_h
+                "POST", "/bench/floor/insert", json.dumps(case_body(i, n)), api_headers(s)
             ),
             *sp,
         )

@@ -4,6 +4,9 @@
 - ``/bench/floor/insert``: a minimal django-ninja endpoint validating the case-report body and
   inserting one row into ``bench_floor`` (a table the bench creates by raw SQL).
 - ``/bench/floor/list?household=ID``: 20 rows of ``bench_floor`` by its indexed column.
+
+The floors authenticate exactly as ``/api/v1/`` does (``django_auth``: the session cookie, and
+CSRF on POST), so floor and product pay the same session and user lookups.
 """
 
 from django.db import connection
@@ -11,10 +14,11 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
+from ninja.security import django_auth
 
 from linli.urls import urlpatterns as linli_urlpatterns
 
-api = NinjaAPI(urls_namespace="benchfloor", docs_url=None)
+api = NinjaAPI(urls_namespace="benchfloor", docs_url=None, auth=django_auth)
 
 
 class FloorIn(Schema):  # the same body as the cases API's report
