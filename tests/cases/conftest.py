@@ -65,3 +65,14 @@ def png_bytes() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buf, format="PNG")
     return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Each test starts with the calendar read from its own database state (rollbacks between
+    tests send no signals)."""
+    from linli.cases import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()

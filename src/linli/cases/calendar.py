@@ -3,14 +3,28 @@
 A day in the table is what the table says (officials may correct it); a day missing from it
 falls back to the ``holidays`` library for China — public holidays off, adjusted working
 weekends (调休) on — and otherwise Monday–Friday.
+
+The table is small (one row a day for the seeded and edited years), so each process keeps all
+of it in memory: loaded on first use, dropped at once when a day is saved or deleted in this
+process (``post_save``/``post_delete``, again when the edit commits), and reloaded at least every
+:data:`CACHE_SECONDS` so an edit made in another process (another gunicorn worker, the admin)
+counts there within that time. Deadlines are therefore computed without a query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
 from .models import WorkCalendarDay
+
+CACHE_SECONDS = 60.0
+_cache: tuple[dict[dt.date, bool], float] | None = None  # (table, monotonic load time)
 
 
 @lru_cache(maxsize=32)
@@ -29,12 +43,29 @@ def library_is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
-def _table(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    return dict(
-        WorkCalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
-            "date", "is_working_day"
-        )
-    )
+def clear_cache() -> None:
+    """Forget the in-memory calendar; the next lookup reads the table again."""
+    global _cache
+    _cache = None
+
+
+@receiver(post_save, sender=WorkCalendarDay, dispatch_uid="cases_calendar_saved")
+@receiver(post_delete, sender=WorkCalendarDay, dispatch_uid="cases_calendar_deleted")
+def _day_changed(**kwargs) -> None:
+    clear_cache()
+    transaction.on_commit(clear_cache, using=kwargs.get("using"))
+
+
+def _days() -> dict[dt.date, bool]:
+    """Every row of the table as ``{date: is_working_day}`` (from memory when fresh)."""
+    global _cache
+    now = time.monotonic()
+    cached = _cache
+    if cached is not None and 0 <= now - cached[1] < CACHE_SECONDS:
+        return cached[0]
+    table = dict(WorkCalendarDay.objects.values_list("date", "is_working_day"))
+    _cache = (table, now)
+    return table
 
 
 def _working(day: dt.date, table: dict[dt.date, bool]) -> bool:
@@ -42,8 +73,7 @@ def _working(day: dt.date, table: dict[dt.date, bool]) -> bool:
 
 
 def is_working_day(day: dt.date) -> bool:
-    known = _table(day, day)
-    return known[day] if day in known else library_is_working_day(day)
+    return _working(day, _days())
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
@@ -54,10 +84,8 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
     """
     if n < 0:
         raise ValueError("n must be >= 0")
-    span = n * 2 + 30
     day = start
-    table = _table(start, start + dt.timedelta(days=span))
-    horizon = start + dt.timedelta(days=span)
+    table = _days()
     if n == 0:
         while not _working(day, table):
             day += dt.timedelta(days=1)
@@ -65,9 +93,6 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
     counted = 0
     while counted < n:
         day += dt.timedelta(days=1)
-        if day > horizon:
-            horizon = day + dt.timedelta(days=span)
-            table.update(_table(day, horizon))
         if _working(day, table):
             counted += 1
     return day
@@ -77,7 +102,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: 0 when ``end <= start``."""
     if end <= start:
         return 0
-    table = _table(start + dt.timedelta(days=1), end)
+    table = _days()
     n = 0
     day = start + dt.timedelta(days=1)
     while day <= end:
