@@ -13,7 +13,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.ledger.models import Compound, Household, Resident
 
 from . import selectors, services
-from .models import WORKING_STAGES, Department, WorkCalendarDay
+from .models import WORKING_STAGES, Case, Department, WorkCalendarDay
 from .schemas import (
     CalendarDayIn,
     CalendarDayOut,
@@ -28,6 +28,39 @@ from .schemas import (
 )
 
 router = Router(tags=["cases"])
+
+# What a list row shows of the case's relations (CaseOut and holder_label); the rest of those
+# rows is not read.
+LIST_RELATED = ("category", "grid", "department", "community")
+LIST_RELATED_FIELDS = (
+    "category__name",
+    "category__code",
+    "grid__name",
+    "grid__level",
+    "department__name",
+    "community__name",
+)
+
+
+class CasePagination(PageNumberPagination):
+    """Page numbers as ninja's, but the page is chosen on the case table alone (its ids, by the
+    list's order) before the page's rows are read with their relations: the joins then cover
+    one page, not every case the filters match."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        order = queryset.query.order_by
+        page_ids = queryset.values("pk")[offset : offset + page_size]
+        items = (
+            Case.objects.filter(pk__in=page_ids)
+            .select_related(*LIST_RELATED)
+            .only(*[f.name for f in Case._meta.concrete_fields], *LIST_RELATED_FIELDS)
+            .order_by(*order)
+        )
+        return {self.items_attribute: items, "count": self._items_count(queryset)}
+
+
 ACTIONS = ("accept", "progress", "resolve", "reply", "return", "escalate", "dispatch", "rate")
 ACTIONS += ("close", "merge")
 
@@ -54,7 +87,11 @@ def case_create(request, payload: CaseIn):
     """201 with the new case; 200 with the first case when ``client_key`` was seen before."""
     household = compound = on_behalf_of = None
     if payload.household is not None:
-        household = Household.objects.filter(pk=payload.household).first()
+        household = (
+            Household.objects.select_related("unit__building__compound__community")
+            .filter(pk=payload.household)
+            .first()
+        )
         if household is None:
             raise NotFound("房屋不存在或无权查看")
     if payload.compound is not None:
@@ -79,13 +116,19 @@ def case_create(request, payload: CaseIn):
         client_key=payload.client_key,
         on_behalf_of=on_behalf_of,
     )
-    replayed = case.replayed
-    case = selectors.case_get_for(actor=request.user, case_id=case.pk)
-    return Status(200 if replayed else 201, _detail(request, case))
+    if case.replayed:
+        case = selectors.case_get_for(actor=request.user, case_id=case.pk)
+        return Status(200, _detail(request, case))
+    # A new case is the reporter's own (always visible to them) and everything the detail
+    # shows is in hand: answer from it instead of reading it back with its timeline.
+    case.timeline = [case.report_event]
+    case.photo_urls = case.report_event.photo_urls
+    case.allowed = services.available_actions(request.user, case)
+    return Status(201, case)
 
 
 @router.get("/", response=list[CaseOut], summary="诉求列表（按可见范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(CasePagination, page_size=50)
 def case_list(
     request,
     status: str | None = None,
@@ -97,9 +140,7 @@ def case_list(
     mine: bool = False,
 ):
     """Open cases oldest first when ``status=open``; otherwise newest first."""
-    qs = selectors.cases_for(request.user).select_related(
-        "category", "grid", "department", "community"
-    )
+    qs = selectors.cases_for(request.user)
     if mine:
         qs = qs.filter(reporter=request.user)
     if status:

@@ -68,7 +68,8 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_photos(obj) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        urls = getattr(obj, "photo_urls", None)  # known already (a case just reported)
+        return urls if urls is not None else [p.image.url for p in obj.photos.all()]
 
 
 class CaseOut(Schema):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from linli.accounts import scoping
@@ -87,6 +88,52 @@ def _level_of(grid: Grid) -> HandlerLevel:
 
 def _has_holder(grid: Grid) -> bool:
     return Holding.objects.filter(post__grid=grid, end__isnull=True).exists()
+
+
+def _holder_exists(grid_ref) -> Exists:
+    return Exists(Holding.objects.filter(post__grid=grid_ref, end__isnull=True))
+
+
+def _household_cell(household: Household) -> tuple[Grid | None, Grid | None]:
+    """The household's current 邻 and the cell the case lands with (that 邻 when its post is
+    held, else the nearest held ancestor): one query when the 邻长 post is held."""
+    membership = (
+        Membership.objects.filter(household=household, end__isnull=True)
+        .select_related("neighbour")
+        .annotate(held=_holder_exists(OuterRef("neighbour_id")))
+        .first()
+    )
+    if membership is None:
+        return None, None
+    origin = membership.neighbour
+    return origin, origin if membership.held else _first_held(origin.parent)
+
+
+def _cached(instance, *path: str):
+    """``instance.a.b…`` when every step is already loaded (select_related), else None."""
+    for name in path:
+        if not type(instance).__dict__[name].is_cached(instance):
+            return None
+        instance = getattr(instance, name)
+    return instance
+
+
+def _compound_of(household: Household) -> Compound:
+    """The household's compound with its community; no query when the caller loaded them."""
+    compound = _cached(household, "unit", "building", "compound")
+    if compound is not None and _cached(compound, "community") is not None:
+        return compound
+    return Compound.objects.select_related("community").get(buildings__units__households=household)
+
+
+def _may_report_for(actor, household: Household) -> bool:
+    """Whether ``actor`` may see (and so report for) ``household`` — :func:`scoping.household_q`;
+    a resident's own household is known without a query."""
+    profile = getattr(actor, "profile", None)
+    if not actor.is_superuser and profile is not None and profile.role == Role.RESIDENT:
+        return bool(profile.household_id) and profile.household_id == household.pk
+    hq = scoping.household_q(actor)
+    return hq is not None and Household.objects.filter(hq, pk=household.pk).exists()
 
 
 def _first_held(grid: Grid | None) -> Grid | None:
@@ -240,7 +287,8 @@ def _validate_photos(photos: Iterable) -> list:
     return photos
 
 
-def _save_photos(case: Case, event: CaseEvent, photos: list) -> None:
+def _save_photos(case: Case, event: CaseEvent, photos: list) -> list[CasePhoto]:
+    saved = []
     for upload in photos:
         photo = CasePhoto(case=case, event=event, image=upload)
         try:
@@ -248,6 +296,8 @@ def _save_photos(case: Case, event: CaseEvent, photos: list) -> None:
         except ValidationError as exc:
             raise DomainError(code="cases.photo_not_image", message=str(exc)) from None
         photo.save()
+        saved.append(photo)
+    return saved
 
 
 # ---------------------------------------------------------------- report
@@ -359,22 +409,17 @@ def case_report(
             details=[{"field": "household"}],
         )
     if household is not None:
-        compound_id = (
-            Household.objects.filter(pk=household.pk)
-            .values_list("unit__building__compound_id", flat=True)
-            .first()
-        )
-        if compound is not None and compound.pk != compound_id:
+        household_compound = _compound_of(household)
+        if compound is not None and compound.pk != household_compound.pk:
             raise DomainError(
                 code="cases.place_mismatch",
                 message="住户不在所选小区",
                 details=[{"field": "compound"}],
             )
-        compound = Compound.objects.select_related("community").get(pk=compound_id)
+        compound = household_compound
     if actor is not None:
         if household is not None:
-            hq = scoping.household_q(actor)
-            allowed = hq is not None and Household.objects.filter(hq, pk=household.pk).exists()
+            allowed = _may_report_for(actor, household)
             if not allowed:
                 raise DomainError(
                     code="cases.household_not_allowed",
@@ -403,7 +448,12 @@ def case_report(
     if client_key is not None:
         client_key = str(client_key).strip()[:64] or None
     fingerprint = _fingerprint(household, compound, category, description)
-    if client_key:
+    photos = [p for p in photos if p]
+    if client_key and (photos or actor is None):
+        # Look for a replay first when photos are to be checked (a replay answers before
+        # that) or there is no reporter (NULL reporters are distinct to the unique
+        # constraint). Otherwise the insert below meets the (reporter, client_key) constraint
+        # on a replay and answers the same, one query fewer for every new case.
         replayed = _replay(actor, client_key, fingerprint)
         if replayed is not None:
             return replayed
@@ -411,15 +461,10 @@ def case_report(
 
     at = _when(when)
     if household is not None:
-        membership = (
-            Membership.objects.filter(household=household, end__isnull=True)
-            .select_related("neighbour")
-            .first()
-        )
-        origin = membership.neighbour if membership else None
+        origin, held = _household_cell(household)
     else:
         origin = _compound_cell(compound)
-    held = _first_held(origin)
+        held = _first_held(origin)
     limit = _time_limit(category, urgency)
     deadline = calendar.add_working_days(timezone.localdate(at), limit)
     case = Case(
@@ -456,8 +501,11 @@ def case_report(
     elif origin is None:
         note = "未划入网格，由社区受理"
     event = _event(case, actor=actor, action=Action.REPORT, at=at, note=note)
-    _save_photos(case, event, photos)
+    event.photo_urls = [p.image.url for p in _save_photos(case, event, photos)]
     case.replayed = False
+    # What the API answers with, without reading the case back: the new case's whole timeline
+    # is this one event, its photos are the report's.
+    case.report_event = event
     return case
 
 
