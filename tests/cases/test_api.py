@@ -219,3 +219,49 @@ def test_calendar_api(client, world, county_official):
         f"{URL}calendar/2027-02-07", {"is_working_day": True}, content_type="application/json"
     )
     assert r.status_code == 403
+
+
+def test_list_items_are_case_out_field_for_field(client, world, report):
+    """The list builds its items by hand (api.case_list_items); they must be exactly what
+    CaseOut renders for the same case, whoever holds it and whatever its state."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from linli.cases.models import HandlerLevel
+    from linli.cases.schemas import CaseOut
+
+    cases = [report(description=f"问题 {n}") for n in range(7)]
+    Case.objects.filter(pk=cases[1].pk).update(level=HandlerLevel.COMMUNITY, grid=None)
+    Case.objects.filter(pk=cases[2].pk).update(
+        level=HandlerLevel.DEPARTMENT, grid=None, department=world["fire"], stage="dispatched"
+    )
+    Case.objects.filter(pk=cases[3].pk).update(level=HandlerLevel.GROUP, grid=world["group"])
+    Case.objects.filter(pk=cases[4].pk).update(level=HandlerLevel.AREA, grid=world["area"])
+    Case.objects.filter(pk=cases[5].pk).update(level=HandlerLevel.JOINT_MEETING, grid=None)
+    Case.objects.filter(pk=cases[6].pk).update(
+        status="closed",
+        stage="verified",
+        close_reason="merged",
+        merged_into=cases[0],
+        satisfaction="satisfied",
+        accepted_at=cases[6].reported_at,
+        resolved_at=cases[6].reported_at,
+        closed_at=cases[6].reported_at,
+        reopen_count=1,
+        version=4,
+    )
+    client.force_login(world["worker"])
+    page = client.get(f"{URL}?page_size=100").json()
+    assert page["count"] == len(page["items"]) == 7
+    for item in page["items"]:
+        case = Case.objects.select_related("category", "grid", "department", "community").get(
+            pk=item["id"]
+        )
+        expected = json.loads(json.dumps(CaseOut.from_orm(case).model_dump(), cls=NinjaJSONEncoder))
+        assert item == expected
+    assert {i["holder"] for i in page["items"]} >= {"消防", "五方联席会"}
+    second = client.get(f"{URL}?page_size=3&page=2").json()
+    assert second["count"] == 7 and len(second["items"]) == 3
+    assert client.get(f"{URL}?page_size=3&page=9").json() == {"items": [], "count": 7}
+    assert client.get(f"{URL}?page=0").status_code == 422

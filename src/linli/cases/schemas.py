@@ -126,6 +126,13 @@ class CaseOut(Schema):
         return holder_label(obj)
 
 
+class PagedCaseOut(Schema):
+    """The case list's page (built by hand in ``api.case_page``, see there)."""
+
+    items: list[CaseOut]
+    count: int
+
+
 class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     photos: list[str] = Field(..., alias="photo_urls")
