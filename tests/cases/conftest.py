@@ -71,8 +71,10 @@ def png_bytes() -> bytes:
 def _fresh_calendar_cache():
     """Each test starts with the calendar read from its own database state (rollbacks between
     tests send no signals)."""
-    from linli.cases import calendar
+    from linli.cases import calendar, categories
 
     calendar.clear_cache()
+    categories.clear_cache()
     yield
     calendar.clear_cache()
+    categories.clear_cache()

@@ -1,9 +1,10 @@
 """Query budgets of the two hot endpoints (bench/cases_load.py): a regression shows here first.
 
 A resident's submit: session, user with its profile (accounts.backends), household with its
-compound, category, the household's 邻 with whether its post is held, the case, its event (plus
-savepoints); the deadline comes from the in-memory calendar. A household's list: session, user
-with its profile, one page, and the count only when the page is full — however many cases the household has.
+compound, the household's 邻 with whether its post is held, the case, its event (plus
+savepoints); the category and the deadline come from memory (cases.categories, calendar). A
+household's list: session, user with its profile, one page, and the count only when the page
+is full — however many cases the household has.
 """
 
 import pytest
@@ -38,7 +39,7 @@ def resident(client, world):
 
 def test_submit_query_budget(resident, world, django_assert_max_num_queries):
     assert submit(resident, world, 0).status_code == 201  # warm: session, content types
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         r = submit(resident, world, 1)
     assert r.status_code == 201
     body = r.json()
@@ -48,7 +49,7 @@ def test_submit_query_budget(resident, world, django_assert_max_num_queries):
 
 def test_replayed_submit_stays_cheap(resident, world, django_assert_max_num_queries):
     assert submit(resident, world, 1).status_code == 201
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         r = submit(resident, world, 1)
     assert r.status_code == 200
 

@@ -26,7 +26,7 @@ from linli.core.uploads import validate_photo
 from linli.grid.models import Grid, GridLevel, Holding, Membership
 from linli.ledger.models import Compound, Household, Resident
 
-from . import calendar
+from . import calendar, categories
 from .models import (
     WORKING_STAGES,
     Case,
@@ -305,14 +305,13 @@ def _save_photos(case: Case, event: CaseEvent, photos: list) -> list[CasePhoto]:
 
 def category_get(*, key) -> Category:
     """A category by id or code; ``cases.unknown_category`` when there is none (or inactive)."""
-    qs = Category.objects.filter(active=True)
     found = None
     if isinstance(key, Category):
         found = key if key.active else None
     elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        found = qs.filter(pk=int(key)).first()
+        found = categories.active(pk=int(key))  # from memory (cases.categories)
     elif isinstance(key, str):
-        found = qs.filter(code=key).first() or qs.filter(name=key).first()
+        found = categories.active(code=key)
     if found is None:
         raise DomainError(
             code="cases.unknown_category",
