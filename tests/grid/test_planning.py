@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
-from functools import cache
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -102,27 +102,63 @@ def structure(plan):
 
 
 def packable(sizes: tuple[int, ...], lo: int, hi: int) -> bool:
-    """Independent oracle: can these units (oversized ones cut into the fewest near-equal
-    chunks) be cut into consecutive runs of [lo, hi] households?"""
-    parts: list[int] = []
-    for s in sizes:
-        k = -(-s // hi)
-        parts += [s // k + (1 if i < s % k else 0) for i in range(k)] if s > hi else [s]
+    """Independent oracle: can these units (oversized ones cut anywhere) be cut into
+    consecutive runs of [lo, hi] households?"""
+    return feasible([(0, False, s) for s in sizes], lo, hi)
 
-    @cache
-    def ok(i: int) -> bool:
-        if i == len(parts):
-            return True
-        total = 0
-        for j in range(i, len(parts)):
-            total += parts[j]
-            if total > hi:
-                return False
-            if total >= lo and ok(j + 1):
-                return True
-        return False
 
-    return ok(0)
+def feasible(units: list[tuple[int, bool, int]], lo: int, hi: int) -> bool:
+    """Independent oracle: can this sequence of units (compound, compound is small, size) be
+    cut into runs of [lo, hi] households without splitting a unit that fits or a small
+    compound, with at most one compound that is not small in a run? Oversized units may be
+    cut anywhere."""
+    # every position where a run may start or end, with the compound before and after it
+    pos = 0
+    cuts = {0}
+    owner: list[tuple[int, bool]] = []  # per household: (compound, small)
+    for i, (c, small, size) in enumerate(units):
+        if size > hi:
+            cuts.update(range(pos + 1, pos + size))
+        pos += size
+        owner += [(c, small)] * size
+        nxt = units[i + 1][0] if i + 1 < len(units) else None
+        if not small or nxt != c:
+            cuts.add(pos)
+    total = pos
+
+    ok = [False] * (total + 1)  # ok[p]: households from p on can be cut so
+    ok[total] = True
+    for p in sorted(cuts - {total}, reverse=True):
+        big: set[int] = set()
+        for q in range(p + 1, min(total, p + hi) + 1):
+            c, small = owner[q - 1]
+            if not small:
+                big.add(c)
+            if len(big) > 1:
+                break
+            if q - p >= lo and q in cuts and ok[q]:
+                ok[p] = True
+                break
+    return ok[0]
+
+
+def planner_order(keys, lo: int) -> list[tuple[int, bool, int]]:
+    """The units of a community in the planner's order: (compound, compound is small, size)."""
+    comp: dict[int, tuple] = {}
+    sizes: dict[tuple, int] = {}
+    for k in keys:
+        comp[k.compound_id] = (k.compound_kind, k.compound_order, k.compound_id)
+        uk = (k.compound_id, k.building, k.unit)
+        sizes[uk] = sizes.get(uk, 0) + 1
+    totals: dict[int, int] = Counter()
+    for (c, _, _), n in sizes.items():
+        totals[c] += n
+    out = []
+    for c in sorted(comp, key=lambda c: comp[c]):
+        uks = [uk for uk in sizes if uk[0] == c]
+        uks.sort(key=lambda uk: (natural_key(uk[1]), natural_key(uk[2])))
+        out += [(c, totals[c] < lo, sizes[uk]) for uk in uks]
+    return out
 
 
 def facts(keys):
@@ -156,6 +192,7 @@ def check_invariants(keys, plan, s: PlanSettings):
     planned = [h for n in plan.neighbours() for h in n.households]
     assert sorted(planned) == sorted(by_id), "every household in exactly one 邻"
     units, compounds = facts(keys)
+    in_range_possible = len(keys) >= lo and feasible(planner_order(keys, lo), lo, hi)
     where = {h: i for i, n in enumerate(plan.neighbours()) for h in n.households}
     for uk, hids in units.items():
         if len(hids) <= hi:
@@ -169,9 +206,14 @@ def check_invariants(keys, plan, s: PlanSettings):
         size = len(n.households)
         if lo <= size <= hi:
             continue
+        one_big_unit = len(set(n.units)) == 1 and len(units[n.units[0]]) > hi
+        # the stronger invariant: in range unless one stairwell alone exceeds the maximum, or
+        # the community is smaller than the minimum — whenever such a plan exists at all
+        assert not in_range_possible or one_big_unit, (
+            f"邻 of {size} outside [{lo}, {hi}] although every 邻 could be in range: {n.label}"
+        )
         totals = {c: sum(len(units[uk]) for uk in compounds[c]) for c in n.compound_ids}
         only_small = all(t < lo for t in totals.values())
-        one_big_unit = len(set(n.units)) == 1 and len(units[n.units[0]]) > hi
         unpackable = len(n.compound_ids) == 1 and not packable(
             tuple(len(units[uk]) for uk in compounds[next(iter(n.compound_ids))]), lo, hi
         )
@@ -345,19 +387,53 @@ def test_long_labels_are_cut_to_fit_a_grid_name():
     assert all(len(label) <= 100 and label.endswith("…") for label in labels)
 
 
-def test_tiny_compounds_of_one_kind_join_others_stay():
+def tiny_keys(compounds):
     keys = []
-    for cid, name, kind, size in (
-        (1, "甲院", "self_built", 3),
-        (2, "乙院", "self_built", 4),
-        (3, "丙院", "commercial", 2),
-    ):
+    for cid, name, kind, size in compounds:
         for r in rooms_for(size, 1):
             keys.append(key(len(keys) + 1, "1栋", "1单元", r, cid=cid, kind=kind, name=name))
+    return keys
+
+
+def test_tiny_compounds_join_their_kind_first_then_another():
+    # same kind first: 丁+丙 and 乙+甲 are both in range
+    keys = tiny_keys(
+        (
+            (1, "甲院", "self_built", 4),
+            (2, "乙院", "self_built", 5),
+            (3, "丙院", "commercial", 2),
+            (4, "丁院", "commercial", 10),
+        )
+    )
     plan = plan_households(keys, PlanSettings())
     got = sorted((sorted(n.compound_ids), len(n.households)) for n in plan.neighbours())
-    assert got == [([1, 2], 7), ([3], 2)]
-    assert {reason for _, reason in plan.outside_range()} == {"small_compound"}
+    assert got == [([1, 2], 9), ([3, 4], 12)]
+    assert plan.outside_range() == []
+    # no compound of its kind can take 丙院 within the range: it joins the next one in order
+    keys = tiny_keys(
+        ((1, "甲院", "self_built", 3), (2, "乙院", "self_built", 4), (3, "丙院", "commercial", 2))
+    )
+    plan = plan_households(keys, PlanSettings())
+    got = sorted((sorted(n.compound_ids), len(n.households)) for n in plan.neighbours())
+    assert got == [([1, 2, 3], 9)]
+    assert next(plan.neighbours()).label == "丙院、乙院、甲院"
+    # a community smaller than the minimum is one small 邻
+    plan = plan_households(keys[:3], PlanSettings())
+    assert [reason for _, reason in plan.outside_range()] == ["small_compound"]
+
+
+def test_oversized_unit_is_cut_unequally_when_that_keeps_every_neighbour_in_range():
+    keys = []
+    for b, size in (("1栋", 48), ("2栋", 2), ("3栋", 3)):
+        for r in rooms_for(size, 4 if size > 20 else 1):
+            keys.append(key(len(keys) + 1, b, "1单元", r))
+    plan = plan_households(keys, PlanSettings())
+    # still the fewest chunks (3), as equal as the range allows: 18 + 18 + (12 + 2 + 3)
+    assert [len(n.households) for n in plan.neighbours()] == [18, 18, 17]
+    assert list(plan.neighbours())[-1].label == "粮站宿舍1栋1单元至3栋1单元"
+    assert plan.outside_range() == []
+    assert plan.quality()["split_units"] == 0
+    check_invariants(keys, plan, PlanSettings())
 
 
 def test_settings_are_validated():

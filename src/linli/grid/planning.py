@@ -6,10 +6,12 @@ tested on generated ledgers and run over a county of a million households:
 
 * every household is in exactly one 邻;
 * a stairwell unit (单元) is never split across 邻 unless it alone exceeds the maximum, and
-  then into the fewest near-equal chunks of consecutive rooms;
+  then into the fewest near-equal chunks of consecutive rooms — or chunks of unequal size
+  when only that keeps every 邻 within the range;
 * a 邻 boundary prefers a building boundary, then a unit boundary; small adjacent buildings
   of one compound may share a 邻; a compound smaller than the minimum may share a 邻 with
-  the next compounds of the same kind, when the result stays within the range;
+  the next compounds of the same kind, when the result stays within the range — or, when none
+  of its kind can take it, with the compound next to it in order of another kind;
 * buildings, units and rooms are in natural order ("2栋" < "10栋", "301" < "1201");
 * compounds are ordered by (kind, locality); consecutive 邻 form 组 and 组 form 片, cutting
   between compounds (best: where the kind changes) rather than inside one.
@@ -50,6 +52,12 @@ _OUT_OF_RANGE = 1_000_000.0
 # A 邻 of small compounds only may stay below the minimum (the rules allow it); each missing
 # household still costs more than any shape cost, so small compounds join when they can.
 _SMALL_ALONE = 1_000.0
+# A 邻 across a change of compound kind (类型相近 is a preference, the size range the rule):
+# more than any shape cost, far less than a household outside the range.
+_KIND_MIX = 5.0
+# A cut inside an oversized unit when its chunks may be of any size: more than any shape cost,
+# so that it is still cut into the fewest chunks that keep every 邻 in range.
+_CHUNK_CUT = 2.0
 LABEL_MAX = 100  # a 邻 label fits a grid name (Grid.name is 100 characters)
 
 
@@ -227,10 +235,12 @@ class Plan:
     def outside_range(self) -> list[tuple[PlannedNeighbour, str]]:
         """Each 邻 outside the size range with the reason it may be:
 
-        ``small_compound``: only compounds smaller than the minimum (none of the same kind next
-        to it could take it within the range); ``oversized_unit``: part of one stairwell unit
-        that alone exceeds the maximum; ``unpackable_compound``: the compound's units cannot
-        be cut into 邻 within the range without splitting a unit; ``other``: none of these (a
+        ``small_compound``: only compounds smaller than the minimum (no compound next to it,
+        of any kind, could take it within the range — e.g. the community is that small);
+        ``oversized_unit``: part of one stairwell unit that alone exceeds the maximum;
+        ``unpackable_compound``: the compound's units cannot be cut into 邻 within the range
+        without splitting a unit that fits (oversized units may be cut anywhere); ``other``:
+        none of these (a
         bug — the tests check there are none).
         """
         lo, hi = self.settings.neighbour_range()
@@ -255,23 +265,19 @@ class Plan:
 
 
 def _packable(unit_sizes: list[int], lo: int, hi: int) -> bool:
-    """Can these units (in order; oversized ones cut into their chunks) form 邻 in [lo, hi]?"""
-    parts: list[int] = []
+    """Can these units (in order; oversized ones cut anywhere) form 邻 in [lo, hi]?"""
+    cuts = []  # positions where a 邻 may end
+    total = 0
     for s in unit_sizes:
-        parts.extend(_chunk_sizes(s, hi))
-    n = len(parts)
-    ok = [False] * (n + 1)
-    ok[0] = True
-    for j in range(1, n + 1):
-        total = 0
-        for i in range(j - 1, -1, -1):
-            total += parts[i]
-            if total > hi:
-                break
-            if total >= lo and ok[i]:
-                ok[j] = True
-                break
-    return ok[n]
+        if s > hi:
+            cuts.extend(range(total + 1, total + s))
+        total += s
+        cuts.append(total)
+    ok = {0}
+    for p in cuts:
+        if any(q in ok for q in range(max(0, p - hi), p - lo + 1)):
+            ok.add(p)
+    return total in ok
 
 
 def _count_moves(neighbours: list[PlannedNeighbour], current: dict) -> int:
@@ -470,18 +476,16 @@ class _Ledger:
         }
 
     def kind_runs(self) -> list[tuple[int, int]]:
-        """(first, end) compound index ranges of consecutive compounds of the same kind."""
-        runs = []
-        start = 0
-        for ci in range(1, len(self.compound_ids) + 1):
-            if ci == len(self.compound_ids) or self.compound_kind[ci] != self.compound_kind[start]:
-                runs.append((start, ci))
-                start = ci
-        return runs
+        """(first, end) compound index ranges planned independently: the whole community, as
+        one run (a 邻 may cross a change of kind, at a cost, when that keeps it in range)."""
+        return [(0, len(self.compound_ids))] if self.compound_ids else []
 
-    def parts(self, start: int, end: int, units: Iterable[int] | None = None) -> list[tuple]:
+    def parts(
+        self, start: int, end: int, units: Iterable[int] | None = None, fine: bool = False
+    ) -> list[tuple]:
         """The DP items for positions [start, end): whole units, or near-equal chunks of the
-        households of a unit in the range when they exceed the maximum.
+        households of a unit in the range when they exceed the maximum (``fine``: each of
+        their households, so that the DP may cut them into chunks of any size).
 
         Each part is (first position, end position, unit index)."""
         if units is None:
@@ -496,6 +500,8 @@ class _Ledger:
             size = b - a
             if size <= hi:
                 out.append((a, b, u))
+            elif fine:
+                out.extend((x, x + 1, u) for x in range(a, b))
             else:
                 for c in _chunk_sizes(size, hi):
                     out.append((a, a + c, u))
@@ -528,7 +534,7 @@ def _chunk_sizes(size: int, hi: int) -> list[int]:
 # --------------------------------------------------------------------------- 邻: the DP
 
 
-def _arrays(ledger: _Ledger, parts: list[tuple]):
+def _arrays(ledger: _Ledger, parts: list[tuple], chunk_cut: float = 0.0):
     """Per part: size, unit, compound index, small compound?, and the cost of a cut before it."""
     n = len(parts)
     b_cut = ledger.settings.building_cut_cost
@@ -537,17 +543,26 @@ def _arrays(ledger: _Ledger, parts: list[tuple]):
     comp = [ledger.unit_compound[u] for u in unit]
     bld = [ledger.unit_building[u] for u in unit]
     tiny = [ledger.tiny[c] for c in comp]
+    kinds = ledger.compound_kind
     cut = [0.0] * n  # cost of a boundary just before part i
+    # cost of a 邻 that contains parts i-1 and i, when the kind changes between them
+    mix = [0.0] * n
     for i in range(1, n):
+        if comp[i] != comp[i - 1] and kinds[comp[i]] != kinds[comp[i - 1]]:
+            mix[i] = _KIND_MIX
         if comp[i] == comp[i - 1]:
             if tiny[i]:
                 cut[i] = _INF
             elif unit[i] != unit[i - 1] and bld[i] == bld[i - 1]:
                 cut[i] = b_cut
-    return size, comp, tiny, cut
+            elif unit[i] == unit[i - 1]:
+                cut[i] = chunk_cut
+    return size, comp, tiny, cut, mix
 
 
-def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
+def _partition(
+    ledger: _Ledger, parts: list[tuple], chunk_cut: float = 0.0
+) -> list[tuple[int, int]]:
     """Cut a sequence of parts into 邻: (first part, end part) ranges of least total cost.
 
     Linear-partition DP. A 邻 of size S costs ((S - target)/target)², plus a prohibitive cost
@@ -555,7 +570,8 @@ def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
     (a cut between chunks of one oversized unit costs nothing); a 邻 spanning k compounds
     costs (k-1) × ``compound_join_cost`` and is allowed only when all but one are small
     compounds and its size stays in range (only small compounds ⇒ at most the maximum).
-    No cut inside a small compound. O(parts × parts-per-邻).
+    No cut inside a small compound. A cut between two parts of one unit costs ``chunk_cut``.
+    O(parts × parts-per-邻).
     """
     n = len(parts)
     if not n:
@@ -565,7 +581,7 @@ def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
     inv = 1.0 / target
     join = s.compound_join_cost
     limit = hi + lo
-    size, comp, tiny, cut = _arrays(ledger, parts)
+    size, comp, tiny, cut, mix_cost = _arrays(ledger, parts, chunk_cut)
     best = [0.0] + [_INF] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
@@ -574,10 +590,13 @@ def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
         last = -1
         bj = _INF
         bi = j - 1
+        kmix = 0.0
         i = j
         while i > 0:
             i -= 1
             total += size[i]
+            if i + 1 < j:
+                kmix += mix_cost[i + 1]
             c = comp[i]
             if c != last:
                 last = c
@@ -599,7 +618,7 @@ def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
                 else:
                     penalty = 0.0
                 d = (total - target) * inv
-                cost = base + d * d + penalty + join * (ncomp - 1)
+                cost = base + d * d + penalty + join * (ncomp - 1) + kmix
                 if cost < bj:
                     bj = cost
                     bi = i
@@ -615,6 +634,44 @@ def _partition(ledger: _Ledger, parts: list[tuple]) -> list[tuple[int, int]]:
         j = i
     cuts.reverse()
     return cuts
+
+
+def _fresh(ledger: _Ledger, start: int, end: int) -> list[list[tuple]]:
+    """The plan's 邻 for positions [start, end) (whole units) as lists of parts: oversized
+    units in the fewest near-equal chunks; when that leaves households outside the range,
+    again with oversized units cut anywhere (the fewest chunks, of unequal size if need be),
+    kept if it does better."""
+    parts = ledger.parts(start, end)
+    segments = [parts[i:j] for i, j in _partition(ledger, parts)]
+    score = _shortfall(ledger, segments)
+    if any(score) and any(ledger.unit_size(u) > ledger.hi for _, _, u in parts):
+        fine = ledger.parts(start, end, fine=True)
+        other = [fine[i:j] for i, j in _partition(ledger, fine, _CHUNK_CUT)]
+        if _shortfall(ledger, other) < score:
+            segments = [_merge_parts(seg) for seg in other]
+    return segments
+
+
+def _shortfall(ledger: _Ledger, segments: list[list[tuple]]) -> tuple[int, int]:
+    """(households outside the range, not counting small compounds on their own; households
+    missing to the minimum in 邻 of small compounds on their own)."""
+    alone = 0
+    for seg in segments:
+        n = sum(b - a for a, b, _ in seg)
+        if n < ledger.lo and all(ledger.tiny[ledger.unit_compound[u]] for _, _, u in seg):
+            alone += ledger.lo - n
+    return _violation(ledger, segments), alone
+
+
+def _merge_parts(seg: list[tuple]) -> list[tuple]:
+    """Join consecutive parts of one unit (households cut one by one) into one part."""
+    out: list[tuple] = []
+    for a, b, u in seg:
+        if out and out[-1][2] == u and out[-1][1] == a:
+            out[-1] = (out[-1][0], b, u)
+        else:
+            out.append((a, b, u))
+    return out
 
 
 def _partition_keep(ledger: _Ledger, parts: list[tuple], cell: list[int]) -> list[tuple[int, int]]:
@@ -634,7 +691,7 @@ def _partition_keep(ledger: _Ledger, parts: list[tuple], cell: list[int]) -> lis
     inv = 1.0 / target
     join, move = s.compound_join_cost, s.move_cost
     limit = hi + lo
-    size, comp, tiny, cut = _arrays(ledger, parts)
+    size, comp, tiny, cut, mix_cost = _arrays(ledger, parts)
     mix: list[list[tuple[int, int]]] = []  # (cell, households) per part
     for a, b, _ in parts:
         counts: Counter = Counter(cell[a:b])
@@ -663,10 +720,13 @@ def _partition_keep(ledger: _Ledger, parts: list[tuple], cell: list[int]) -> lis
         total = 0
         ncomp = nbig = 0
         last = -1
+        kmix = 0.0
         i = j
         while i > 0:
             i -= 1
             total += size[i]
+            if i + 1 < j:
+                kmix += mix_cost[i + 1]
             for c, k in mix[i]:
                 counts[c] = counts.get(c, 0) + k
             c = comp[i]
@@ -688,7 +748,7 @@ def _partition_keep(ledger: _Ledger, parts: list[tuple], cell: list[int]) -> lis
             else:
                 penalty = 0.0
             d = (total - target) * inv
-            seg = d * d + penalty + join * (ncomp - 1) + cut[i]
+            seg = d * d + penalty + join * (ncomp - 1) + kmix + cut[i]
             old = total - counts.get(-1, 0)
             for fi in (0, 1):
                 base = best[fi][i]
@@ -944,12 +1004,9 @@ def plan_households(keys: Iterable[HouseholdKey], settings: PlanSettings) -> Pla
     spans: list[tuple[int, int]] = []
     for c_first, c_end in ledger.kind_runs():
         u_first, u_end = ledger.compound_start[c_first], ledger.compound_start[c_end]
-        parts = ledger.parts(
-            ledger.unit_start[u_first], ledger.unit_start[u_end], range(u_first, u_end)
-        )
-        for i, j in _partition(ledger, parts):
-            neighbours.append(_neighbour(ledger, parts[i:j]))
-            spans.append((parts[i][0], parts[j - 1][1] - 1))
+        for seg in _fresh(ledger, ledger.unit_start[u_first], ledger.unit_start[u_end]):
+            neighbours.append(_neighbour(ledger, seg))
+            spans.append((seg[0][0], seg[-1][1] - 1))
     return _assemble(ledger, neighbours, spans)
 
 
@@ -974,8 +1031,8 @@ def rebalance(
        right or both, up to three steps) when that helps. A run with only size problems is
        re-planned with the plan's own chunking and kept unless that strictly reduces the
        households outside the range, so an unchanged ledger moves nobody;
-    4. per run of compounds of one kind, if that leaves more households outside the range
-       than :func:`plan_households` would, the whole run is re-planned move-aware;
+    4. if that leaves more households outside the range than :func:`plan_households` would,
+       the whole community is re-planned move-aware;
     5. 组 and 片 are formed again over the resulting 邻 (the apply step maps them).
 
     Each planned 邻 records in ``existing`` the current 邻 it continues (the same matching
@@ -1077,7 +1134,7 @@ def rebalance(
         sized_ok[c] = False
     valid = [bool(members[c]) and not structural[c] and sized_ok[c] for c in range(len(members))]
 
-    # 3. re-plan the rest, in runs of consecutive free positions of one kind
+    # 3. re-plan the rest, in runs of consecutive free positions
     kind_end = _kind_ends(ledger)
     free = [c < 0 or not valid[c] for c in cell]
     must_pos = [c < 0 or structural[c] for c in cell]
@@ -1116,8 +1173,9 @@ def rebalance(
             p = q
 
     # 4. the current 邻 that stay and the re-planned ones. Never worse in range than a fresh
-    # plan: per run of compounds of one kind, when the local repairs leave more households
-    # outside the range than a fresh plan would, re-plan the whole run move-aware, over parts
+    # plan: per planned run (:meth:`_Ledger.kind_runs`: the whole community), when the local
+    # repairs leave more households outside the range than a fresh plan would, re-plan the
+    # whole run move-aware, over parts
     # that include the fresh plan's own cuts.
     by_run: dict[int, list[list[tuple]]] = {}
     for cell_members in members:
@@ -1131,10 +1189,10 @@ def rebalance(
     for c_first, c_end in ledger.kind_runs():
         a, b = us[cs[c_first]], us[cs[c_end]]
         segments = by_run.get(b, [])
-        fresh_parts = ledger.parts(a, b)
-        fresh = [fresh_parts[i:j] for i, j in _partition(ledger, fresh_parts)]
+        fresh = _fresh(ledger, a, b)
         if _violation(ledger, segments) > _violation(ledger, fresh):
-            parts = _union_parts(ledger, a, b, cell)
+            starts = {seg[0][0] for seg in fresh}
+            parts = _union_parts(ledger, a, b, cell, starts)
             segments = [parts[i:j] for i, j in _partition_keep(ledger, parts, cell)]
         final.extend(segments)
     final.sort(key=lambda seg: seg[0][0])
@@ -1144,9 +1202,12 @@ def rebalance(
     return _assemble(ledger, neighbours, [(seg[0][0], seg[-1][1] - 1) for seg in final])
 
 
-def _union_parts(ledger: _Ledger, start: int, end: int, cell: list[int]) -> list[tuple]:
+def _union_parts(
+    ledger: _Ledger, start: int, end: int, cell: list[int], plan_cuts: set[int]
+) -> list[tuple]:
     """Parts for positions [start, end) (whole units): units that fit; an oversized unit cut
-    both where the plan would chunk it and where its current 邻 change."""
+    where the plan would chunk it (near-equal chunks, and ``plan_cuts``: where the fresh plan's
+    邻 start) and where its current 邻 change."""
     out = []
     hi = ledger.hi
     us = ledger.unit_start
@@ -1160,7 +1221,7 @@ def _union_parts(ledger: _Ledger, start: int, end: int, cell: list[int]) -> list
         for c in _chunk_sizes(b - a, hi):
             x += c
             cuts.add(x)
-        cuts.update(x for x in range(a + 1, b) if cell[x] != cell[x - 1])
+        cuts.update(x for x in range(a + 1, b) if cell[x] != cell[x - 1] or x in plan_cuts)
         prev = a
         for x in sorted(cuts):
             out.append((prev, x, u))
@@ -1319,7 +1380,7 @@ def _position_units(ledger: _Ledger) -> list[int]:
 
 
 def _kind_ends(ledger: _Ledger) -> list[int]:
-    """For each position, the end position of its run of compounds of one kind."""
+    """For each position, the end position of its planned run (:meth:`_Ledger.kind_runs`)."""
     out = [0] * len(ledger.hids)
     us, cs = ledger.unit_start, ledger.compound_start
     for c_first, c_end in ledger.kind_runs():
