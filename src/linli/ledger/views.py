@@ -22,6 +22,7 @@ from linli.core.privacy import mask_id_number, mask_phone
 
 from . import exports, selectors
 from .models import SENSITIVE_TAGS, TAG_FIELDS, ExportRequest, RegionLevel, Resident, Unit
+from .validation import age_on
 
 
 def office_required(view):
@@ -121,6 +122,7 @@ def compound_detail(request, compound_id: int):
         .prefetch_related(Prefetch("residents", queryset=Resident.objects.order_by("id")))
         .order_by("unit__building__name", "unit__name", "room")
     )
+    today = timezone.localdate()
     rows = []
     for h in households:
         people = []
@@ -134,7 +136,7 @@ def compound_detail(request, compound_id: int):
                 {
                     "name": r.name,
                     "sex": r.get_sex_display(),
-                    "age": r.birth_date and _age(r.birth_date),
+                    "age": r.birth_date and age_on(r.birth_date, today),
                     "relation": r.get_relation_display(),
                     "id_number": mask_id_number(r.id_number),
                     "phone": mask_phone(r.phone),
@@ -143,27 +145,15 @@ def compound_detail(request, compound_id: int):
             )
         rows.append({"household": h, "people": people})
     units = Unit.objects.filter(building__compound=compound).annotate(n=Count("households"))
-    history = list(compound.history.select_related("history_user").order_by("-history_date")[:20])
-    changes = []
-    for i, record in enumerate(history):
-        prev = history[i + 1] if i + 1 < len(history) else None
-        diff = record.diff_against(prev).changes if prev else []
-        changes.append({"record": record, "diff": diff})
     context = {
         "compound": compound,
         "rows": rows,
         "unit_count": len(units),
         "building_count": len({u.building_id for u in units}),
         "resident_count": sum(len(r["people"]) for r in rows),
-        "changes": changes,
-        "field_labels": {f.name: f.verbose_name for f in compound._meta.fields},
+        "changes": selectors.compound_changes(compound=compound)[:20],
     }
     return render(request, "ledger/compound.html", context)
-
-
-def _age(birth: dt.date) -> int:
-    today = timezone.localdate()
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 @login_required
