@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.errors import NotFound
+from linli.core.tree import path_ids
 from linli.ledger.models import Household, Region, Resident
 
 from .models import Grid, GridLevel, Holding, Membership, Visit
@@ -59,7 +60,7 @@ def holder_at(*, household: Household, level: int, when: dt.datetime) -> Holding
     if membership is None:
         return None
     grid = membership.neighbour
-    ids = [int(x) for x in grid.path.strip("/").split("/") if x]
+    ids = path_ids(grid.path)
     target_id = ids[level - 1] if len(ids) >= level else None
     return (
         Holding.objects.filter(post__grid_id=target_id, start__lte=when)

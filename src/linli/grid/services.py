@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.errors import DomainError
+from linli.core.tree import child_path
 from linli.core.uploads import validate_photo
 from linli.ledger.models import Household, Region, RegionLevel, Resident
 
@@ -84,7 +85,7 @@ def grid_create(
         boundary_note=boundary_note,
         complaint_phone=complaint_phone,
     )
-    grid.path = f"{parent.path if parent else '/'}{grid.pk}/"
+    grid.path = child_path(parent, grid.pk)
     grid.save(update_fields=["path"])
     Post.objects.create(grid=grid)
     return grid

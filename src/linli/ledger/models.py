@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from linli.core.tree import path_ids
+
 
 class RegionLevel(models.IntegerChoices):
     PROVINCE = 1, "省"
@@ -66,7 +68,7 @@ class Region(models.Model):
         return "".join(names)
 
     def ancestors(self) -> list[Region]:
-        ids = [int(x) for x in self.path.strip("/").split("/")[:-1] if x]
+        ids = path_ids(self.path)[:-1]
         by_id = Region.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 

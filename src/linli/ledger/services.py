@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from linli.core.errors import DomainError
+from linli.core.tree import child_path
 
 from .models import (
     Building,
@@ -62,7 +63,7 @@ def region_create(
             details=[{"field": "code", "value": code}],
         )
     region = Region.objects.create(parent=parent, level=level, name=name, code=code)
-    region.path = f"{parent.path if parent else '/'}{region.pk}/"
+    region.path = child_path(parent, region.pk)
     region.save(update_fields=["path"])
     return region
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from linli.core.errors import DomainError
+from linli.core.tree import child_path
 from linli.ledger.models import Region, RegionLevel, Resident
 
 from .models import CoBuildingUnit, Member, Organisation, OrgKind, ThemeDay
@@ -41,7 +42,7 @@ def organisation_create(
     org = Organisation.objects.create(
         community=community, kind=kind, name=name, parent=parent, grid=grid, compound=compound
     )
-    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.path = child_path(parent, org.pk)
     org.save(update_fields=["path"])
     return org
 
