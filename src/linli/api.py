@@ -6,9 +6,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from linli.cases.api import router as cases_router
+from linli.commons.api import router as commons_router
 from linli.core.errors import DomainError
+from linli.finance.api import router as finance_router
 from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
+from linli.meetings.api import router as meetings_router
+from linli.selfgov.api import router as selfgov_router
 
 api = NinjaAPI(
     title="Linli 邻里 API",
@@ -67,3 +71,7 @@ def health(request):
 api.add_router("/ledger/", ledger_router)
 api.add_router("/grid/", grid_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/selfgov/", selfgov_router)
+api.add_router("/meetings/", meetings_router)
+api.add_router("/finance/", finance_router)
+api.add_router("/commons/", commons_router)

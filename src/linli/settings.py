@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "linli.grid",
     "linli.party",
     "linli.cases",
+    "linli.selfgov",
+    "linli.meetings",
+    "linli.finance",
+    "linli.commons",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,18 @@ def navigation(request):
         items.append(("派遣件", reverse("cases:department")))
     elif role in ("resident", "committee_member"):
         items.append(("反映问题", reverse("cases:mine")))
+    if role in ("resident", "committee_member"):
+        items.append(("投票", reverse("selfgov:index")))
+        items.append(("缴费", reverse("finance:mine")))
+        items.append(("公共收益", reverse("commons:index")))
+    if office:
+        items.append(("自治", reverse("selfgov:index")))
+        items.append(("收费", reverse("finance:desk")))
+        items.append(("公共收益", reverse("commons:index")))
+    if office or role == "department_staff":
+        items.append(("联席会", reverse("meetings:index")))
+    if role in scoping.GRID_ROLES:
+        items.append(("欠费", reverse("finance:arrears")))
     if office or role == "department_staff":
         items.append(("台账", reverse("ledger:index")))
     if scoping.edits_ledger(user):

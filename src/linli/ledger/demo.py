@@ -1017,8 +1017,15 @@ def clear_demo(town: Region | None = None) -> None:
     if town is None:
         return
     from linli.cases.demo import clear_cases
+    from linli.commons.demo import clear_demo as clear_commons
+    from linli.finance.demo import clear_demo as clear_finance
     from linli.grid.demo import clear_grid_and_party
+    from linli.meetings.demo import clear_demo as clear_meetings
+    from linli.selfgov.demo import clear_demo as clear_selfgov
 
+    # the later apps first: their rows protect households, cases and residents
+    for clear in (clear_commons, clear_finance, clear_meetings, clear_selfgov):
+        clear(town)
     clear_cases(town)  # cases protect households and grid cells
     clear_grid_and_party(town)  # its posts and party members protect residents
     compounds = Compound.objects.filter(community__path__startswith=town.path)

@@ -255,6 +255,11 @@ class Household(models.Model):
     use = models.CharField(
         "房屋用途", max_length=20, choices=HouseholdUse.choices, default=HouseholdUse.OWNER_OCCUPIED
     )
+    developer_unsold = models.BooleanField(
+        "开发商未售",
+        default=False,
+        help_text="已竣工未出售（或未交付）的房屋：产权在开发建设单位，物业费由其交纳",
+    )
     note = models.CharField("备注", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="户变更记录")
 

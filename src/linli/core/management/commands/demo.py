@@ -4,9 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from linli.cases import demo as cases_demo
+from linli.commons import demo as commons_demo
+from linli.finance import demo as finance_demo
 from linli.grid import demo as grid_demo
 from linli.ledger import demo
 from linli.ledger.models import Region
+from linli.meetings import demo as meetings_demo
+from linli.selfgov import demo as selfgov_demo
+
+# Apps built on the ledger and grid, in order; each returns the lines it prints.
+LATER_APPS = (selfgov_demo, meetings_demo, finance_demo, commons_demo)
 
 
 class Command(BaseCommand):
@@ -41,6 +48,11 @@ class Command(BaseCommand):
         # The year of cases ends at today's midnight, so a rebuild on the same day is identical.
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         c = cases_demo.simulate_year(community=xingdong, seed=seed, now=midnight)
+        later = [
+            line
+            for app in LATER_APPS
+            for line in app.build_demo(community=xingdong, seed=seed, now=midnight)
+        ]
         w = self.stdout.write
         w(self.style.SUCCESS(f"演示数据已生成，用时{s.seconds:.1f}秒。"))
         w("")
@@ -73,6 +85,8 @@ class Command(BaseCommand):
             f"  诉求：一年共 {c.reported} 件，已解决 {c.resolved} 件，办理中 {c.open} 件"
             f"（上报 {c.escalated}、派遣部门 {c.dispatched}、不满意重办 {c.reopened}）"
         )
+        for line in later:
+            w(f"  {line}")
         w("")
         w(f"访问地址：{demo.DEMO_URL}")
         w("演示账号：")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommonsConfig(AppConfig):
+    name = "linli.commons"
+    label = "commons"
+    verbose_name = "公共收益"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "linli.finance"
+    label = "finance"
+    verbose_name = "物业收费"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "linli.meetings"
+    label = "meetings"
+    verbose_name = "五方联席会"
