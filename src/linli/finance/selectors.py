@@ -1,0 +1,533 @@
+"""Reads of fees, each starting from what the requesting user may see (:func:`bill_q`).
+
+| role | sees bills and payments of |
+|---|---|
+| 县/镇干部, 社区工作人员 | households of the compounds in their region subtree |
+| 片长/组长/邻长 | households of their grid subtree (arrears list; names masked) |
+| 业委会成员 | their compound (rates only on pages) |
+| 居民 | their own household |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import DecimalField as DecimalModelField
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linli.accounts import scoping
+from linli.core.errors import NotFound
+from linli.core.privacy import mask_name
+from linli.grid.models import Grid, Membership
+from linli.ledger.models import Building, Compound, Household, Relation, Resident
+
+from .models import Bill, BilledPeriod, FeeSchedule, Payment, Waiver
+from .money import AGE_BUCKETS, age_bucket, month_end, parse_month
+
+ZERO = Decimal("0.00")
+MONEY = DecimalModelField(max_digits=16, decimal_places=2)
+
+
+def bill_q(user, prefix: str = "") -> Q | None:
+    """A filter on Bill or Payment (both carry ``household`` and ``compound``); None = nothing.
+
+    Region roles see by compound (the same households as ``household_q``, without the join
+    through unit and building); everyone else by ``household_q``.
+    """
+    role = scoping.role_of(user)
+    if role == "superuser" or role in scoping.REGION_ROLES:
+        return scoping.compound_q(user, "compound")
+    return scoping.household_q(user, "household")
+
+
+def bills_for(user) -> QuerySet[Bill]:
+    q = bill_q(user)
+    return Bill.objects.none() if q is None else Bill.objects.filter(q)
+
+
+def payments_for(user) -> QuerySet[Payment]:
+    q = bill_q(user)
+    return Payment.objects.none() if q is None else Payment.objects.filter(q)
+
+
+def households_for(user) -> QuerySet[Household]:
+    q = scoping.household_q(user)
+    return Household.objects.none() if q is None else Household.objects.filter(q)
+
+
+def household_get_for(*, actor, household_id: int) -> Household:
+    household = (
+        households_for(actor)
+        .select_related("unit__building__compound__community")
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise NotFound("房屋不存在或无权查看")
+    return household
+
+
+def compounds_for(user) -> QuerySet[Compound]:
+    q = scoping.compound_q(user)
+    return Compound.objects.none() if q is None else Compound.objects.filter(q)
+
+
+def address(household: Household) -> str:
+    u = household.unit
+    return f"{u.building.compound.name}{u.building.name}{u.name}{household.room}"
+
+
+# ------------------------------------------------------------------ a household
+
+
+@dataclass
+class Balance:
+    owed: Decimal = ZERO
+    credit: Decimal = ZERO
+    open_bills: int = 0
+    by_age: dict = field(default_factory=dict)
+
+
+def household_balance(*, household: Household, asof: dt.date | None = None) -> Balance:
+    asof = asof or timezone.localdate()
+    b = Balance(by_age={k: ZERO for k, _ in AGE_BUCKETS})
+    for bill in Bill.objects.filter(household=household, outstanding__gt=0).only(
+        "outstanding", "period_start"
+    ):
+        b.owed += bill.outstanding
+        b.open_bills += 1
+        b.by_age[age_bucket(bill.period_start, asof)] += bill.outstanding
+    b.credit = (
+        Payment.objects.filter(household=household, unallocated__gt=0).aggregate(
+            s=Sum("unallocated")
+        )["s"]
+        or ZERO
+    )
+    return b
+
+
+def household_bills(*, actor, household_id: int) -> list[Bill]:
+    household_get_for(actor=actor, household_id=household_id)
+    return list(
+        bills_for(actor)
+        .filter(household_id=household_id)
+        .select_related("schedule")
+        .order_by("-period_start")
+    )
+
+
+def household_payments(*, actor, household_id: int) -> list[Payment]:
+    household_get_for(actor=actor, household_id=household_id)
+    return list(
+        payments_for(actor)
+        .filter(household_id=household_id)
+        .select_related("received_by__profile")
+        .order_by("-received_at", "-id")
+    )
+
+
+def payment_get_for(*, actor, payment_id: int) -> Payment:
+    payment = (
+        payments_for(actor)
+        .select_related("household__unit__building__compound__community", "received_by__profile")
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None:
+        raise NotFound("收据不存在或无权查看")
+    payment.lines = list(payment.allocations.select_related("bill").order_by("bill__period_start"))
+    return payment
+
+
+def household_search(*, actor, text: str, limit: int = 20) -> list[Household]:
+    """Households in scope whose address (小区 楼栋 单元 房号) or resident's name matches."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    qs = households_for(actor)
+    q = Q()
+    for word in text.replace("栋", "栋 ").replace("单元", "单元 ").split():
+        q &= (
+            Q(unit__building__compound__name__icontains=word)
+            | Q(unit__building__name__icontains=word)
+            | Q(unit__name__icontains=word)
+            | Q(room__icontains=word)
+            | Q(Exists(Resident.objects.filter(household=OuterRef("pk"), name__icontains=word)))
+        )
+    return list(
+        qs.filter(q)
+        .select_related("unit__building__compound")
+        .order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")[
+            :limit
+        ]
+    )
+
+
+def head_name(household: Household) -> str:
+    r = (
+        Resident.objects.filter(household=household)
+        .order_by("-is_owner", "id")
+        .filter(Q(relation=Relation.HEAD) | Q(is_owner=True))
+        .first()
+    )
+    return r.name if r else ""
+
+
+def schedules_for(user) -> QuerySet[FeeSchedule]:
+    return FeeSchedule.objects.filter(compound__in=compounds_for(user)).select_related("compound")
+
+
+def pending_waivers(*, actor) -> list[Waiver]:
+    q = bill_q(actor, "bill")
+    if q is None:
+        return []
+    role = scoping.role_of(actor)
+    if role == "superuser" or role in scoping.REGION_ROLES:
+        q = scoping.compound_q(actor, "bill__compound")
+    return list(
+        Waiver.objects.filter(q, status=Waiver.Status.PENDING)
+        .select_related("bill__household__unit__building__compound", "requested_by__profile")
+        .order_by("requested_at")
+    )
+
+
+# ------------------------------------------------------------------ arrears
+
+
+def arrears(*, actor, asof: dt.date | None = None, compound_id: int | None = None) -> list[dict]:
+    """Households with unpaid bills in the user's scope, grouped by 邻, oldest debt first
+    within a 邻. Names are masked (as in public notices); amounts and addresses are not."""
+    asof = asof or timezone.localdate()
+    bills = bills_for(actor).filter(outstanding__gt=0, period_start__lte=asof)
+    if compound_id:
+        bills = bills.filter(compound_id=compound_id)
+    rows: dict[int, dict] = {}
+    for b in bills.values("household_id", "period_start", "outstanding"):
+        row = rows.setdefault(
+            b["household_id"],
+            {
+                "household_id": b["household_id"],
+                "owed": ZERO,
+                "months": 0,
+                "oldest": b["period_start"],
+                "by_age": {k: ZERO for k, _ in AGE_BUCKETS},
+            },
+        )
+        row["owed"] += b["outstanding"]
+        row["months"] += 1
+        row["oldest"] = min(row["oldest"], b["period_start"])
+        row["by_age"][age_bucket(b["period_start"], asof)] += b["outstanding"]
+    if not rows:
+        return []
+    households = Household.objects.filter(pk__in=rows).select_related("unit__building__compound")
+    heads = {}
+    for r in (
+        Resident.objects.filter(household_id__in=rows)
+        .filter(Q(relation=Relation.HEAD) | Q(is_owner=True))
+        .order_by("household_id", "-is_owner", "id")
+        .values("household_id", "name")
+    ):
+        heads.setdefault(r["household_id"], r["name"])
+    cells = dict(
+        Membership.objects.filter(household_id__in=rows, end__isnull=True).values_list(
+            "household_id", "neighbour_id"
+        )
+    )
+    grids = Grid.objects.in_bulk(set(cells.values()))
+    groups: dict = defaultdict(list)
+    for h in households:
+        row = rows[h.pk]
+        row["address"] = address(h)
+        row["name"] = mask_name(heads.get(h.pk, ""))
+        row["use"] = h.get_use_display()
+        row["developer"] = h.developer_unsold
+        grid = grids.get(cells.get(h.pk))
+        groups[grid].append(row)
+    out = []
+    for grid, members in sorted(
+        groups.items(), key=lambda kv: (kv[0] is None, kv[0].path if kv[0] else "")
+    ):
+        members.sort(key=lambda r: (r["oldest"], -r["owed"]))
+        out.append(
+            {
+                "grid": grid,
+                "label": grid.name if grid else "未划入邻",
+                "households": members,
+                "owed": sum((m["owed"] for m in members), ZERO),
+            }
+        )
+    return out
+
+
+def arrears_by_age(*, actor, asof: dt.date | None = None) -> dict[str, Decimal]:
+    asof = asof or timezone.localdate()
+    totals = {k: ZERO for k, _ in AGE_BUCKETS}
+    for b in (
+        bills_for(actor)
+        .filter(outstanding__gt=0, period_start__lte=asof)
+        .values("period_start")
+        .annotate(s=Sum("outstanding"))
+    ):
+        totals[age_bucket(b["period_start"], asof)] += b["s"]
+    return totals
+
+
+# ------------------------------------------------------------------ collection rates
+
+GROUPS = (
+    ("total", "合计"),
+    ("compound", "小区"),
+    ("building", "楼栋"),
+    ("neighbour", "邻"),
+    ("party", "党员户与其他户"),
+)
+
+
+@dataclass
+class Rate:
+    """Collection over a period for one group.
+
+    应收 ``due`` = billed − waived; 实收 ``paid``; amount rate = paid ÷ due.
+    Household rate = households with nothing outstanding ÷ households with something due.
+    """
+
+    key: object
+    label: str
+    billed: Decimal
+    waived: Decimal
+    due: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    households: int
+    households_paid: int
+
+    @property
+    def amount_rate(self) -> Decimal | None:
+        return (self.paid / self.due) if self.due else None
+
+    @property
+    def household_rate(self) -> Decimal | None:
+        return Decimal(self.households_paid) / Decimal(self.households) if self.households else None
+
+
+def _group_expr(by: str):
+    if by == "total":
+        return Value(0)
+    if by == "compound":
+        return F("compound_id")
+    if by == "building":
+        return F("household__unit__building_id")
+    if by == "neighbour":
+        return Subquery(
+            Membership.objects.filter(household=OuterRef("household_id"), end__isnull=True).values(
+                "neighbour_id"
+            )[:1]
+        )
+    if by == "party":
+        return Exists(
+            Resident.objects.filter(household=OuterRef("household_id"), is_party_member=True)
+        )
+    raise ValueError(by)
+
+
+def _money(value) -> Decimal:
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return Decimal(repr(round(float(value), 2))).quantize(Decimal("0.01"))
+
+
+def collection_rates(
+    *,
+    actor,
+    start,
+    end,
+    by: str = "total",
+    compound_id: int | None = None,
+    bills: QuerySet[Bill] | None = None,
+) -> list[Rate]:
+    """Collection rates of the bills whose period begins in months ``start``–``end``.
+
+    Both kinds, by ``by`` (total / compound / building / neighbour / party). Set-based: one
+    query that sums each household's bills, then sums the households per group.
+    """
+    if by not in dict(GROUPS):
+        raise ValueError(by)
+    start, last = parse_month(start), month_end(parse_month(end))
+    qs = bills if bills is not None else bills_for(actor)
+    qs = qs.filter(period_start__gte=start, period_start__lte=last)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    inner = (
+        qs.order_by()
+        .annotate(hid=F("household_id"), grp=_group_expr(by))
+        .values("hid", "grp")
+        .annotate(
+            s_billed=Sum("amount"),
+            s_waived=Sum("waived"),
+            s_paid=Sum("paid"),
+            s_out=Sum("outstanding"),
+        )
+    )
+    sql, params = inner.query.sql_with_params()
+    outer = f"""
+        SELECT t.grp, SUM(t.s_billed), SUM(t.s_waived), SUM(t.s_paid), SUM(t.s_out),
+            SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 THEN 1 ELSE 0 END),
+            SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 AND t.s_out < 0.005
+                THEN 1 ELSE 0 END)
+        FROM ({sql}) t GROUP BY t.grp
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        raw = cursor.fetchall()
+    labels = _labels(by, [r[0] for r in raw])
+    rates = []
+    for grp, billed, waived, paid, out, n, n_paid in raw:
+        billed, waived, paid, out = _money(billed), _money(waived), _money(paid), _money(out)
+        if by == "party":
+            grp = bool(grp)
+        rates.append(
+            Rate(
+                key=grp,
+                label=labels.get(grp, "未划入邻" if by == "neighbour" else str(grp)),
+                billed=billed,
+                waived=waived,
+                due=billed - waived,
+                paid=paid,
+                outstanding=out,
+                households=int(n or 0),
+                households_paid=int(n_paid or 0),
+            )
+        )
+    if by == "party":
+        rates.sort(key=lambda r: not r.key)
+    else:
+        rates.sort(key=lambda r: (r.key is None, r.label))
+    return rates
+
+
+def _labels(by: str, keys) -> dict:
+    keys = [k for k in keys if k is not None]
+    if by == "total":
+        return {0: "合计"}
+    if by == "compound":
+        return dict(Compound.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "building":
+        return {
+            b.pk: f"{b.compound.name}{b.name}"
+            for b in Building.objects.filter(pk__in=keys).select_related("compound")
+        }
+    if by == "neighbour":
+        return dict(Grid.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {True: "党员户", False: "其他户"}
+
+
+# ------------------------------------------------------------------ reconciliation
+
+
+@dataclass
+class Reconciliation:
+    rows: list[dict]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
+    """For every compound and period: billed = paid + waived + outstanding, in total and bill
+    by bill; paid = what the allocations say; every payment = its allocations + what it still
+    holds; and each compound's billed periods do not overlap. ``actor=None``: everything."""
+    bills = Bill.objects.all() if actor is None else bills_for(actor)
+    payments = Payment.objects.all() if actor is None else payments_for(actor)
+    if compound_ids is not None:
+        bills = bills.filter(compound_id__in=compound_ids)
+        payments = payments.filter(compound_id__in=compound_ids)
+    problems = []
+    rows = []
+    for r in (
+        bills.order_by()
+        .values("compound_id", "period_start")
+        .annotate(
+            billed=Sum("amount"),
+            paid=Sum("paid"),
+            waived=Sum("waived"),
+            outstanding=Sum("outstanding"),
+        )
+        .order_by("compound_id", "period_start")
+    ):
+        r = {
+            k: (_money(v) if k in ("billed", "paid", "waived", "outstanding") else v)
+            for k, v in r.items()
+        }
+        r["ok"] = r["billed"] == r["paid"] + r["waived"] + r["outstanding"]
+        if not r["ok"]:
+            problems.append(
+                f"小区{r['compound_id']} {r['period_start']:%Y-%m}: 应收 {r['billed']} ≠ "
+                f"已收 {r['paid']} + 减免 {r['waived']} + 欠费 {r['outstanding']}"
+            )
+        rows.append(r)
+    allocated = dict(
+        bills.order_by()
+        .values("pk")
+        .annotate(a=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
+        .values_list("pk", "a")
+    )
+    for pk, amount, paid, waived, out in bills.values_list(
+        "pk", "amount", "paid", "waived", "outstanding"
+    ):
+        if _money(amount) != _money(paid) + _money(waived) + _money(out):
+            problems.append(f"账单{pk}: 应收 {amount} ≠ 已收 {paid} + 减免 {waived} + 欠费 {out}")
+        if _money(allocated.get(pk)) != _money(paid):
+            problems.append(f"账单{pk}: 已收 {paid} ≠ 冲抵合计 {allocated.get(pk)}")
+    for p in (
+        payments.order_by()
+        .annotate(a=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
+        .values("pk", "amount", "unallocated", "a")
+    ):
+        if _money(p["amount"]) != _money(p["a"]) + _money(p["unallocated"]):
+            problems.append(f"收款{p['pk']}: 金额 ≠ 冲抵 + 预交余额")
+    periods = defaultdict(list)
+    for p in BilledPeriod.objects.filter(compound_id__in=bills.values("compound_id")).values_list(
+        "compound_id", "period_start", "period_end"
+    ):
+        periods[p[0]].append(p[1:])
+    for compound_id, spans in periods.items():
+        spans.sort()
+        for (s1, e1), (s2, _e2) in itertools.pairwise(spans):
+            if s2 <= e1:
+                problems.append(f"小区{compound_id}: 账期 {s1}—{e1} 与 {s2} 起的账期重叠")
+    return Reconciliation(rows=rows, problems=problems)
+
+
+def runs_for(user):
+    from .models import BillRun
+
+    cq = scoping.compound_q(user)
+    if cq is None:
+        return BillRun.objects.none()
+    ids = BilledPeriod.objects.filter(compound__in=Compound.objects.filter(cq)).values("run_id")
+    return BillRun.objects.filter(pk__in=ids).order_by("-created_at", "-id")
+
+
+def last_billed_month(*, actor) -> dt.date | None:
+    return bills_for(actor).aggregate(m=Max("period_start"))["m"]

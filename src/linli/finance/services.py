@@ -1,0 +1,741 @@
+"""Writes to fees: schedules, bill runs, payments and waivers.
+
+Each function is keyword-only and atomic: it validates, writes, and either finishes or raises
+:class:`DomainError` having changed nothing. ``actor`` must be a 县/镇干部 or 社区工作人员
+(or the superuser) whose region holds the compound; ``actor=None`` is the system (the demo's
+and benchmark's scripts). ``when`` backdates a step (the demo); it defaults to now.
+
+Locks: a payment, a waiver decision and the credit a bill run applies all lock the
+household's :class:`Account` row first, then (a payment) the compound's receipt sequence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from linli.accounts import scoping
+from linli.core.errors import DomainError, NotFound
+from linli.ledger.models import Compound, Household, HouseholdUse, Region
+
+from .models import (
+    Account,
+    Allocation,
+    Basis,
+    Bill,
+    BilledPeriod,
+    BillRun,
+    FeeSchedule,
+    Method,
+    Payer,
+    Payment,
+    ReceiptSequence,
+    RunRate,
+    Waiver,
+    WaiverKind,
+)
+from .money import (
+    MAX_AMOUNT,
+    add_months,
+    bill_amount,
+    month_end,
+    month_start,
+    parse_amount,
+    parse_price,
+)
+
+MAX_RUN_MONTHS = 12
+PREPAY_MONTHS = 12
+
+
+# ------------------------------------------------------------------ who may
+
+
+def is_desk(actor) -> bool:
+    """Workers and officials of a region (and the superuser) keep the fee books."""
+    role = scoping.role_of(actor)
+    return role == "superuser" or role in scoping.REGION_ROLES
+
+
+def _require_desk(actor) -> None:
+    if actor is not None and not is_desk(actor):
+        raise DomainError(
+            code="finance.forbidden", message="只有社区工作人员或干部可以办理收费", status=403
+        )
+
+
+def _compound_in_scope(actor, compound: Compound) -> None:
+    if actor is None:
+        return
+    q = scoping.compound_q(actor)
+    if q is None or not Compound.objects.filter(q, pk=compound.pk).exists():
+        raise NotFound("小区不存在或无权查看")
+
+
+def _household_in_scope(actor, household: Household) -> None:
+    if actor is None:
+        return
+    q = scoping.household_q(actor)
+    if q is None or not Household.objects.filter(q, pk=household.pk).exists():
+        raise NotFound("房屋不存在或无权查看")
+
+
+def _now(when: dt.datetime | None) -> dt.datetime:
+    return when or timezone.now()
+
+
+# ------------------------------------------------------------------ schedules
+
+
+def _covers(schedule_from, schedule_to, start: dt.date, end: dt.date) -> bool:
+    return schedule_from <= start and (schedule_to is None or schedule_to >= end)
+
+
+@transaction.atomic
+def schedule_create(
+    *,
+    actor,
+    compound: Compound,
+    basis: str,
+    price,
+    valid_from,
+    valid_to=None,
+    use: str = "",
+    name: str = "物业服务费",
+) -> FeeSchedule:
+    """A fee standard for ``compound`` (and ``use``, or every use when empty) from a month on.
+
+    Two standards of one compound and use may not overlap in time.
+    """
+    from .money import parse_month
+
+    _require_desk(actor)
+    _compound_in_scope(actor, compound)
+    if basis not in Basis.values:
+        raise DomainError(
+            code="finance.bad_basis",
+            message=f"计费方式应为 {'/'.join(Basis.values)}",
+            details=[{"field": "basis", "value": basis}],
+        )
+    if use and use not in HouseholdUse.values:
+        raise DomainError(
+            code="finance.bad_use",
+            message=f"房屋用途应为 {'/'.join(HouseholdUse.values)} 或留空（全部）",
+            details=[{"field": "use", "value": use}],
+        )
+    price = parse_price(price)
+    start = parse_month(valid_from)
+    end = month_end(parse_month(valid_to)) if valid_to else None
+    if end is not None and end < start:
+        raise DomainError(
+            code="finance.bad_validity",
+            message="执行止早于执行起",
+            details=[{"field": "valid_to", "value": str(valid_to)}],
+        )
+    Compound.objects.select_for_update().filter(pk=compound.pk).first()
+    clash = FeeSchedule.objects.filter(compound=compound, use=use).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+    if end is not None:
+        clash = clash.filter(valid_from__lte=end)
+    clash = clash.first()
+    if clash is not None:
+        raise DomainError(
+            code="finance.schedule_overlap",
+            message=(
+                f"{compound.name}已有{clash.get_use_display()}收费标准"
+                f"（{clash.valid_from:%Y-%m}起），执行期不能重叠；请先为原标准设定执行止"
+            ),
+            details=[{"field": "valid_from", "schedule": clash.pk}],
+        )
+    return FeeSchedule.objects.create(
+        compound=compound,
+        name=name,
+        use=use,
+        basis=basis,
+        price=price,
+        valid_from=start,
+        valid_to=end,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def schedule_end(*, actor, schedule: FeeSchedule, last_month) -> FeeSchedule:
+    """Close an open-ended standard after ``last_month`` (so a new one can follow)."""
+    from .money import parse_month
+
+    _require_desk(actor)
+    _compound_in_scope(actor, schedule.compound)
+    end = month_end(parse_month(last_month))
+    if end < schedule.valid_from:
+        raise DomainError(code="finance.bad_validity", message="执行止早于执行起")
+    billed = (
+        BilledPeriod.objects.filter(
+            compound_id=schedule.compound_id, period_end__gt=end, period_start__lte=end
+        ).exists()
+        or Bill.objects.filter(schedule=schedule, period_end__gt=end).exists()
+    )
+    if billed:
+        raise DomainError(
+            code="finance.schedule_in_use",
+            message="该标准已用于此后账期的账单，不能提前终止",
+        )
+    schedule.valid_to = end
+    schedule.save(update_fields=["valid_to"])
+    return schedule
+
+
+# ------------------------------------------------------------------ bill runs
+
+
+def _amount_sql() -> str:
+    """The fen of a bill line in integers (exact on SQLite and PostgreSQL), as yuan."""
+    area_hundredths = "CAST(ROUND(h.area * 100) AS BIGINT)"
+    per_area = f"(r.price_units * {area_hundredths} * %(months)s + 5000) / 10000"
+    per_household = "(r.price_units * %(months)s + 50) / 100"
+    fen = f"(CASE WHEN r.basis = 'per_area' THEN {per_area} ELSE {per_household} END)"
+    if connection.vendor == "postgresql":
+        return f"CAST({fen} AS NUMERIC(14, 2)) / 100"
+    return f"{fen} / 100.0"
+
+
+def _run_compounds(actor, *, compound, region) -> list[int]:
+    if (compound is None) == (region is None):
+        raise DomainError(code="finance.bad_scope", message="请指定一个小区或一个区域出账")
+    if compound is not None:
+        _compound_in_scope(actor, compound)
+        return [compound.pk]
+    qs = Compound.objects.filter(community__path__startswith=region.path)
+    if actor is not None:
+        q = scoping.region_q(actor)
+        if q is None or not Region.objects.filter(q, pk=region.pk).exists():
+            raise NotFound("区域不存在或无权查看")
+        qs = qs.filter(scoping.compound_q(actor))
+    return list(qs.values_list("pk", flat=True))
+
+
+def _validity(s: FeeSchedule) -> str:
+    end = f"{s.valid_to:%Y-%m}" if s.valid_to else ""
+    return f"{s.compound.name}（{s.valid_from:%Y-%m}—{end}）"
+
+
+def _resolve_rates(compound_ids: list[int], start: dt.date, end: dt.date):
+    """{(compound, use): schedule} for the period; a schedule that begins or ends inside the
+    period is an error (bill the parts separately)."""
+    schedules = FeeSchedule.objects.filter(compound_id__in=compound_ids, valid_from__lte=end)
+    schedules = schedules.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    chosen: dict[tuple[int, str], FeeSchedule] = {}
+    partial = []
+    for s in schedules.select_related("compound"):
+        if not _covers(s.valid_from, s.valid_to, start, end):
+            partial.append(s)
+            continue
+        chosen[(s.compound_id, s.use)] = s
+    if partial:
+        raise DomainError(
+            code="finance.schedule_changes_in_period",
+            message=(
+                "账期内收费标准有变化，请按标准执行期分段出账："
+                + "、".join(_validity(s) for s in partial[:5])
+            ),
+            details=[{"compound": s.compound_id, "schedule": s.pk} for s in partial],
+        )
+    rates = {}
+    for compound_id in {c for c, _ in chosen}:
+        for use in HouseholdUse.values:
+            schedule = chosen.get((compound_id, use)) or chosen.get((compound_id, ""))
+            if schedule is not None:
+                rates[(compound_id, use)] = schedule
+    return rates
+
+
+@transaction.atomic
+def bill_run(
+    *,
+    actor,
+    period_start,
+    months: int = 1,
+    compound: Compound | None = None,
+    region: Region | None = None,
+    when: dt.datetime | None = None,
+) -> BillRun:
+    """Bill ``months`` months from ``period_start`` for one compound or a region's compounds.
+
+    Idempotent: a household already billed for this period is left alone (the unique
+    (household, period_start) key, ``ON CONFLICT DO NOTHING``), so running the same period
+    again creates nothing new — or only the bills of households added since. A period that
+    overlaps one already billed for a compound without being the same is an error. The bills
+    are one ``INSERT … SELECT`` (amounts in integer fen, half-up), not a loop.
+    """
+    from .money import parse_month
+
+    _require_desk(actor)
+    start = parse_month(period_start)
+    if not isinstance(months, int) or not 1 <= months <= MAX_RUN_MONTHS:
+        raise DomainError(
+            code="finance.bad_months",
+            message=f"账期月数应为1到{MAX_RUN_MONTHS}",
+            details=[{"field": "months", "value": str(months)}],
+        )
+    end = month_end(add_months(start, months - 1))
+    now = _now(when)
+    compound_ids = _run_compounds(actor, compound=compound, region=region)
+    if connection.vendor == "postgresql" and compound_ids:
+        # one run at a time per compound (SQLite: one writer at a time anyway)
+        list(Compound.objects.select_for_update().filter(pk__in=compound_ids).values_list("pk"))
+    overlap = list(
+        BilledPeriod.objects.filter(
+            compound_id__in=compound_ids, period_start__lte=end, period_end__gte=start
+        )
+        .exclude(period_start=start, period_end=end)
+        .select_related("compound")[:20]
+    )
+    if overlap:
+        raise DomainError(
+            code="finance.period_overlap",
+            message=(
+                f"账期 {start:%Y-%m}—{end:%Y-%m} 与已出账账期重叠："
+                + "、".join(
+                    f"{p.compound.name} {p.period_start:%Y-%m}—{p.period_end:%Y-%m}"
+                    for p in overlap[:5]
+                )
+            ),
+            details=[
+                {
+                    "compound": p.compound_id,
+                    "period_start": p.period_start.isoformat(),
+                    "period_end": p.period_end.isoformat(),
+                }
+                for p in overlap
+            ],
+        )
+    rates = _resolve_rates(compound_ids, start, end)
+    billed_compounds = sorted({c for c, _ in rates})
+    run = BillRun.objects.create(
+        period_start=start,
+        period_end=end,
+        months=months,
+        compound=compound,
+        region=region,
+        created_by=actor,
+        created_at=now,
+        compounds=len(billed_compounds),
+    )
+    if not billed_compounds:
+        return run
+    RunRate.objects.bulk_create(
+        [
+            RunRate(
+                run=run,
+                compound_id=c,
+                use=use,
+                schedule=s,
+                basis=s.basis,
+                price=s.price,
+                price_units=int(s.price * 10000),
+            )
+            for (c, use), s in rates.items()
+        ],
+        batch_size=2000,
+    )
+    BilledPeriod.objects.bulk_create(
+        [
+            BilledPeriod(compound_id=c, period_start=start, period_end=end, run=run)
+            for c in billed_compounds
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    amount = _amount_sql()
+    sql = f"""
+        INSERT INTO finance_bill (household_id, compound_id, run_id, schedule_id, period_start,
+            period_end, months, payer, basis, price, area, amount, paid, waived, outstanding,
+            created_at)
+        SELECT h.id, r.compound_id, r.run_id, r.schedule_id, %(start)s, %(end)s, %(months)s,
+            CASE WHEN h.developer_unsold THEN 'developer' ELSE 'owner' END,
+            r.basis, r.price, CASE WHEN r.basis = 'per_area' THEN h.area END,
+            {amount}, 0, 0, {amount}, %(now)s
+        FROM ledger_household h
+        JOIN ledger_unit u ON u.id = h.unit_id
+        JOIN ledger_building b ON b.id = u.building_id
+        JOIN finance_runrate r ON r.compound_id = b.compound_id AND r.use = h.use
+        WHERE r.run_id = %(run)s AND (r.basis = 'per_household' OR h.area IS NOT NULL)
+        ON CONFLICT (household_id, period_start) DO NOTHING
+    """
+    params = {
+        "start": start,
+        "end": end,
+        "months": months,
+        "now": now,
+        "run": run.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_named_to_format(sql, params), _params_list(sql, params))
+        run.bills_created = max(cursor.rowcount, 0)
+    in_scope = Household.objects.filter(unit__building__compound_id__in=billed_compounds)
+    total = in_scope.count()
+    run.bills_existing = (
+        Bill.objects.filter(compound_id__in=billed_compounds, period_start=start)
+        .exclude(run=run)
+        .count()
+    )
+    created = Bill.objects.filter(run=run).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    run.amount_created = Decimal(created).quantize(Decimal("0.01"))
+    run.skipped_no_area = _count_no_area(run)
+    run.skipped_no_schedule = max(
+        total - run.bills_created - run.bills_existing - run.skipped_no_area, 0
+    )
+    run.save()
+    _apply_credit_after_run(billed_compounds, start, now)
+    return run
+
+
+def _count_no_area(run: BillRun) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COUNT(*) FROM ledger_household h
+            JOIN ledger_unit u ON u.id = h.unit_id
+            JOIN ledger_building b ON b.id = u.building_id
+            JOIN finance_runrate r ON r.compound_id = b.compound_id AND r.use = h.use
+            WHERE r.run_id = %s AND r.basis = 'per_area' AND h.area IS NULL
+            """,
+            [run.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def _named_to_format(sql: str, params: dict) -> str:
+    """``%(name)s`` → ``%s`` (both drivers take positional parameters)."""
+    import re
+
+    return re.sub(r"%\((\w+)\)s", "%s", sql)
+
+
+def _params_list(sql: str, params: dict) -> list:
+    import re
+
+    return [params[name] for name in re.findall(r"%\((\w+)\)s", sql)]
+
+
+def _apply_credit_after_run(compound_ids: list[int], start: dt.date, now: dt.datetime) -> None:
+    """Prepayments held for households of these compounds pay their new bills."""
+    households = (
+        Payment.objects.filter(compound_id__in=compound_ids, unallocated__gt=0)
+        .values_list("household_id", flat=True)
+        .distinct()
+    )
+    for household_id in list(households):
+        _lock_account(household_id)
+        _apply_credit(household_id, now)
+
+
+def _lock_account(household_id: int) -> Account:
+    account = Account.objects.select_for_update().filter(household_id=household_id).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                Account.objects.create(household_id=household_id)
+        except IntegrityError:
+            pass  # created by a concurrent payment: lock it below
+        account = Account.objects.select_for_update().get(household_id=household_id)
+    return account
+
+
+def _allocate(payment: Payment, bills: list[Bill], budget: Decimal, now) -> Decimal:
+    """Apply up to ``budget`` of ``payment`` to ``bills`` oldest first; returns what was used."""
+    used = Decimal("0.00")
+    allocations = []
+    changed = []
+    for bill in bills:
+        if used >= budget:
+            break
+        part = min(bill.outstanding, budget - used)
+        if part <= 0:
+            continue
+        bill.paid += part
+        bill.outstanding -= part
+        used += part
+        allocations.append(Allocation(payment=payment, bill=bill, amount=part, allocated_at=now))
+        changed.append(bill)
+    Allocation.objects.bulk_create(allocations)
+    Bill.objects.bulk_update(changed, ["paid", "outstanding"])
+    return used
+
+
+def _open_bills(household_id: int, payer: str | None = None) -> list[Bill]:
+    qs = Bill.objects.filter(household_id=household_id, outstanding__gt=0)
+    if payer is not None:
+        qs = qs.filter(payer=payer)
+    return list(qs.order_by("period_start", "id"))
+
+
+def _apply_credit(household_id: int, now) -> None:
+    """Held prepayments (oldest payment first) pay the household's open bills of their payer."""
+    for payment in Payment.objects.filter(household_id=household_id, unallocated__gt=0).order_by(
+        "received_at", "id"
+    ):
+        bills = _open_bills(household_id, payment.payer)
+        used = _allocate(payment, bills, payment.unallocated, now)
+        if used:
+            payment.unallocated -= used
+            payment.save(update_fields=["unallocated"])
+
+
+# ------------------------------------------------------------------ payments
+
+
+def monthly_fee(household: Household, month: dt.date) -> Decimal | None:
+    """What one month costs the household under the standard in force in ``month``."""
+    compound_id = household.unit.building.compound_id
+    start, end = month_start(month), month_end(month)
+    schedules = {
+        s.use: s
+        for s in FeeSchedule.objects.filter(compound_id=compound_id, valid_from__lte=start).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+        )
+    }
+    schedule = schedules.get(household.use) or schedules.get("")
+    if schedule is None:
+        return None
+    if schedule.basis == Basis.PER_AREA and household.area is None:
+        return None
+    return bill_amount(basis=schedule.basis, price=schedule.price, area=household.area, months=1)
+
+
+def _next_receipt(compound_id: int, when: dt.datetime) -> str:
+    seq = ReceiptSequence.objects.select_for_update().filter(compound_id=compound_id).first()
+    if seq is None:
+        try:
+            with transaction.atomic():
+                ReceiptSequence.objects.create(compound_id=compound_id)
+        except IntegrityError:
+            pass
+        seq = ReceiptSequence.objects.select_for_update().get(compound_id=compound_id)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{timezone.localtime(when):%Y}-{compound_id:04d}-{seq.last:06d}"
+
+
+def _replay(token: str, household: Household, amount: Decimal) -> Payment | None:
+    payment = Payment.objects.filter(client_token=token).first()
+    if payment is None:
+        return None
+    if payment.household_id != household.pk or payment.amount != amount:
+        raise DomainError(
+            code="finance.token_reused",
+            message="该提交标识已用于另一笔收款，请刷新收款页面后重试",
+            status=409,
+            details=[{"field": "client_token", "payment": payment.pk}],
+        )
+    payment.replayed = True
+    return payment
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    household: Household,
+    amount,
+    method: str,
+    client_token: str | None = None,
+    prepay: bool = False,
+    payer: str | None = None,
+    payer_name: str = "",
+    note: str = "",
+    when: dt.datetime | None = None,
+) -> Payment:
+    """Take a payment for ``household`` and apply it to its open bills, oldest first.
+
+    More than is owed is an error unless ``prepay``: then the rest is held for the coming
+    bills, up to twelve months' fees. ``client_token`` (one per desk form) makes a repeated
+    submission return the first payment (``payment.replayed``) instead of taking it twice;
+    the household's account row is locked, so two desks taking the same money at the same
+    moment record it once — the second finds nothing left owing.
+    """
+    _require_desk(actor)
+    _household_in_scope(actor, household)
+    amount = parse_amount(amount)
+    if method not in Method.values:
+        raise DomainError(
+            code="finance.bad_method",
+            message="收款方式应为 现金/银行转账/微信/支付宝",
+            details=[{"field": "method", "value": str(method)}],
+        )
+    token = (client_token or "").strip() or None
+    if token is not None and len(token) > 64:
+        raise DomainError(code="finance.bad_token", message="提交标识过长（最多64位）")
+    if token is not None and (replay := _replay(token, household, amount)) is not None:
+        return replay
+    household = Household.objects.select_related("unit__building__compound").get(pk=household.pk)
+    payer = payer or (Payer.DEVELOPER if household.developer_unsold else Payer.OWNER)
+    if payer not in Payer.values:
+        raise DomainError(code="finance.bad_payer", message="缴费义务人应为 owner/developer")
+    now = _now(when)
+    _lock_account(household.pk)
+    if token is not None and (replay := _replay(token, household, amount)) is not None:
+        return replay  # the same form submitted twice at once: the first got the lock
+    bills = _open_bills(household.pk, payer)
+    owed = sum((b.outstanding for b in bills), Decimal("0.00"))
+    excess = amount - owed
+    if excess > 0:
+        if not prepay:
+            raise DomainError(
+                code="finance.overpayment",
+                message=(
+                    f"收款 ¥{amount} 超过当前欠费 ¥{owed}；如需预交，请勾选“预交”"
+                    f"（最多预交{PREPAY_MONTHS}个月）"
+                ),
+                details=[{"field": "amount", "owed": str(owed), "amount": str(amount)}],
+            )
+        month = add_months(timezone.localtime(now).date(), 1)
+        monthly = monthly_fee(household, month)
+        if monthly is None:
+            raise DomainError(
+                code="finance.no_schedule",
+                message="该户没有下月适用的收费标准（或缺建筑面积），无法预交",
+            )
+        held = Payment.objects.filter(household=household, unallocated__gt=0).aggregate(
+            s=Sum("unallocated")
+        )["s"] or Decimal("0")
+        cap = monthly * PREPAY_MONTHS
+        if held + excess > cap:
+            raise DomainError(
+                code="finance.prepay_limit",
+                message=(
+                    f"预交最多{PREPAY_MONTHS}个月（¥{cap}），已预交 ¥{held}，"
+                    f"本次欠费 ¥{owed}，最多可收 ¥{owed + cap - held}"
+                ),
+                details=[
+                    {
+                        "field": "amount",
+                        "owed": str(owed),
+                        "held": str(held),
+                        "limit": str(cap),
+                    }
+                ],
+            )
+    if amount > MAX_AMOUNT:
+        raise DomainError(code="finance.bad_amount", message="金额过大")
+    payment = Payment(
+        household=household,
+        compound_id=household.unit.building.compound_id,
+        payer=payer,
+        payer_name=payer_name[:50],
+        amount=amount,
+        unallocated=amount,
+        method=method,
+        receipt_no=_next_receipt(household.unit.building.compound_id, now),
+        client_token=token,
+        received_by=actor,
+        received_at=now,
+        note=note[:200],
+    )
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        if token is not None and (replay := _replay(token, household, amount)) is not None:
+            return replay
+        raise
+    used = _allocate(payment, bills, amount, now)
+    payment.unallocated = amount - used
+    payment.save(update_fields=["unallocated"])
+    payment.replayed = False
+    return payment
+
+
+# ------------------------------------------------------------------ waivers
+
+
+@transaction.atomic
+def waiver_request(
+    *, actor, bill: Bill, amount, kind: str, reason: str, when: dt.datetime | None = None
+) -> Waiver:
+    """Ask to reduce ``bill`` by ``amount`` (e.g. 低保); another person must approve it."""
+    _require_desk(actor)
+    if actor is None:
+        raise DomainError(code="finance.forbidden", message="减免须由具体工作人员申请", status=403)
+    _household_in_scope(actor, bill.household)
+    amount = parse_amount(amount, label="减免金额")
+    if kind not in WaiverKind.values:
+        raise DomainError(
+            code="finance.bad_kind",
+            message=f"减免类别应为 {'/'.join(WaiverKind.labels)}",
+            details=[{"field": "kind", "value": str(kind)}],
+        )
+    if not reason.strip():
+        raise DomainError(
+            code="finance.reason_required",
+            message="请填写减免理由",
+            details=[{"field": "reason"}],
+        )
+    _lock_account(bill.household_id)
+    bill.refresh_from_db()
+    pending = Waiver.objects.filter(bill=bill, status=Waiver.Status.PENDING).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal("0")
+    if amount > bill.outstanding - pending:
+        raise DomainError(
+            code="finance.waiver_exceeds",
+            message=(
+                f"减免 ¥{amount} 超过该账单未缴金额 ¥{bill.outstanding}"
+                + (f"（另有待审批减免 ¥{pending}）" if pending else "")
+            ),
+            details=[{"field": "amount", "outstanding": str(bill.outstanding)}],
+        )
+    return Waiver.objects.create(
+        bill=bill,
+        amount=amount,
+        kind=kind,
+        reason=reason.strip()[:200],
+        requested_by=actor,
+        requested_at=_now(when),
+    )
+
+
+@transaction.atomic
+def waiver_decide(
+    *, actor, waiver: Waiver, approve: bool, note: str = "", when: dt.datetime | None = None
+) -> Waiver:
+    """Approve (the bill is reduced) or reject a waiver; never by the person who asked."""
+    _require_desk(actor)
+    if actor is None:
+        raise DomainError(code="finance.forbidden", message="减免须由具体工作人员审批", status=403)
+    _household_in_scope(actor, waiver.bill.household)
+    if actor.pk == waiver.requested_by_id:
+        raise DomainError(
+            code="finance.self_approval",
+            message="申请人不能审批自己提出的减免，请由另一位工作人员审批",
+            status=403,
+        )
+    _lock_account(waiver.bill.household_id)
+    waiver = Waiver.objects.select_related("bill").get(pk=waiver.pk)
+    if waiver.status != Waiver.Status.PENDING:
+        raise DomainError(
+            code="finance.already_decided",
+            message=f"该减免已{waiver.get_status_display()}",
+            status=409,
+        )
+    bill = waiver.bill
+    if approve:
+        if waiver.amount > bill.outstanding:
+            raise DomainError(
+                code="finance.waiver_exceeds",
+                message=f"减免 ¥{waiver.amount} 超过该账单未缴金额 ¥{bill.outstanding}",
+            )
+        bill.waived += waiver.amount
+        bill.outstanding -= waiver.amount
+        bill.save(update_fields=["waived", "outstanding"])
+    waiver.status = Waiver.Status.APPROVED if approve else Waiver.Status.REJECTED
+    waiver.decided_by = actor
+    waiver.decided_at = _now(when)
+    waiver.decision_note = note[:200]
+    waiver.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return waiver
