@@ -14,7 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from linli.core.errors import DomainError, NotFound
 from linli.grid.models import LEADER_TITLES, GridLevel
-from linli.ledger.models import Compound, Household, Resident
+from linli.ledger.models import Compound, Resident
 
 from . import selectors, services
 from .models import WORKING_STAGES, Case, Department, HandlerLevel, Stage, WorkCalendarDay
@@ -167,11 +167,7 @@ def case_create(request, payload: CaseIn):
     """201 with the new case; 200 with the first case when ``client_key`` was seen before."""
     household = compound = on_behalf_of = None
     if payload.household is not None:
-        household = (
-            Household.objects.select_related("unit__building__compound__community")
-            .filter(pk=payload.household)
-            .first()
-        )
+        household = services.household_for_report(payload.household)
         if household is None:
             raise NotFound("房屋不存在或无权查看")
     if payload.compound is not None:
@@ -221,7 +217,7 @@ def case_list(
     mine: bool = False,
 ):
     """Open cases oldest first when ``status=open``; otherwise newest first."""
-    qs = selectors.cases_for(request.user)
+    qs = selectors.cases_for(request.user, household=household)
     if mine:
         qs = qs.filter(reporter=request.user)
     if status:
@@ -236,8 +232,6 @@ def case_list(
         )
     if level:
         qs = qs.filter(level=level)
-    if household:
-        qs = qs.filter(household_id=household)
     if overdue:
         qs = qs.filter(deadline__lt=timezone.localdate(), stage__in=WORKING_STAGES, status="open")
     order = ("reported_at", "id") if status == "open" else ("-reported_at", "-id")

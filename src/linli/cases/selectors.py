@@ -62,11 +62,28 @@ def case_q(user) -> Q | None:
     return own
 
 
-def cases_for(user) -> QuerySet[Case]:
+def cases_for(user, *, household: int | None = None) -> QuerySet[Case]:
+    """The cases ``user`` may see, of one household when ``household`` is given.
+
+    A resident asking for their own household's cases sees all of them (their scope is "mine
+    or my household's"), so the filter is the household alone — the phone's most frequent
+    list, served by the household index without the scope's OR.
+    """
+    profile = getattr(user, "profile", None) if user is not None else None
+    if (
+        household is not None
+        and user.is_authenticated
+        and not user.is_superuser
+        and profile is not None
+        and profile.role == Role.RESIDENT
+        and profile.household_id == household
+    ):
+        return Case.objects.filter(household_id=household)
     q = case_q(user)
     if q is None:
         return Case.objects.none()
-    return Case.objects.filter(q)
+    qs = Case.objects.filter(q)
+    return qs if household is None else qs.filter(household_id=household)
 
 
 def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:

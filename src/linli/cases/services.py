@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from linli.accounts import scoping
@@ -90,23 +89,26 @@ def _has_holder(grid: Grid) -> bool:
     return Holding.objects.filter(post__grid=grid, end__isnull=True).exists()
 
 
-def _holder_exists(grid_ref) -> Exists:
-    return Exists(Holding.objects.filter(post__grid=grid_ref, end__isnull=True))
+# The household's open membership, its 邻 and whether the 邻's post is held, in one statement.
+# Written out because this runs on every report (the hot path of bench/cases_load.py): the
+# same ORM query (select_related + an Exists annotation) costs ~0.6 ms to compile each time.
+_HOUSEHOLD_CELL_SQL = (
+    "SELECT g.*, EXISTS("
+    "SELECT 1 FROM grid_holding h INNER JOIN grid_post p ON h.post_id = p.id"
+    ' WHERE h."end" IS NULL AND p.grid_id = g.id'
+    ") AS held"
+    " FROM grid_grid g INNER JOIN grid_membership m ON m.neighbour_id = g.id"
+    ' WHERE m.household_id = %s AND m."end" IS NULL'
+)
 
 
 def _household_cell(household: Household) -> tuple[Grid | None, Grid | None]:
     """The household's current 邻 and the cell the case lands with (that 邻 when its post is
     held, else the nearest held ancestor): one query when the 邻长 post is held."""
-    membership = (
-        Membership.objects.filter(household=household, end__isnull=True)
-        .select_related("neighbour")
-        .annotate(held=_holder_exists(OuterRef("neighbour_id")))
-        .first()
-    )
-    if membership is None:
+    origin = next(iter(Grid.objects.raw(_HOUSEHOLD_CELL_SQL, [household.pk])), None)
+    if origin is None:
         return None, None
-    origin = membership.neighbour
-    return origin, origin if membership.held else _first_held(origin.parent)
+    return origin, origin if origin.held else _first_held(origin.parent)
 
 
 def _cached(instance, *path: str):
@@ -119,11 +121,39 @@ def _cached(instance, *path: str):
 
 
 def _compound_of(household: Household) -> Compound:
-    """The household's compound with its community; no query when the caller loaded them."""
-    compound = _cached(household, "unit", "building", "compound")
-    if compound is not None and _cached(compound, "community") is not None:
+    """The household's compound; no query when the caller loaded it (select_related, or
+    :func:`household_for_report`)."""
+    compound = getattr(household, "report_compound", None) or _cached(
+        household, "unit", "building", "compound"
+    )
+    if compound is not None:
         return compound
-    return Compound.objects.select_related("community").get(buildings__units__households=household)
+    return Compound.objects.get(buildings__units__households=household)
+
+
+# A household with its compound's id and community, in one statement (the report hot path;
+# the ORM's four-table select_related costs more to build than to run).
+_HOUSEHOLD_FOR_REPORT_SQL = (
+    "SELECT h.*, b.compound_id AS report_compound_id, c.community_id AS report_community_id"
+    " FROM ledger_household h"
+    " INNER JOIN ledger_unit u ON h.unit_id = u.id"
+    " INNER JOIN ledger_building b ON u.building_id = b.id"
+    " INNER JOIN ledger_compound c ON b.compound_id = c.id"
+    " WHERE h.id = %s"
+)
+
+
+def household_for_report(household_id: int) -> Household | None:
+    """The household to report a case for, with ``report_compound`` (a Compound holding only
+    its id and community id; other fields load on access) — or None."""
+    household = next(iter(Household.objects.raw(_HOUSEHOLD_FOR_REPORT_SQL, [household_id])), None)
+    if household is not None:
+        household.report_compound = Compound.from_db(
+            "default",
+            ["id", "community_id"],
+            [household.report_compound_id, household.report_community_id],
+        )
+    return household
 
 
 def _may_report_for(actor, household: Household) -> bool:
@@ -467,7 +497,7 @@ def case_report(
     limit = _time_limit(category, urgency)
     deadline = calendar.add_working_days(timezone.localdate(at), limit)
     case = Case(
-        community=compound.community,
+        community_id=compound.community_id,
         household=household,
         compound=compound,
         category=category,
