@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from linli.cases.models import Case, Department
 from linli.core.errors import DomainError, NotFound
@@ -94,7 +94,7 @@ def action_detail(request, action_id: int):
 def action_progress(request, action_id: int, payload: NoteIn):
     action = selectors.action_get_for(actor=request.user, action_id=action_id)
     entry = services.action_progress_add(actor=request.user, action=action, note=payload.note)
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post("/actions/{int:action_id}/complete", response=ActionDetailOut, summary="办结")
@@ -139,7 +139,7 @@ def meeting_create(request, payload: MeetingIn):
         compounds=compounds,
         note=payload.note,
     )
-    return 201, meeting
+    return Status(201, meeting)
 
 
 @router.get("/{int:meeting_id}", response=MeetingDetailOut, summary="会议详情")
@@ -159,7 +159,7 @@ def attendee_add(request, meeting_id: int, payload: AttendeeIn):
         department=_department(payload.department),
         is_resident=payload.is_resident,
     )
-    return 201, attendee
+    return Status(201, attendee)
 
 
 @router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut}, summary="增加议题")
@@ -181,7 +181,7 @@ def agenda_add(request, meeting_id: int, payload: AgendaItemIn):
         cases=cases,
         problem=payload.problem,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.post("/{int:meeting_id}/decisions", response={201: ActionOut}, summary="记录议定事项")
@@ -210,7 +210,7 @@ def decision_add(request, meeting_id: int, payload: DecisionIn):
         responsible_is_resident=payload.responsible_is_resident,
     )
     action.today = timezone.localdate()
-    return 201, action
+    return Status(201, action)
 
 
 @router.get("/{int:meeting_id}/minutes.{fmt}", summary="下载会议纪要（docx 或 pdf）")
