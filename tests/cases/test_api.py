@@ -265,3 +265,41 @@ def test_list_items_are_case_out_field_for_field(client, world, report):
     assert second["count"] == 7 and len(second["items"]) == 3
     assert client.get(f"{URL}?page_size=3&page=9").json() == {"items": [], "count": 7}
     assert client.get(f"{URL}?page=0").status_code == 422
+
+
+def test_report_with_photos_as_a_form(client, world, settings, tmp_path):
+    """A phone app posts the report and its photos in one multipart request; a file that
+    is not an image is refused with the field named, and no case is stored."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world["resident_a"])
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "orange").save(buffer, "PNG")
+    form = {
+        "category": "flying_lead_charging",
+        "description": "窗口拉线充电",
+        "household": world["households"]["101"].pk,
+        "client_key": "form-1",
+    }
+    bad = client.post(
+        f"{URL}with-photos",
+        {**form, "photos": [SimpleUploadedFile("x.png", b"not an image", "image/png")]},
+    )
+    assert bad.status_code == 400, bad.content
+    assert bad.json()["details"][0]["field"] == "photos"
+    assert not Case.objects.exists()
+
+    ok = client.post(
+        f"{URL}with-photos",
+        {**form, "photos": [SimpleUploadedFile("wire.png", buffer.getvalue(), "image/png")]},
+    )
+    assert ok.status_code == 201, ok.content
+    body = ok.json()
+    assert len(body["timeline"][0]["photos"]) == 1
+    assert Case.objects.get().photos.count() == 1
+    again = client.post(f"{URL}with-photos", form)  # the same client key: the first case
+    assert again.status_code == 200 and again.json()["id"] == body["id"]

@@ -8,8 +8,9 @@ import json
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.conf import settings as ninja_settings
+from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
 from linli.core.errors import DomainError, NotFound
@@ -165,6 +166,24 @@ def department_list(request):
 @router.post("/", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="登记诉求")
 def case_create(request, payload: CaseIn):
     """201 with the new case; 200 with the first case when ``client_key`` was seen before."""
+    return _report(request, payload, photos=())
+
+
+@router.post(
+    "/with-photos",
+    response={201: CaseDetailOut, 200: CaseDetailOut},
+    summary="登记诉求（附照片，multipart/form-data）",
+)
+def case_create_with_photos(
+    request, payload: Form[CaseIn], photos: File[list[UploadedFile]] = None
+):
+    """The same report as ``POST /cases/`` as a form, with up to the page's number of photos
+    (JPEG/PNG/WebP, each under the size limit); a photo that is not an image is refused and
+    nothing is stored."""
+    return _report(request, payload, photos=photos or ())
+
+
+def _report(request, payload: CaseIn, *, photos):
     household = compound = on_behalf_of = None
     if payload.household is not None:
         household = services.household_for_report(payload.household)
@@ -191,6 +210,7 @@ def case_create(request, payload: CaseIn):
         urgency=payload.urgency,
         client_key=payload.client_key,
         on_behalf_of=on_behalf_of,
+        photos=photos,
     )
     if case.replayed:
         case = selectors.case_get_for(actor=request.user, case_id=case.pk)
