@@ -88,3 +88,13 @@ def test_next_meeting_carries_over_what_was_overdue_on_its_day(world, meeting):
         actor=w, region=world["regions"]["xingdong"], held_on=D0 + 60 * DAY, place="会议室"
     )
     assert [a.pk for a in selectors.carried_over(meeting=third)] == [open_late.pk, not_due.pk]
+
+
+def test_closed_on_the_meeting_day_is_not_carried_over(world, meeting):
+    w = world["worker"]
+    a = record(meeting, w, deadline=D0 + 5 * DAY, decision="会当天办结")
+    services.action_complete(actor=w, action=a, note="完成", when=at(D0 + 30 * DAY, 23))
+    second = services.meeting_create(
+        actor=w, region=world["regions"]["xingdong"], held_on=D0 + 30 * DAY, place="会议室"
+    )
+    assert selectors.carried_over(meeting=second) == []

@@ -100,10 +100,11 @@ def parties_present(*, attendees) -> list[tuple[str, str, list]]:
 
 
 def carried_over(*, meeting: Meeting) -> list[Action]:
-    """上次遗留逾期事项: earlier actions of the same place that were overdue on the meeting day
-    (not done or cancelled before that day, deadline before it)."""
+    """上次遗留逾期事项: earlier actions of the same place that were overdue on the meeting day:
+    deadline before that day, and not done or cancelled by the end of it (an action closed on
+    the meeting day itself is taken as closed at the meeting; the meeting has no clock time)."""
     day = meeting.held_on
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     return list(
         Action.objects.filter(meeting__region_id=meeting.region_id, deadline__lt=day)
         .exclude(meeting_id=meeting.pk)
