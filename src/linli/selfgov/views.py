@@ -1,7 +1,228 @@
+"""Self-governance pages: an owner's votes (how to vote, cast/change, results with every
+figure); the committee's and worker's compound page (members, proposals, votes) and the
+vote page with paper-ballot entry, close and publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from linli.accounts import scoping
+from linli.accounts.models import Role
+from linli.core.errors import DomainError
+from linli.core.http import get_or_404
+from linli.core.privacy import mask_name
+
+from . import selectors, services
+from .models import (
+    ITEM_CHOICES,
+    BallotChannel,
+    BallotChoice,
+    Owner,
+    Post,
+    Proposal,
+    ProposalStatus,
+    VoteStatus,
+)
 
 
 @login_required
-def index(request):  # placeholder, replaced by the app's real page
-    return HttpResponse("selfgov:index")
+def index(request):
+    """Owners: the votes of their compound. Committee: their compound. Workers: a list."""
+    actor = request.user
+    role = scoping.role_of(actor)
+    if role == Role.COMMITTEE_MEMBER and actor.profile.compound_id:
+        return redirect("selfgov:compound", actor.profile.compound_id)
+    if role == "superuser" or role in scoping.REGION_ROLES:
+        return render(
+            request,
+            "selfgov/overview.html",
+            {"compounds": selectors.compound_overview(actor=actor)[:200]},
+        )
+    owners = list(selectors.owners_of_user(actor).select_related("compound"))
+    return render(
+        request,
+        "selfgov/mine.html",
+        {
+            "owners": owners,
+            "open_votes": list(selectors.open_votes(actor=actor)[:20]),
+            "past_votes": list(selectors.past_votes(actor=actor)[:20]),
+            "now": timezone.now(),
+            "compounds": list(selectors.compounds_for(actor)[:5]),
+        },
+    )
+
+
+@login_required
+def compound(request, compound_id: int):
+    actor = request.user
+    c = get_or_404(selectors.compound_get_for, actor=actor, compound_id=compound_id)
+    manages = services.manages(actor, c)
+    votes = selectors.votes_for(actor).filter(compound=c).order_by("-opens_at", "-id")
+    proposals = selectors.proposals_for(actor=actor, compound=c)
+    return render(
+        request,
+        "selfgov/compound.html",
+        {
+            "compound": c,
+            "manages": manages,
+            "committee": services.current_committee(c),
+            "members": list(selectors.committee_members(c)),
+            "nominations": list(selectors.nominations_for(c)[:50]) if manages else [],
+            "proposals": list(proposals.filter(vote__isnull=True)[:50]),
+            "votes": list(votes[:50]),
+            "settings": services.settings_for(c),
+            "items": ITEM_CHOICES,
+            "my_owners": list(selectors.owners_of_user(actor, c)),
+            "now": timezone.now(),
+            "posts": Post.choices,
+        },
+    )
+
+
+def _vote_context(request, vote):
+    actor = request.user
+    manages = services.manages(actor, vote.compound)
+    result = vote.result or {}
+    return {
+        "vote": vote,
+        "proposal": vote.proposal,
+        "manages": manages,
+        "phase": selectors.vote_phase(vote),
+        "is_open": vote.status == VoteStatus.ANNOUNCED
+        and vote.opens_at <= timezone.now() < vote.closes_at,
+        "mine": selectors.my_ballots(actor=actor, vote=vote),
+        "choices": BallotChoice.choices,
+        "channels": [c for c in BallotChannel.choices if c[0] != BallotChannel.ONLINE],
+        "turnout": selectors.vote_turnout(vote),
+        "r": result,
+        "result_due": services.result_due(vote),
+        "late": bool(vote.published_at and vote.published_at > services.result_due(vote)),
+        "ballots": list(selectors.vote_ballots(actor=actor, vote=vote)[:500]) if manages else [],
+        "roll": list(vote.roll.select_related("owner").order_by("name")[:1000])
+        if manages and vote.status == VoteStatus.ANNOUNCED
+        else [],
+        "nominations": list(vote.proposal.nominations.select_related("nominee", "replaces__owner")),
+        "mask_name": mask_name,
+    }
+
+
+@login_required
+def vote_detail(request, vote_id: int):
+    vote = get_or_404(selectors.vote_get_for, actor=request.user, vote_id=vote_id)
+    return render(request, "selfgov/vote.html", _vote_context(request, vote))
+
+
+def _owner_in(vote, owner_id) -> Owner:
+    owner = Owner.objects.filter(pk=owner_id, compound=vote.compound).first()
+    if owner is None:
+        raise DomainError("selfgov.bad_owner", "业主不存在")
+    return owner
+
+
+@login_required
+@require_POST
+def vote_act(request, vote_id: int, action: str):
+    actor = request.user
+    vote = get_or_404(selectors.vote_get_for, actor=actor, vote_id=vote_id)
+    post = request.POST
+    try:
+        if action in ("cast", "change"):
+            owner = _owner_in(vote, post.get("owner"))
+            fn = services.ballot_cast if action == "cast" else services.ballot_change
+            fn(actor=actor, vote=vote, owner=owner, choice=post.get("choice", ""))
+            messages.success(request, "已投票" if action == "cast" else "已改票")
+        elif action == "enter":
+            owner = _owner_in(vote, post.get("owner"))
+            has = vote.ballots.filter(owner=owner).exists()
+            fn = services.ballot_change if has else services.ballot_cast
+            fn(
+                actor=actor,
+                vote=vote,
+                owner=owner,
+                choice=post.get("choice", ""),
+                channel=post.get("channel", BallotChannel.PAPER),
+                proxy_name=post.get("proxy_name", ""),
+                proxy_document=post.get("proxy_document", ""),
+            )
+            messages.success(request, f"已录入{owner.name}的选票")
+        elif action == "close":
+            services.vote_close(actor=actor, vote=vote)
+            messages.success(request, "已计票")
+        elif action == "publish":
+            services.vote_publish(actor=actor, vote=vote)
+            messages.success(request, "结果已公示")
+        else:
+            raise Http404("没有这个操作")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("selfgov:vote", vote.pk)
+
+
+def _local(value: str) -> dt.datetime:
+    try:
+        naive = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError("selfgov.bad_time", f"时间格式不正确：{value!r}") from None
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@login_required
+@require_POST
+def compound_act(request, compound_id: int, action: str):
+    actor = request.user
+    c = get_or_404(selectors.compound_get_for, actor=actor, compound_id=compound_id)
+    post = request.POST
+    try:
+        if action == "propose":
+            owner = None
+            if post.get("as_owner"):
+                owner = selectors.owners_of_user(actor, c).filter(pk=post["as_owner"]).first()
+            item = int(post.get("item") or 0)
+            services.proposal_create(
+                actor=actor,
+                compound=c,
+                item=item,
+                title=post.get("title", ""),
+                body=post.get("body", ""),
+                proposer_owner=owner,
+            )
+            messages.success(request, "议题已提交，待业委会或社区公布")
+        elif action == "publish":
+            proposal = Proposal.objects.filter(pk=post.get("proposal"), compound=c).first()
+            if proposal is None:
+                raise Http404("议题不存在")
+            services.proposal_publish(actor=actor, proposal=proposal)
+            messages.success(request, f"议题“{proposal.title}”已公布")
+        elif action == "announce":
+            proposal = Proposal.objects.filter(
+                pk=post.get("proposal"), compound=c, status=ProposalStatus.PUBLISHED
+            ).first()
+            if proposal is None:
+                raise DomainError("selfgov.unpublished", "议题不存在或尚未公布，不能付诸表决")
+            vote = services.vote_announce(
+                actor=actor,
+                proposal=proposal,
+                opens_at=_local(post.get("opens_at")),
+                closes_at=_local(post.get("closes_at")),
+            )
+            messages.success(request, "表决已公告")
+            return redirect("selfgov:vote", vote.pk)
+        elif action == "sync":
+            counts = services.owners_sync(actor=actor, compound=c)
+            messages.success(
+                request,
+                "已从台账更新业主：新增{owners_created}人，变更{owners_updated}人，"
+                "新增产权{shares_created}处，移除{shares_removed}处".format(**counts),
+            )
+        else:
+            raise Http404("没有这个操作")
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "输入不正确"))
+    return redirect("selfgov:compound", c.pk)
