@@ -1,3 +1,177 @@
-from ninja import Router
+"""Fees API: schedules, bill runs, a household's bills, payments (idempotent by
+``client_token``) and collection rates. Errors: ``{code, message, details}``."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from linli.core.errors import DomainError, NotFound
+from linli.ledger.models import Region
+
+from . import selectors, services
+from .schemas import (
+    BillRunIn,
+    BillRunOut,
+    HouseholdBillsOut,
+    PaymentIn,
+    PaymentOut,
+    RatesOut,
+    ScheduleIn,
+    ScheduleOut,
+    money,
+)
 
 router = Router(tags=["物业收费"])
+
+
+def _desk(request) -> None:
+    if not services.is_desk(request.user):
+        raise DomainError(
+            code="finance.forbidden", message="只有社区工作人员或干部可以办理收费", status=403
+        )
+
+
+@router.get("/schedules", response=list[ScheduleOut], summary="收费标准")
+def schedule_list(request, compound: int | None = None):
+    qs = selectors.schedules_for(request.user)
+    if compound is not None:
+        qs = qs.filter(compound_id=compound)
+    return list(qs)
+
+
+@router.post("/schedules", response={201: ScheduleOut}, summary="新增收费标准")
+def schedule_create(request, payload: ScheduleIn):
+    _desk(request)
+    compound = selectors.compounds_for(request.user).filter(pk=payload.compound).first()
+    if compound is None:
+        raise NotFound("小区不存在或无权查看")
+    schedule = services.schedule_create(
+        actor=request.user,
+        compound=compound,
+        basis=payload.basis,
+        price=payload.price,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+        use=payload.use,
+        name=payload.name,
+    )
+    return 201, schedule
+
+
+@router.post("/bill-runs", response={201: BillRunOut}, summary="出账（幂等）")
+def bill_run(request, payload: BillRunIn):
+    _desk(request)
+    compound = region = None
+    if payload.compound is not None:
+        compound = selectors.compounds_for(request.user).filter(pk=payload.compound).first()
+        if compound is None:
+            raise NotFound("小区不存在或无权查看")
+    if payload.region is not None:
+        region = Region.objects.filter(pk=payload.region).first()
+        if region is None:
+            raise NotFound("区域不存在或无权查看")
+    run = services.bill_run(
+        actor=request.user,
+        period_start=payload.period_start,
+        months=payload.months,
+        compound=compound,
+        region=region,
+    )
+    return 201, run
+
+
+@router.get("/households/{household_id}/bills", response=HouseholdBillsOut, summary="住户账单")
+def household_bills(request, household_id: int):
+    household = selectors.household_get_for(actor=request.user, household_id=household_id)
+    balance = selectors.household_balance(household=household)
+    return {
+        "household_id": household.pk,
+        "owed": money(balance.owed),
+        "credit": money(balance.credit),
+        "bills": selectors.household_bills(actor=request.user, household_id=household_id),
+    }
+
+
+@router.post(
+    "/payments", response={201: PaymentOut, 200: PaymentOut}, summary="收款（按提交标识幂等）"
+)
+def payment_create(request, payload: PaymentIn):
+    """201 with the new payment; 200 with the first one when ``client_token`` was seen."""
+    _desk(request)
+    if not payload.client_token.strip():
+        raise DomainError(
+            code="finance.token_required",
+            message="缺少提交标识 client_token（防止重复收款）",
+            details=[{"field": "client_token"}],
+        )
+    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
+    payment = services.payment_record(
+        actor=request.user,
+        household=household,
+        amount=payload.amount,
+        method=payload.method,
+        client_token=payload.client_token,
+        prepay=payload.prepay,
+        payer_name=payload.payer_name,
+        note=payload.note,
+    )
+    return (200 if payment.replayed else 201), payment
+
+
+@router.get("/payments/{payment_id}", response=PaymentOut, summary="收据")
+def payment_detail(request, payment_id: int):
+    return selectors.payment_get_for(actor=request.user, payment_id=payment_id)
+
+
+class RatesQuery(Schema):
+    start: str
+    end: str
+    by: str = "total"
+    compound: int | None = None
+
+
+@router.get("/collection-rates", response=RatesOut, summary="收缴率（按金额、按户）")
+def collection_rates(request, filters: Query[RatesQuery]):
+    if filters.by not in dict(selectors.GROUPS):
+        raise DomainError(
+            code="finance.bad_group",
+            message=f"分组应为 {'/'.join(dict(selectors.GROUPS))}",
+            details=[{"field": "by", "value": filters.by}],
+        )
+    if not services.is_desk(request.user) and filters.by != "total":
+        _desk(request)
+    from .money import parse_month
+
+    start, end = parse_month(filters.start), parse_month(filters.end)
+    if end < start:
+        raise DomainError(code="finance.bad_period", message="结束月份早于开始月份")
+    rates = selectors.collection_rates(
+        actor=request.user, start=start, end=end, by=filters.by, compound_id=filters.compound
+    )
+    return {
+        "start": f"{start:%Y-%m}",
+        "end": f"{end:%Y-%m}",
+        "by": filters.by,
+        "basis": "账期起始月在所选区间内的账单；应收＝账单金额－减免；按金额＝实收÷应收；"
+        "按户＝无欠费户数÷有应收户数",
+        "rows": [
+            {
+                "key": None if r.key is None else str(r.key),
+                "label": r.label,
+                "billed": money(r.billed),
+                "waived": money(r.waived),
+                "due": money(r.due),
+                "paid": money(r.paid),
+                "outstanding": money(r.outstanding),
+                "amount_rate": float(round(r.amount_rate, 4))
+                if r.amount_rate is not None
+                else None,
+                "households": r.households,
+                "households_paid": r.households_paid,
+                "household_rate": float(round(r.household_rate, 4))
+                if r.household_rate is not None
+                else None,
+            }
+            for r in rates
+        ],
+    }

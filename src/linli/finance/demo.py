@@ -40,6 +40,7 @@ from .models import (
     WaiverKind,
 )
 from .money import add_months, month_start
+from .selectors import pct
 
 MONTHS = 12
 METHODS = [(Method.WECHAT, 45), (Method.CASH, 30), (Method.ALIPAY, 15), (Method.BANK, 10)]
@@ -188,9 +189,6 @@ def build_demo(*, community, seed: int, now) -> list[str]:
             actor=None, start=start, end=end, by="party", bills=bills
         )
     }
-
-    def pct(value) -> str:
-        return f"{value * 100:.1f}%" if value is not None else "—"
 
     payments = Payment.objects.filter(compound__in=compounds).count()
     waivers = Waiver.objects.filter(bill__compound__in=compounds).aggregate(s=Sum("amount"))["s"]

@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import DecimalField as DecimalModelField
@@ -325,6 +325,25 @@ class Rate:
     @property
     def household_rate(self) -> Decimal | None:
         return Decimal(self.households_paid) / Decimal(self.households) if self.households else None
+
+    @property
+    def amount_pct(self) -> str:
+        return pct(self.amount_rate)
+
+    @property
+    def household_pct(self) -> str:
+        return pct(self.household_rate)
+
+    @property
+    def amount_bar(self) -> int:
+        return int((self.amount_rate or 0) * 100)
+
+
+def pct(value: Decimal | None) -> str:
+    """0.9593… → ``95.9%`` (one decimal, half-up); None → ``—``."""
+    if value is None:
+        return "—"
+    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def _group_expr(by: str):

@@ -7,5 +7,13 @@ app_name = "finance"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("desk/", views.desk, name="desk"),
+    path("desk/households/<int:household_id>/", views.household, name="household"),
+    path("desk/households/<int:household_id>/pay/", views.pay, name="pay"),
+    path("desk/bills/<int:bill_id>/waiver/", views.waiver_request, name="waiver_request"),
+    path("desk/waivers/", views.waivers, name="waivers"),
+    path("desk/waivers/<int:waiver_id>/decide/", views.waiver_decide, name="waiver_decide"),
+    path("desk/run/", views.run, name="run"),
+    path("desk/rates/", views.rates, name="rates"),
+    path("receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("arrears/", views.arrears, name="arrears"),
 ]
