@@ -315,7 +315,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         actor=actor,
         meeting=m2,
         agenda_item=item_case or wall,
-        decision="城管牵头清理违规堆放，社区跟踪回访诉求人",
+        decision="城管牵头清理整治，社区跟踪回访诉求人",
         responsible_party="county_department",
         department=urban,
         responsible_person="彭海波",
@@ -328,7 +328,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         ("fire_check", 9, "progress", "联合检查组完成 6 个小区检查"),
         ("fire_check", 18, "complete", "检查全部小区，整改隐患 23 处"),
         ("case", 4, "progress", "城管已到现场核实"),
-        ("case", 12, "complete", "违规堆放已清理，诉求人回访满意"),
+        ("case", 12, "complete", "已清理整治到位，诉求人回访满意"),
     ]
     _run(actor, b, work2, d2, at)
 
