@@ -155,3 +155,28 @@ def test_action_htmx_progress_complete(world, meeting):
     assert a.status == "done"
     html = c.get(f"{url}/").content.decode()
     assert "办结说明" in html and "记录进展</button>" not in html
+
+
+def test_list_pages_do_not_grow_with_rows(world, meeting, django_assert_max_num_queries):
+    item = services.agenda_item_add(
+        actor=None, meeting=meeting, title="议题", compound=world["compound"]
+    )
+    for i in range(15):
+        record(
+            meeting,
+            None,
+            deadline=D0 + dt.timedelta(days=i),
+            party="county_department",
+            department=world["housing"],
+            agenda_item=item,
+            decision=f"事项{i}",
+        )
+    c = client_for(world["worker"])
+    with django_assert_max_num_queries(10):
+        assert c.get("/meetings/actions/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get("/meetings/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert c.get(f"/meetings/{meeting.pk}/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert len(c.get("/api/v1/meetings/actions").json()) == 15
