@@ -37,7 +37,7 @@ def account_out(account: PublicAccount, *, user=None, balance=None, pending=None
         "compound_id": account.compound_id,
         "compound": account.compound.name,
         "community": account.compound.community.name,
-        "balance": str(balance),
+        "balance": str(selectors._money(balance)),
         "head_sequence": account.head_sequence,
         "head_hash": account.head_hash,
         "closed_through": account.closed_through,
