@@ -426,3 +426,37 @@ def test_failed_major_item_and_failed_quorum(world, announce):
         actor=world["worker"], vote=vote2, when=AFTER + dt.timedelta(days=23)
     ).result
     assert not r["quorum"] and r["major"] and not r["passed"]
+
+
+def test_batch_paper_entry_all_or_nothing(world, announce):
+    vote = announce()
+    o = world["owners"]
+    with pytest.raises(DomainError) as info:
+        services.ballots_enter_batch(
+            actor=world["worker"],
+            vote=vote,
+            entries=[(o["王桂兰"], "yes"), (o["赵志强"], "maybe")],
+            when=OPEN,
+        )
+    assert info.value.code == "selfgov.batch_invalid" and "第2张" in info.value.message
+    services.ballot_cast(actor=world["wang"], vote=vote, owner=o["王桂兰"], choice="no", when=OPEN)
+    with pytest.raises(DomainError) as info:
+        services.ballots_enter_batch(
+            actor=world["worker"],
+            vote=vote,
+            entries=[(o["赵志强"], "yes"), (o["王桂兰"], "yes")],
+            when=OPEN,
+        )
+    assert "已投过票" in info.value.message
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    n = services.ballots_enter_batch(
+        actor=world["committee"],
+        vote=vote,
+        entries=[(o["赵志强"], "yes"), (o["刘建国"], "abstain")],
+        when=OPEN,
+    )
+    assert n == 2 and BallotEvent.objects.filter(ballot__vote=vote).count() == 3
+    with pytest.raises(DomainError):
+        services.ballots_enter_batch(
+            actor=world["wang"], vote=vote, entries=[(o["陈秀英"], "yes")], when=OPEN
+        )

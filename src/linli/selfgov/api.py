@@ -3,7 +3,7 @@ cast or change a ballot, and the tally figures after the close."""
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Router, Status
 
 from linli.core.errors import DomainError
 
@@ -56,9 +56,9 @@ def vote_cast(request, vote_id: int, data: BallotIn):
     owner, ballot = mine[0]
     if ballot is None:
         b = services.ballot_cast(actor=request.user, vote=vote, owner=owner, choice=data.choice)
-        return 201, b
+        return Status(201, b)
     b = services.ballot_change(actor=request.user, vote=vote, owner=owner, choice=data.choice)
-    return 200, Ballot.objects.get(pk=b.pk)
+    return Status(200, Ballot.objects.get(pk=b.pk))
 
 
 @router.get("/votes/{int:vote_id}/tally", response=TallyOut, summary="计票结果（截止计票后）")

@@ -724,3 +724,56 @@ def vote_publish(*, actor, vote: Vote, when: dt.datetime | None = None) -> Vote:
     vote.status, vote.published_at = VoteStatus.PUBLISHED, now
     vote.save(update_fields=["status", "published_at"])
     return vote
+
+
+@transaction.atomic
+def ballots_enter_batch(
+    *,
+    actor,
+    vote: Vote,
+    entries: list[tuple[Owner, str]],
+    channel: str = BallotChannel.PAPER,
+    when: dt.datetime | None = None,
+) -> int:
+    """Enter a stack of paper ballots at once (a ballot box counted by the committee): every
+    entry is checked first — on the roll, a valid choice, no ballot yet, not twice in the
+    stack — and then all are written, or none. Returns the number entered."""
+    now = _when(when)
+    vote = _locked_open_vote(vote, now)
+    if not manages(actor, vote.compound):
+        raise DomainError("selfgov.forbidden", "纸质选票须由业委会或社区工作人员录入", status=403)
+    if channel not in (BallotChannel.PAPER, BallotChannel.PROXY):
+        raise DomainError("selfgov.bad_channel", "批量录入只用于纸质选票")
+    roll = set(RollOwner.objects.filter(vote=vote).values_list("owner_id", flat=True))
+    voted = set(Ballot.objects.filter(vote=vote).values_list("owner_id", flat=True))
+    seen: set[int] = set()
+    problems = []
+    for n, (owner, choice) in enumerate(entries, start=1):
+        if owner.pk not in roll:
+            problems.append({"row": n, "owner": owner.name, "error": "不在业主名册中"})
+        elif owner.pk in voted or owner.pk in seen:
+            problems.append({"row": n, "owner": owner.name, "error": "已投过票"})
+        elif choice not in BallotChoice.values:
+            problems.append({"row": n, "owner": owner.name, "error": f"表决意见 {choice!r} 无效"})
+        seen.add(owner.pk)
+    if problems:
+        first = problems[0]
+        raise DomainError(
+            "selfgov.batch_invalid",
+            f"{len(problems)}张选票有误，全部未录入；第{first['row']}张（{first['owner']}）"
+            f"{first['error']}",
+            details=problems[:50],
+        )
+    ballots = Ballot.objects.bulk_create(
+        Ballot(
+            vote=vote, owner=owner, choice=choice, channel=channel, entered_by=actor, cast_at=now
+        )
+        for owner, choice in entries
+    )
+    if ballots and ballots[0].pk is None:  # a backend that does not return ids
+        ballots = list(Ballot.objects.filter(vote=vote, owner__in=[o for o, _ in entries]))
+    BallotEvent.objects.bulk_create(
+        BallotEvent(ballot=b, action="cast", choice=b.choice, channel=channel, at=now, actor=actor)
+        for b in ballots
+    )
+    return len(ballots)
