@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from linli.accounts import scoping
@@ -23,6 +23,7 @@ from .models import (
     CommitteeMember,
     Nomination,
     Owner,
+    Post,
     Proposal,
     ProposalStatus,
     Vote,
@@ -136,7 +137,14 @@ def committee_members(compound: Compound) -> QuerySet[CommitteeMember]:
     return (
         CommitteeMember.objects.filter(committee__compound=compound, committee__ended_at=None)
         .select_related("owner", "committee", "replaced_by__owner")
-        .order_by("end", "post", "id")
+        .annotate(
+            rank=Case(
+                When(post=Post.DIRECTOR, then=Value(0)),
+                When(post=Post.DEPUTY, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by(F("end").asc(nulls_first=True), "rank", "start", "id")
     )
 
 
