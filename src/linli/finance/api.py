@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from linli.core.errors import DomainError, NotFound
 from linli.ledger.models import Region
@@ -55,7 +55,7 @@ def schedule_create(request, payload: ScheduleIn):
         use=payload.use,
         name=payload.name,
     )
-    return 201, schedule
+    return Status(201, schedule)
 
 
 @router.post("/bill-runs", response={201: BillRunOut}, summary="出账（幂等）")
@@ -77,7 +77,7 @@ def bill_run(request, payload: BillRunIn):
         compound=compound,
         region=region,
     )
-    return 201, run
+    return Status(201, run)
 
 
 @router.get("/households/{household_id}/bills", response=HouseholdBillsOut, summary="住户账单")
@@ -115,7 +115,7 @@ def payment_create(request, payload: PaymentIn):
         payer_name=payload.payer_name,
         note=payload.note,
     )
-    return (200 if payment.replayed else 201), payment
+    return Status(200 if payment.replayed else 201, payment)
 
 
 @router.get("/payments/{payment_id}", response=PaymentOut, summary="收据")

@@ -1,0 +1,92 @@
+"""Two workers taking the same payment at the same moment record it once.
+
+Threads need their own connections to one committed database: PostgreSQL only (the SQLite
+test database is in memory per connection; there ``transaction_mode=IMMEDIATE`` makes one
+writer at a time, and the sequential tests cover the re-checks under the lock).
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from linli.core.errors import DomainError
+from linli.finance import selectors, services
+from linli.finance.models import Allocation, Bill, Payment
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads with separate connections need a shared server database (PostgreSQL)",
+)
+
+
+def race(*fns):
+    barrier = threading.Barrier(len(fns))
+    results = [None] * len(fns)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except DomainError as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def taker(w, actor, amount, token, room="101"):
+    return lambda: services.payment_record(
+        actor=w[actor],
+        household=w["households"][room],
+        amount=amount,
+        method="cash",
+        client_token=token,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_submitted_twice_at_once(billed):
+    results = race(*(taker(billed, "worker", "600", "same") for _ in range(4)))
+    assert all(isinstance(r, Payment) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert sum(r.replayed for r in results) == 3
+    assert Payment.objects.count() == 1 and Allocation.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_taking_the_whole_debt_at_once(billed):
+    results = race(
+        taker(billed, "worker", "600", "desk-a"), taker(billed, "approver", "600", "desk-b")
+    )
+    errors = [r for r in results if isinstance(r, DomainError)]
+    assert len(errors) == 1 and errors[0].code == "finance.overpayment", results
+    assert Payment.objects.count() == 1
+    bills = Bill.objects.filter(household=billed["households"]["101"])
+    assert sum(b.paid for b in bills) == Decimal("600.00")
+    assert selectors.reconciliation().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_partial_payments_lose_nothing(billed):
+    results = race(*(taker(billed, "worker", "150", f"p{i}") for i in range(4)))
+    assert all(isinstance(r, Payment) for r in results), results
+    bills = Bill.objects.filter(household=billed["households"]["101"])
+    assert sum(b.paid for b in bills) == Decimal("600.00")
+    assert all(b.outstanding == 0 for b in bills)
+    assert selectors.reconciliation().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receipt_numbers_stay_unique_under_load(billed):
+    rooms = ["101", "102", "201", "301"]
+    results = race(*(taker(billed, "worker", "100", f"r{room}", room) for room in rooms))
+    assert all(isinstance(r, Payment) for r in results), results
+    assert len({r.receipt_no for r in results}) == 4
