@@ -108,7 +108,7 @@ def _months(start: dt.date, end: dt.date):
 
 def _plan(rng, compound: Compound, households: int, start: dt.date, today: dt.date) -> list[dict]:
     """The compound's year of income and spending, as entries to enter."""
-    spaces = max(8, households // 9)
+    spaces = max(15, households // 6)
     rate = rng.choice((30, 40, 50, 60))
     has_ads = rng.random() < 0.7
     facility = rng.choice(FACILITY) if rng.random() < 0.5 else None
@@ -178,7 +178,19 @@ def _plan(rng, compound: Compound, households: int, start: dt.date, today: dt.da
                     "description": what,
                 }
             )
-    return [i for i in items if start < i["date"] < today]
+    # costs are paid from the income: a cost the account cannot cover yet is left out
+    kept, running = [], Decimal("0.00")
+    for item in sorted(items, key=lambda i: i["date"]):
+        if not start < item["date"] < today:
+            continue
+        if item["kind"] in ("parking", "facility", "advertising"):
+            running += item["amount"]
+        elif running - item["amount"] < 300:
+            continue
+        else:
+            running -= item["amount"]
+        kept.append(item)
+    return kept
 
 
 @transaction.atomic

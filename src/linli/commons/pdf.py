@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Notice
 
@@ -45,7 +45,7 @@ def notice_title(snapshot: dict, year: int, quarter: int) -> str:
 def notice_pdf(notice: Notice) -> bytes:
     font = _font()
     s = notice.snapshot
-    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15)
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=12)
     title = ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=TA_CENTER)
     right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
@@ -144,17 +144,21 @@ def notice_pdf(notice: Notice) -> bytes:
             )
         )
         story.append(Spacer(1, 3 * mm))
-    story += [
-        Paragraph(
-            f"防篡改校验：截至公示时共入账 {notice.head_sequence} 笔，链头哈希（SHA-256）",
-            small,
-        ),
-        Paragraph(notice.head_hash, small),
-        Paragraph(f"本公示内容哈希：{notice.snapshot_hash}", small),
-        Spacer(1, 8 * mm),
-        Paragraph(f"{s['community']}　{s['compound']}业主委员会（盖章）", right),
-        Paragraph(f"经办：{s['published_by']}　　{s['published_on']}", right),
-    ]
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(
+                    f"防篡改校验：截至公示时共入账 {notice.head_sequence} 笔，链头哈希（SHA-256）",
+                    small,
+                ),
+                Paragraph(notice.head_hash, small),
+                Paragraph(f"本公示内容哈希：{notice.snapshot_hash}", small),
+                Spacer(1, 6 * mm),
+                Paragraph(f"{s['community']}　{s['compound']}业主委员会（盖章）", right),
+                Paragraph(f"经办：{s['published_by']}　　{s['published_on']}", right),
+            ]
+        )
+    )
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

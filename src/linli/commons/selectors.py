@@ -199,7 +199,7 @@ def compound_area(compound_id: int) -> tuple[Decimal, int, int]:
     row = Household.objects.filter(unit__building__compound_id=compound_id).aggregate(
         total=Sum("area"), counted=Count("pk", filter=Q(area__isnull=False)), all=Count("pk")
     )
-    return (row["total"] or ZERO), row["counted"], row["all"] - row["counted"]
+    return _money(row["total"]), row["counted"], row["all"] - row["counted"]
 
 
 def share_of(net: Decimal, area: Decimal, total_area: Decimal) -> Decimal:

@@ -312,6 +312,11 @@ def notice_new(request, account_id: int):
             return redirect("commons:notice", notice_id=notice.pk)
     start, end = services.quarter_bounds(year, quarter)
     preview = selectors.statement(account=account, start=start, end=end)
+    published = (
+        selectors.notices_for(actor=request.user, account=account)
+        .filter(year=year, quarter=quarter)
+        .first()
+    )
     return render(
         request,
         "commons/notice_form.html",
@@ -320,6 +325,7 @@ def notice_new(request, account_id: int):
             "form": form,
             "error": error,
             "preview": preview,
+            "published": published,
             "year": year,
             "quarter": quarter,
             "min_days": services.MIN_DISPLAY_DAYS,
