@@ -77,6 +77,7 @@ def test_quarter_statement(world, post):
     assert s["spending_total"] == Decimal("420.35")
     assert s["closing"] == Decimal("1200.00") + Decimal("7300.00") - Decimal("420.35")
     # statements reconcile with the balance
+    assert s["closing"] == selectors.balance(world["account"], through=dt.date(2026, 9, 30))
     assert s["closing"] + Decimal("999.00") == selectors.balance(world["account"])
 
 
