@@ -202,3 +202,33 @@ def test_api_list_detail_cast_tally(client, world, live_vote):
         content_type="application/json",
     )
     assert r.status_code == 400 and r.json()["code"] == "selfgov.vote_closed"
+
+
+def test_list_queries_do_not_grow_with_votes(
+    client, world, live_vote, django_assert_max_num_queries
+):
+    login(client, world["wang"])
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/api/v1/selfgov/votes").json()) == 2
+    with django_assert_max_num_queries(10):
+        assert client.get("/selfgov/").status_code == 200
+    now = timezone.now()
+    for n in range(5):
+        p = services.proposal_create(
+            actor=world["worker"], compound=world["compound"], item=9, title=f"议题{n}", body="x",
+            when=now - dt.timedelta(days=20),
+        )  # fmt: skip
+        services.proposal_publish(
+            actor=world["worker"], proposal=p, when=now - dt.timedelta(days=20)
+        )
+        services.vote_announce(
+            actor=world["worker"],
+            proposal=p,
+            opens_at=now - dt.timedelta(days=2),
+            closes_at=now + dt.timedelta(days=2),
+            when=now - dt.timedelta(days=20),
+        )
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/api/v1/selfgov/votes").json()) == 7
+    with django_assert_max_num_queries(10):
+        assert client.get("/selfgov/").status_code == 200
