@@ -126,6 +126,10 @@ elif _db["ENGINE"] != "django.db.backends.postgresql":
 else:
     # One test database per test process, so parallel runs on one server don't collide.
     _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
+    # Server-side parameter binding lets psycopg prepare a statement the fifth time a
+    # connection runs it (connections persist for CONN_MAX_AGE), so the hot queries — the
+    # session, the user, a household's cases — are not planned again on every request.
+    _db.setdefault("OPTIONS", {})["server_side_binding"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
