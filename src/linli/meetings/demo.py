@@ -95,6 +95,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         title=f"{community.name}第一季度五方联席会",
         chair="刘卫东",
         compounds=[c1, c2],
+        when=at(d1, 9),
     )
     people = [
         ("county_department", "周振华", "县委组织部基层科科长", None, False),
@@ -223,6 +224,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         title=f"{community.name}第二季度五方联席会",
         chair="刘卫东",
         compounds=[c2, c3],
+        when=at(d2, 9),
     )
     for party, name, unit, dep, resident in [
         ("county_department", "周振华", "县委组织部基层科科长", None, False),

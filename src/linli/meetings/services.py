@@ -148,6 +148,7 @@ def meeting_create(
     chair: str = "",
     compounds: Iterable[Compound] = (),
     note: str = "",
+    when: dt.datetime | None = None,
 ) -> Meeting:
     """A meeting for a community or a town about some of its compounds."""
     if region is None or region.level not in (RegionLevel.COMMUNITY, RegionLevel.TOWN):
@@ -180,6 +181,7 @@ def meeting_create(
         chair=chair,
         note=note,
         created_by=actor,
+        created_at=_at(when),
     )
     if compounds:
         meeting.compounds.set(compounds)
