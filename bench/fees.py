@@ -13,8 +13,8 @@ set-up, not measured). Then, in the same run:
 * **product**: ``services.bill_run`` for the whole county for one month, as the county
   official (scope checks, overlap check, schedule resolution, the set-based INSERT … SELECT,
   the run's counts); then, after a raw UPDATE marks ≈ 96 % of the bills paid (set-up, not
-  measured), ``selectors.collection_rates`` for the county by total, by compound and by party
-  membership (both kinds of rate);
+  measured), ``selectors.collection_rollup`` for the county — total, by compound and by party
+  membership, both kinds of rate, in one pass;
 * **floor**: the very same bill rows, read back into Python in chunks (not measured), the bill
   table emptied, and the rows inserted raw with ``executemany`` into the same table (same
   indexes, constraints and foreign keys), committed.
@@ -346,12 +346,11 @@ def run(args, use_postgres: bool) -> None:
 
     # ---- product: the county's collection rates
     t = time.perf_counter()
-    total = selectors.collection_rates(actor=official, start=MONTH, end=MONTH)[0]
-    by_compound = selectors.collection_rates(actor=official, start=MONTH, end=MONTH, by="compound")
-    party = {
-        r.key: r
-        for r in selectors.collection_rates(actor=official, start=MONTH, end=MONTH, by="party")
-    }
+    rollup = selectors.collection_rollup(
+        actor=official, start=MONTH, end=MONTH, dims=("compound", "party")
+    )
+    total, by_compound = rollup["total"][0], rollup["compound"]
+    party = {r.key: r for r in rollup["party"]}
     rates_time = time.perf_counter() - t
     print(
         f"rates: total {total.amount_pct} by amount, {total.household_pct} by household "

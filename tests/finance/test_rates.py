@@ -126,3 +126,18 @@ def test_rates_query_count(billed, django_assert_max_num_queries):
         selectors.collection_rates(
             actor=billed["worker"], start="2026-01", end="2026-12", by="neighbour"
         )
+
+
+def test_rollup_in_one_pass_equals_each_grouping(billed):
+    scenario(billed)
+    rollup = selectors.collection_rollup(
+        actor=billed["worker"],
+        start="2026-01",
+        end="2026-03",
+        dims=("compound", "building", "neighbour", "party"),
+    )
+    for by in ("total", "compound", "building", "neighbour", "party"):
+        one = selectors.collection_rates(
+            actor=billed["worker"], start="2026-01", end="2026-03", by=by
+        )
+        assert rollup[by] == one, by

@@ -383,22 +383,47 @@ def collection_rates(
     compound_id: int | None = None,
     bills: QuerySet[Bill] | None = None,
 ) -> list[Rate]:
-    """Collection rates of the bills whose period begins in months ``start``–``end``.
-
-    Both kinds, by ``by`` (total / compound / building / neighbour / party). Set-based: one
-    query that sums each household's bills, then sums the households per group.
-    """
+    """Collection rates of the bills whose period begins in months ``start``–``end``, both
+    kinds, by ``by`` (total / compound / building / neighbour / party)."""
     if by not in dict(GROUPS):
         raise ValueError(by)
+    dims = () if by == "total" else (by,)
+    return collection_rollup(
+        actor=actor, start=start, end=end, dims=dims, compound_id=compound_id, bills=bills
+    )[by]
+
+
+def collection_rollup(
+    *,
+    actor,
+    start,
+    end,
+    dims: tuple[str, ...] = ("compound", "party"),
+    compound_id: int | None = None,
+    bills: QuerySet[Bill] | None = None,
+) -> dict[str, list[Rate]]:
+    """The total and the rates by each of ``dims`` in one pass over the bills.
+
+    Set-based: the database sums each household's bills (every dimension is a property of
+    the household, so a household falls in exactly one group of each), then sums the
+    households per combination of the dimensions; the few combination rows are rolled up
+    here into the total and one list per dimension.
+    """
+    for dim in dims:
+        if dim not in dict(GROUPS) or dim == "total":
+            raise ValueError(dim)
     start, last = parse_month(start), month_end(parse_month(end))
     qs = bills if bills is not None else bills_for(actor)
     qs = qs.filter(period_start__gte=start, period_start__lte=last)
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
+    keys = [f"g{i}" for i in range(len(dims))]
     inner = (
         qs.order_by()
-        .annotate(hid=F("household_id"), grp=_group_expr(by))
-        .values("hid", "grp")
+        .annotate(
+            hid=F("household_id"), **{k: _group_expr(d) for k, d in zip(keys, dims, strict=True)}
+        )
+        .values("hid", *keys)
         .annotate(
             s_billed=Sum("amount"),
             s_waived=Sum("waived"),
@@ -407,40 +432,62 @@ def collection_rates(
         )
     )
     sql, params = inner.query.sql_with_params()
+    group_cols = ", ".join(f"t.{k}" for k in keys)
+    select_cols = f"{group_cols}, " if keys else ""
+    group_by = f"GROUP BY {group_cols}" if keys else ""
     outer = f"""
-        SELECT t.grp, SUM(t.s_billed), SUM(t.s_waived), SUM(t.s_paid), SUM(t.s_out),
+        SELECT {select_cols}SUM(t.s_billed), SUM(t.s_waived), SUM(t.s_paid), SUM(t.s_out),
             SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 THEN 1 ELSE 0 END),
             SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 AND t.s_out < 0.005
                 THEN 1 ELSE 0 END)
-        FROM ({sql}) t GROUP BY t.grp
+        FROM ({sql}) t {group_by}
     """
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
         raw = cursor.fetchall()
-    labels = _labels(by, [r[0] for r in raw])
-    rates = []
-    for grp, billed, waived, paid, out, n, n_paid in raw:
-        billed, waived, paid, out = _money(billed), _money(waived), _money(paid), _money(out)
-        if by == "party":
-            grp = bool(grp)
-        rates.append(
+    sums: dict[str, dict] = {"total": {}, **{d: {} for d in dims}}
+    for row in raw:
+        groups, values = row[: len(dims)], row[len(dims) :]
+        if values[4] is None:  # no bills at all: SUM over nothing
+            continue
+        values = (
+            _money(values[0]),
+            _money(values[1]),
+            _money(values[2]),
+            _money(values[3]),
+            int(values[4] or 0),
+            int(values[5] or 0),
+        )
+        targets = [("total", 0)] + [
+            (d, bool(g) if d == "party" else g) for d, g in zip(dims, groups, strict=True)
+        ]
+        for dim, key in targets:
+            acc = sums[dim].setdefault(key, [ZERO, ZERO, ZERO, ZERO, 0, 0])
+            for i, v in enumerate(values):
+                acc[i] += v
+    out = {}
+    for dim, groups in sums.items():
+        labels = _labels(dim, list(groups))
+        rates = [
             Rate(
-                key=grp,
-                label=labels.get(grp, "未划入邻" if by == "neighbour" else str(grp)),
+                key=key,
+                label=labels.get(key, "未划入邻" if dim == "neighbour" else str(key)),
                 billed=billed,
                 waived=waived,
                 due=billed - waived,
                 paid=paid,
-                outstanding=out,
-                households=int(n or 0),
-                households_paid=int(n_paid or 0),
+                outstanding=outstanding,
+                households=n,
+                households_paid=n_paid,
             )
-        )
-    if by == "party":
-        rates.sort(key=lambda r: not r.key)
-    else:
-        rates.sort(key=lambda r: (r.key is None, r.label))
-    return rates
+            for key, (billed, waived, paid, outstanding, n, n_paid) in groups.items()
+        ]
+        if dim == "party":
+            rates.sort(key=lambda r: not r.key)
+        else:
+            rates.sort(key=lambda r: (r.key is None, r.label))
+        out[dim] = rates
+    return out
 
 
 def _labels(by: str, keys) -> dict:

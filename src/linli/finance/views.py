@@ -88,11 +88,9 @@ def _period_default():
 def desk(request):
     _require_desk(request)
     start, end = _period_default()
-    total = selectors.collection_rates(actor=request.user, start=start, end=end)
-    party = {
-        r.key: r
-        for r in selectors.collection_rates(actor=request.user, start=start, end=end, by="party")
-    }
+    rollup = selectors.collection_rollup(actor=request.user, start=start, end=end, dims=("party",))
+    total = rollup["total"]
+    party = {r.key: r for r in rollup["party"]}
     context = {
         "q": request.GET.get("q", ""),
         "results": selectors.household_search(actor=request.user, text=request.GET.get("q", "")),
@@ -317,9 +315,9 @@ def rates(request):
         start, end = default_start, default_end
     if end < start:
         start, end = end, start
-    rows = selectors.collection_rates(actor=request.user, start=start, end=end, by=by)
-    total = selectors.collection_rates(actor=request.user, start=start, end=end)
-    party = selectors.collection_rates(actor=request.user, start=start, end=end, by="party")
+    dims = (by,) if by == "party" else (by, "party")
+    rollup = selectors.collection_rollup(actor=request.user, start=start, end=end, dims=dims)
+    rows, total, party = rollup[by], rollup["total"], rollup["party"]
     return render(
         request,
         "finance/rates.html",
