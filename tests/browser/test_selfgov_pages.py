@@ -113,6 +113,8 @@ def test_owner_committee_and_result_pages(page, live_server, world, live_vote): 
     page.wait_for_selector("text=业主委员会")
     assert "刘建国" in page.content() and "主任" in page.content()
     shot(page, "selfgov-committee-compound")
+    page.click("summary:has-text('推荐业委会候选人')")
+    shot(page, "selfgov-committee-nominate")
     page.goto(f"{live_server.url}/selfgov/votes/{vote.pk}/")
     page.select_option("select[name=owner]", label="赵志强")
     page.click("form[action$='/enter/'] .choices label:has-text('同意')")

@@ -232,3 +232,58 @@ def test_list_queries_do_not_grow_with_votes(
         assert len(client.get("/api/v1/selfgov/votes").json()) == 7
     with django_assert_max_num_queries(10):
         assert client.get("/selfgov/").status_code == 200
+
+
+def test_election_flow_through_the_compound_page(client, world):
+    from linli.selfgov.models import CompoundSettings, Nomination, Proposal
+
+    c = world["compound"]
+    login(client, world["committee"])
+    base = f"/selfgov/compounds/{c.pk}"
+    reasons = {
+        "ability": "懂财务",
+        "prestige": "邻里信任",
+        "public_spirit": "账目公开",
+        "enthusiasm": "常做志愿者",
+    }
+    r = client.post(
+        f"{base}/nominate/",
+        {"nominee": world["owners"]["王桂兰"].pk, "post": "director", **reasons, "ability": ""},
+        follow=True,
+    )
+    assert "缺少有能力" in r.content.decode() and not Nomination.objects.exists()
+    client.post(
+        f"{base}/nominate/",
+        {"nominee": world["owners"]["王桂兰"].pk, "post": "director", **reasons},
+    )
+    client.post(
+        f"{base}/propose/",
+        {"item": 3, "title": "选举业委会", "body": "等额选举", "with_nominations": "1"},
+    )
+    p = Proposal.objects.get()
+    assert p.by_committee and list(p.nominations.values_list("nominee__name", flat=True)) == [
+        "王桂兰"
+    ]
+    client.post(f"{base}/publish/", {"proposal": p.pk})
+    # too soon: refused, nothing announced
+    soon = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    later = (timezone.localtime() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post(
+        f"{base}/announce/", {"proposal": p.pk, "opens_at": soon, "closes_at": later}, follow=True
+    )
+    assert "须至少提前15日公告" in r.content.decode()
+    opens = (timezone.localtime() + dt.timedelta(days=16)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post(f"{base}/announce/", {"proposal": p.pk, "opens_at": opens, "closes_at": later})
+    assert r.status_code == 302 and "/selfgov/votes/" in r.url
+    client.post(f"{base}/settings/", {"notice_days": "7", "follow_majority": "1"})
+    conf = CompoundSettings.objects.get(compound=c)
+    assert (conf.notice_days, conf.follow_majority) == (7, True)
+    # a resident may propose for himself but not publish
+    login(client, world["liu"])
+    client.post(f"{base}/propose/", {"item": 8, "title": "架空层开超市", "body": "收益归业主"})
+    mine = Proposal.objects.get(title="架空层开超市")
+    assert mine.proposer_owner == world["owners"]["刘建国"] and mine.status == "draft"
+    r = client.post(f"{base}/publish/", {"proposal": mine.pk}, follow=True)
+    assert "无权管理" in r.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == "draft"

@@ -82,6 +82,12 @@ def compound(request, compound_id: int):
             "my_owners": list(selectors.owners_of_user(actor, c)),
             "now": timezone.now(),
             "posts": Post.choices,
+            "people": list(c.owners.filter(active=True, kind="person").order_by("name")[:2000])
+            if manages
+            else [],
+            "open_nominations": sum(1 for n in selectors.nominations_for(c) if not n.proposal_id)
+            if manages
+            else 0,
         },
     )
 
@@ -182,9 +188,15 @@ def compound_act(request, compound_id: int, action: str):
     try:
         if action == "propose":
             owner = None
+            mine = selectors.owners_of_user(actor, c)
             if post.get("as_owner"):
-                owner = selectors.owners_of_user(actor, c).filter(pk=post["as_owner"]).first()
+                owner = mine.filter(pk=post["as_owner"]).first()
+            elif not services.manages(actor, c):
+                owner = mine.first()  # an owner proposes in his own name
             item = int(post.get("item") or 0)
+            nominations = []
+            if item == 3 and post.get("with_nominations") and services.manages(actor, c):
+                nominations = list(selectors.nominations_for(c).filter(proposal__isnull=True))
             services.proposal_create(
                 actor=actor,
                 compound=c,
@@ -192,6 +204,7 @@ def compound_act(request, compound_id: int, action: str):
                 title=post.get("title", ""),
                 body=post.get("body", ""),
                 proposer_owner=owner,
+                nominations=nominations,
             )
             messages.success(request, "议题已提交，待业委会或社区公布")
         elif action == "publish":
@@ -214,6 +227,34 @@ def compound_act(request, compound_id: int, action: str):
             )
             messages.success(request, "表决已公告")
             return redirect("selfgov:vote", vote.pk)
+        elif action == "nominate":
+            nominee = Owner.objects.filter(pk=post.get("nominee") or 0, compound=c).first()
+            if nominee is None:
+                raise DomainError("selfgov.bad_nominee", "请选择本小区的业主作为候选人")
+            replaces = None
+            if post.get("replaces"):
+                replaces = selectors.committee_members(c).filter(pk=post["replaces"]).first()
+            services.nomination_create(
+                actor=actor,
+                compound=c,
+                nominee=nominee,
+                post=post.get("post", ""),
+                ability=post.get("ability", ""),
+                prestige=post.get("prestige", ""),
+                public_spirit=post.get("public_spirit", ""),
+                enthusiasm=post.get("enthusiasm", ""),
+                nominated_by=post.get("nominated_by", ""),
+                replaces=replaces,
+            )
+            messages.success(request, f"已登记候选人{nominee.name}")
+        elif action == "settings":
+            services.settings_update(
+                actor=actor,
+                compound=c,
+                notice_days=int(post.get("notice_days") or 0),
+                follow_majority=bool(post.get("follow_majority")),
+            )
+            messages.success(request, "设置已保存")
         elif action == "sync":
             counts = services.owners_sync(actor=actor, compound=c)
             messages.success(
