@@ -126,3 +126,98 @@ def test_permission_matrix(client, world, persona):
             got[column] = response.status_code
         want[column] = expected
     assert got == want
+
+
+# Self-governance, joint meetings and money: the same personas against the later apps' pages
+# and endpoints (one vote announced in 粮站宿舍, one joint meeting of 兴东社区 about it, the
+# compound's public account).
+LATER_ENDPOINTS = {
+    "selfgov_index": ("page", "/selfgov/"),
+    "selfgov_vote": ("page", "/selfgov/votes/{vote}/"),
+    "api_votes": ("count", "/api/v1/selfgov/votes"),
+    "meetings_index": ("page", "/meetings/"),
+    "meeting_xd": ("page", "/meetings/{meeting}/"),
+    "api_meetings": ("count", "/api/v1/meetings/"),
+    "commons_index": ("page", "/commons/"),
+    "api_accounts": ("count", "/api/v1/commons/accounts"),
+    "finance_mine": ("page", "/finance/mine/"),
+    "finance_desk": ("page", "/finance/desk/"),
+    "finance_arrears": ("page", "/finance/arrears/"),
+    "api_bills_101": ("api", "/api/v1/finance/households/{h101}/bills"),
+}
+LATER_COLUMNS = list(LATER_ENDPOINTS)
+# fmt: off
+LATER_EXPECTED = {
+    #                sgi  vote avot mti  mtg  amtg cmi  acct fmin fdsk farr bill
+    "superuser":    (200, 200, 1,   200, 200, 1,   200, 1,   200, 200, 200, 200),
+    "county":       (200, 200, 1,   200, 200, 1,   200, 1,   200, 200, 200, 200),
+    "town":         (200, 200, 1,   200, 200, 1,   200, 1,   200, 200, 200, 200),
+    "xd_worker":    (200, 200, 1,   200, 200, 1,   200, 1,   200, 200, 200, 200),
+    "xt_worker":    (200, 404, 0,   200, 404, 0,   200, 0,   200, 200, 200, 404),
+    "department":   (200, 200, 1,   200, 404, 0,   302, 1,   200, 403, 403, 404),
+    "area_leader":  (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 200, 200),
+    "group_leader": (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 200, 200),
+    "leader_a":     (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 200, 200),
+    "leader_b":     (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 200, 404),
+    "committee":    (302, 200, 1,   404, 404, 0,   302, 1,   200, 403, 403, 200),
+    "resident_a":   (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 403, 200),
+    "resident_b":   (200, 200, 1,   404, 404, 0,   302, 1,   200, 403, 403, 404),
+    "anonymous":    (302, 302, 401, 302, 302, 401, 302, 401, 302, 302, 302, 401),
+}
+# fmt: on
+
+
+@pytest.fixture
+def later_world(world, regions, compound):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.commons import services as commons_services
+    from linli.meetings import services as meeting_services
+    from linli.selfgov import services as selfgov_services
+
+    people, ids = world
+    worker = people["xd_worker"]
+    for h in compound.buildings.first().units.first().households.all():
+        h.area = "89.37"
+        h.save()
+    selfgov_services.owners_sync(compound=compound, actor=worker)
+    proposal = selfgov_services.proposal_create(
+        actor=worker, compound=compound, item=4, title="续聘物业服务", body="续聘现物业公司"
+    )
+    selfgov_services.proposal_publish(actor=worker, proposal=proposal)
+    now = timezone.now()
+    vote = selfgov_services.vote_announce(
+        actor=worker,
+        proposal=proposal,
+        opens_at=now + dt.timedelta(days=16),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    meeting = meeting_services.meeting_create(
+        actor=worker,
+        region=regions["xingdong"],
+        held_on=timezone.localdate(),
+        place="兴东社区会议室",
+        compounds=[compound],
+    )
+    commons_services.account_open(actor=worker, compound=compound)
+    return people, {**ids, "vote": vote.pk, "meeting": meeting.pk}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_permission_matrix_later_apps(client, later_world, persona):
+    people, ids = later_world
+    user = people[persona]
+    if user is not None:
+        client.force_login(user)
+    got = {}
+    for column in LATER_COLUMNS:
+        kind, template = LATER_ENDPOINTS[column]
+        response = client.get(template.format(**ids))
+        if kind == "count" and response.status_code == 200:
+            body = response.json()
+            got[column] = len(body) if isinstance(body, list) else body["count"]
+        else:
+            got[column] = response.status_code
+    assert got == dict(zip(LATER_COLUMNS, LATER_EXPECTED[persona], strict=True))
