@@ -39,7 +39,6 @@ from .models import (
     WaiverKind,
 )
 from .money import (
-    MAX_AMOUNT,
     add_months,
     bill_amount,
     month_end,
@@ -74,6 +73,20 @@ def _compound_in_scope(actor, compound: Compound) -> None:
     q = scoping.compound_q(actor)
     if q is None or not Compound.objects.filter(q, pk=compound.pk).exists():
         raise NotFound("小区不存在或无权查看")
+
+
+def _household_for(actor, household: Household) -> Household:
+    """The household with its unit, building and compound, if ``actor`` may see it."""
+    qs = Household.objects.select_related("unit__building__compound")
+    if actor is not None:
+        q = scoping.household_q(actor)
+        if q is None:
+            raise NotFound("房屋不存在或无权查看")
+        qs = qs.filter(q)
+    found = qs.filter(pk=household.pk).first()
+    if found is None:
+        raise NotFound("房屋不存在或无权查看")
+    return found
 
 
 def _household_in_scope(actor, household: Household) -> None:
@@ -447,25 +460,31 @@ def _lock_account(household_id: int) -> Account:
     return account
 
 
+def _plan(bills: list[Bill], budget: Decimal) -> list[tuple[Bill, Decimal]]:
+    """(bill, part) pairs spending up to ``budget`` on ``bills`` oldest first."""
+    plan = []
+    left = budget
+    for bill in bills:
+        if left <= 0:
+            break
+        part = min(bill.outstanding, left)
+        if part > 0:
+            plan.append((bill, part))
+            left -= part
+    return plan
+
+
 def _allocate(payment: Payment, bills: list[Bill], budget: Decimal, now) -> Decimal:
     """Apply up to ``budget`` of ``payment`` to ``bills`` oldest first; returns what was used."""
-    used = Decimal("0.00")
-    allocations = []
-    changed = []
-    for bill in bills:
-        if used >= budget:
-            break
-        part = min(bill.outstanding, budget - used)
-        if part <= 0:
-            continue
+    plan = _plan(bills, budget)
+    for bill, part in plan:
         bill.paid += part
         bill.outstanding -= part
-        used += part
-        allocations.append(Allocation(payment=payment, bill=bill, amount=part, allocated_at=now))
-        changed.append(bill)
-    Allocation.objects.bulk_create(allocations)
-    Bill.objects.bulk_update(changed, ["paid", "outstanding"])
-    return used
+    Allocation.objects.bulk_create(
+        [Allocation(payment=payment, bill=b, amount=part, allocated_at=now) for b, part in plan]
+    )
+    Bill.objects.bulk_update([b for b, _ in plan], ["paid", "outstanding"])
+    return sum((part for _, part in plan), Decimal("0.00"))
 
 
 def _open_bills(household_id: int, payer: str | None = None) -> list[Bill]:
@@ -560,7 +579,7 @@ def payment_record(
     moment record it once — the second finds nothing left owing.
     """
     _require_desk(actor)
-    _household_in_scope(actor, household)
+    household = _household_for(actor, household)
     amount = parse_amount(amount)
     if method not in Method.values:
         raise DomainError(
@@ -573,7 +592,6 @@ def payment_record(
         raise DomainError(code="finance.bad_token", message="提交标识过长（最多64位）")
     if token is not None and (replay := _replay(token, household, amount)) is not None:
         return replay
-    household = Household.objects.select_related("unit__building__compound").get(pk=household.pk)
     payer = payer or (Payer.DEVELOPER if household.developer_unsold else Payer.OWNER)
     if payer not in Payer.values:
         raise DomainError(code="finance.bad_payer", message="缴费义务人应为 owner/developer")
@@ -621,8 +639,6 @@ def payment_record(
                     }
                 ],
             )
-    if amount > MAX_AMOUNT:
-        raise DomainError(code="finance.bad_amount", message="金额过大")
     payment = Payment(
         household=household,
         compound_id=household.unit.building.compound_id,
@@ -637,16 +653,18 @@ def payment_record(
         received_at=now,
         note=note[:200],
     )
-    try:
-        with transaction.atomic():
-            payment.save()
-    except IntegrityError:
-        if token is not None and (replay := _replay(token, household, amount)) is not None:
-            return replay
-        raise
-    used = _allocate(payment, bills, amount, now)
-    payment.unallocated = amount - used
-    payment.save(update_fields=["unallocated"])
+    payment.unallocated = amount - sum((part for _, part in _plan(bills, amount)), Decimal(0))
+    if token is None:
+        payment.save()
+    else:
+        try:
+            with transaction.atomic():
+                payment.save()
+        except IntegrityError:
+            if (replay := _replay(token, household, amount)) is not None:
+                return replay
+            raise
+    _allocate(payment, bills, amount, now)
     payment.replayed = False
     return payment
 
