@@ -1,6 +1,8 @@
 """Fee pages: who may open which, the desk's search → pay → receipt path (htmx and not),
 waiver approval, bill run form, arrears by 邻 (masked), and isolation."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -166,3 +168,25 @@ def test_desk_query_count(client, billed, django_assert_max_num_queries):
     client.force_login(billed["worker"])
     with django_assert_max_num_queries(16):
         assert client.get(reverse("finance:desk")).status_code == 200
+
+
+def test_schedule_form(client, fees):
+    from linli.finance.models import FeeSchedule
+
+    client.force_login(fees["worker"])
+    url = reverse("finance:schedule_create")
+    data = {
+        "compound": fees["compound"].pk,
+        "use": "vacant",
+        "basis": "per_area",
+        "price": "1.25",
+        "valid_from": "2026-01",
+    }
+    assert client.post(url, data).status_code == 302
+    assert FeeSchedule.objects.get(use="vacant").price == Decimal("1.25")
+    r = client.post(url, data, follow=True)  # overlaps the one just made
+    assert "不能重叠" in r.content.decode() and FeeSchedule.objects.count() == 2
+    client.force_login(fees["xt_worker"])
+    data["use"] = "rented"
+    r = client.post(url, data, follow=True)
+    assert "请选择小区" in r.content.decode() and FeeSchedule.objects.count() == 2

@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/waivers/", views.waivers, name="waivers"),
     path("desk/waivers/<int:waiver_id>/decide/", views.waiver_decide, name="waiver_decide"),
     path("desk/run/", views.run, name="run"),
+    path("desk/schedules/", views.schedule_create, name="schedule_create"),
     path("desk/rates/", views.rates, name="rates"),
     path("receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("arrears/", views.arrears, name="arrears"),

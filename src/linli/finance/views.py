@@ -21,7 +21,7 @@ from linli.core.http import get_or_404, is_htmx
 from linli.ledger.models import Region, RegionLevel
 
 from . import selectors, services
-from .models import Method, Waiver, WaiverKind
+from .models import USE_CHOICES, Basis, Method, Waiver, WaiverKind
 from .money import AGE_BUCKETS, add_months, month_start, parse_month
 
 
@@ -256,6 +256,8 @@ def run(request):
             "compound__name", "use", "valid_from"
         )[:100],
         "month": f"{month_start(timezone.localdate()):%Y-%m}",
+        "uses": USE_CHOICES,
+        "bases": Basis.choices,
         "form": {},
     }
     if request.method == "POST":
@@ -298,6 +300,33 @@ def run(request):
             )
             return redirect("finance:run")
     return render(request, "finance/run.html", context)
+
+
+@login_required
+@require_POST
+def schedule_create(request):
+    """Add a fee standard (from the run page)."""
+    _require_desk(request)
+    form = request.POST
+    compound = selectors.compounds_for(request.user).filter(pk=form.get("compound") or 0).first()
+    try:
+        if compound is None:
+            raise DomainError(code="finance.bad_scope", message="请选择小区")
+        schedule = services.schedule_create(
+            actor=request.user,
+            compound=compound,
+            basis=form.get("basis", ""),
+            price=form.get("price", ""),
+            use=form.get("use", ""),
+            valid_from=form.get("valid_from", ""),
+            valid_to=form.get("valid_to") or None,
+            name=form.get("name") or "物业服务费",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已新增收费标准：{schedule}")
+    return redirect("finance:run")
 
 
 @login_required
