@@ -18,7 +18,7 @@ from linli.grid.models import LEADER_TITLES, GridLevel
 from linli.ledger.models import Compound, Resident
 
 from . import selectors, services
-from .models import WORKING_STAGES, Case, Department, HandlerLevel, Stage, WorkCalendarDay
+from .models import WORKING_STAGES, Department, HandlerLevel, Stage, WorkCalendarDay
 from .schemas import (
     CalendarDayIn,
     CalendarDayOut,
@@ -134,9 +134,8 @@ def case_page(queryset, *, page: int, page_size: int | None) -> dict:
     costs no query when the page is the last one and not empty (or the first)."""
     size = PAGE_SIZE if page_size is None else min(page_size, MAX_PAGE_SIZE)
     offset = (page - 1) * size
-    order = queryset.query.order_by
-    page_ids = queryset.values("pk")[offset : offset + size]
-    rows = list(Case.objects.filter(pk__in=page_ids).order_by(*order).values(*LIST_VALUES))
+    page_ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+    rows = selectors.case_list_rows(page_ids)
     last_page = len(rows) < size and (rows or offset == 0)
     count = offset + len(rows) if last_page else queryset.count()
     return {"items": case_list_items(rows), "count": count}
