@@ -382,7 +382,6 @@ def _replay(actor, client_key: str, fingerprint: str) -> Case | None:
     return existing
 
 
-@transaction.atomic
 def case_report(
     *,
     actor,
@@ -515,22 +514,25 @@ def case_report(
         deadline=deadline,
         original_deadline=deadline,
     )
+    note = ""
+    if origin is not None and held != origin:
+        note = f"{origin.name}{origin.leader_title}空缺，转{holder_label(case)}"
+    elif origin is None:
+        note = "未划入网格，由社区受理"
+    # The case and its first event are written together; everything above only read. A
+    # second request with the same client key meets the (reporter, client_key) constraint,
+    # which rolls this block back whole (no savepoint needed) and answers with the first case.
     try:
         with transaction.atomic():
             case.save()
+            event = _event(case, actor=actor, action=Action.REPORT, at=at, note=note)
+            event.photo_urls = [p.image.url for p in _save_photos(case, event, photos)]
     except IntegrityError:
         if client_key:  # the same key raced in from a second request
             replayed = _replay(actor, client_key, fingerprint)
             if replayed is not None:
                 return replayed
         raise
-    note = ""
-    if origin is not None and held != origin:
-        note = f"{origin.name}{origin.leader_title}空缺，转{holder_label(case)}"
-    elif origin is None:
-        note = "未划入网格，由社区受理"
-    event = _event(case, actor=actor, action=Action.REPORT, at=at, note=note)
-    event.photo_urls = [p.image.url for p in _save_photos(case, event, photos)]
     case.replayed = False
     # What the API answers with, without reading the case back: the new case's whole timeline
     # is this one event, its photos are the report's.
