@@ -34,6 +34,17 @@ def test_resident_sees_own_bills_and_receipts(client, billed):
     assert client.get(reverse("finance:arrears")).status_code == 403
 
 
+def test_mine_in_a_compound_that_collects_its_own_fees(client, grid_world):
+    """A compound with a property company or a social property service has no fee standard
+    here: the resident is told who collects, not shown an empty bill list."""
+    compound = grid_world["households"]["101"].unit.building.compound
+    compound.property_service, compound.property_company = "social", "衡东惠民物业服务站"
+    compound.save()
+    client.force_login(grid_world["resident_a"])
+    body = client.get(reverse("finance:mine")).content.decode()
+    assert "由社会化物业（衡东惠民物业服务站）提供服务" in body and "暂无账单" not in body
+
+
 def test_mine_without_a_household(client, billed):
     client.force_login(billed["worker"])
     r = client.get(reverse("finance:mine"))

@@ -84,6 +84,12 @@ def household_get_for(*, actor, household_id: int) -> Household:
     return household
 
 
+def fees_collected_here(compound: Compound) -> bool:
+    """Whether the community's fee desk bills this compound (it has a fee standard in Linli);
+    compounds with a property company or a social property service collect their own fees."""
+    return FeeSchedule.objects.filter(compound=compound).exists()
+
+
 def compounds_for(user) -> QuerySet[Compound]:
     q = scoping.compound_q(user)
     return Compound.objects.none() if q is None else Compound.objects.filter(q)

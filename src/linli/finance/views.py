@@ -54,6 +54,8 @@ def mine(request):
                 :24
             ],
             buckets=AGE_BUCKETS,
+            compound=household.unit.building.compound,
+            fees_here=selectors.fees_collected_here(household.unit.building.compound),
         )
     return render(request, "finance/mine.html", context)
 
