@@ -7,41 +7,17 @@ under the lock, which the sequential tests cover.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from linli.cases import services, tasks
 from linli.cases.models import Case, CaseEvent, HandlerLevel
 from linli.core.errors import DomainError
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="threads with separate connections need a shared server database (PostgreSQL)",
-)
+from ..concurrency import postgres_only, race
+
+pytestmark = postgres_only
 CST = dt.timezone(dt.timedelta(hours=8))
-
-
-def race(*fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except DomainError as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

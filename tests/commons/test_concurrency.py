@@ -6,41 +6,16 @@ Threads need their own connections sharing one committed database: PostgreSQL on
 SQLite, ``IMMEDIATE`` transactions admit one writer at a time).
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from linli.commons import services
 from linli.commons.chain import verify_chain
 from linli.commons.models import Entry, EntryStatus
 from linli.core.errors import DomainError
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="threads with separate connections need a shared server database (PostgreSQL)",
-)
+from ..concurrency import postgres_only, race
 
-
-def race(*fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except DomainError as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+pytestmark = postgres_only
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,41 +5,17 @@ test database is in memory per connection; there ``transaction_mode=IMMEDIATE`` 
 writer at a time, and the sequential tests cover the re-checks under the lock).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from linli.core.errors import DomainError
 from linli.finance import selectors, services
 from linli.finance.models import Allocation, Bill, Payment
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="threads with separate connections need a shared server database (PostgreSQL)",
-)
+from ..concurrency import postgres_only, race
 
-
-def race(*fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except DomainError as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+pytestmark = postgres_only
 
 
 def taker(w, actor, amount, token, room="101"):

@@ -2,42 +2,16 @@
 each thing happens once. PostgreSQL only (threads need a shared server database; see
 tests/cases/test_concurrency.py)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from linli.core.errors import DomainError
 from linli.meetings import services
 from linli.meetings.models import ActionProgress
 
+from ..concurrency import postgres_only, race
 from .conftest import D0, record
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="threads with separate connections need a shared server database (PostgreSQL)",
-)
-
-
-def race(*fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except DomainError as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+pytestmark = postgres_only
 
 
 @pytest.mark.django_db(transaction=True)
