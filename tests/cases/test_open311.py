@@ -244,6 +244,9 @@ def test_client_key_reused_for_other_report(client, o311):
         ({"service_code": "nope"}, 400, "nope"),
         ({"address_id": None}, 400, "位置"),
         ({"address_id": None, "lat": "26.9", "long": "112.6"}, 400, "lat/long"),
+        ({"address_id": None, "lat": "26.9"}, 400, "同时"),
+        ({"address_id": None, "lat": "north", "long": "112.6"}, 400, "lat"),
+        ({"address_id": None, "lat": "95", "long": "112.6"}, 400, "-90"),
         ({"address_id": "H999999"}, 400, "住户"),
         ({"address_id": "X1"}, 400, "格式"),
         ({"address_id": None, "address_string": "没有这个小区"}, 400, "address_string"),
@@ -287,6 +290,29 @@ def test_post_by_address_string_and_compound_id(client, o311):
     multi["attribute[when][]"] = ["am", "pm"]
     assert post(client, **multi).status_code == 201
     assert Open311Submission.objects.filter(attributes__when=["am", "pm"]).count() == 1
+
+
+def test_post_by_lat_long_lands_in_the_nearest_compound(client, o311, other_compound):
+    """A GeoReport client that only sends coordinates: the report lands in the compound whose
+    recorded gate is nearest, within 300 m; the request reads back with the gate's lat/long."""
+    from linli.ledger import services as ledger_services
+
+    compound = o311["households"]["101"].unit.building.compound
+    ledger_services.compound_update(compound=compound, latitude="27.083000", longitude="112.948000")
+    # another compound 200 m further east: the nearer one wins
+    ledger_services.compound_update(
+        compound=other_compound, latitude="27.083000", longitude="112.951000"
+    )
+    r = post(client, **body(o311, address_id=None, lat="27.0831", long="112.9482"))
+    assert r.status_code == 201, r.content
+    case = Case.objects.get()
+    assert case.compound == compound and case.household is None
+    [got] = client.get(f"{BASE}/requests/{case.number}.json").json()
+    assert (got["lat"], got["long"]) == (27.083, 112.948)
+    # 500 m away from every gate: refused, nothing stored
+    far = post(client, **body(o311, address_id=None, lat="27.0875", long="112.9480", device_id="f"))
+    assert far.status_code == 400 and "300 米" in far.json()[0]["description"]
+    assert Case.objects.count() == 1
 
 
 def test_key_region_limits_places(client, o311, regions):

@@ -758,6 +758,7 @@ def _plan_compounds(seed: int) -> list[CompoundPlan]:
         plan.facts["surveyed_party_members"] = max(
             0, round(plan.facts["surveyed_households"] * layout_rng.uniform(0.12, 0.2))
         )
+        plan.facts["latitude"], plan.facts["longitude"] = _position(seed, plan)
     _plan_changes(rng, plans)
     return plans
 
@@ -1068,6 +1069,23 @@ def _users(regions: dict[str, Region], fake: Faker) -> dict[str, object]:
         )
         users[username] = user
     return users
+
+
+# 洣水镇 (衡东县城) lies around 27.083° N, 112.948° E. Each community gets a spot within about
+# 2 km of it and each compound a gate within about 300 m of its community's spot (WGS-84,
+# made up for the demo, so that Open311 reports by lat/long find a compound).
+TOWN_CENTRE = (27.0830, 112.9480)
+
+
+def _position(seed: int, plan: CompoundPlan) -> tuple[Decimal, Decimal]:
+    spot = random.Random(f"{seed}:spot:{plan.community}")
+    lat = TOWN_CENTRE[0] + spot.uniform(-0.018, 0.018)
+    lng = TOWN_CENTRE[1] + spot.uniform(-0.018, 0.018)
+    gate = random.Random(f"{seed}:gate:{plan.community}:{plan.name}")
+    lat += gate.uniform(-0.0027, 0.0027)
+    lng += gate.uniform(-0.003, 0.003)
+    six = Decimal("0.000001")
+    return Decimal(str(lat)).quantize(six), Decimal(str(lng)).quantize(six)
 
 
 def _write_compounds(plans, regions, users) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -153,6 +154,23 @@ class Compound(models.Model):
         max_length=100,
         blank=True,
         help_text="如 未建立 / 小区党小组 / 联建党支部",
+    )
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="小区大门的 WGS-84（GPS）坐标；国内地图软件的 GCJ-02 坐标须先换算",
+    )
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     note = models.TextField("备注", blank=True)
     history = HistoricalRecords(verbose_name="小区变更记录")

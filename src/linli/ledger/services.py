@@ -40,6 +40,8 @@ COMPOUND_FIELDS = (
     "security_note",
     "surveyed_party_members",
     "party_organisation",
+    "latitude",
+    "longitude",
     "note",
 )
 

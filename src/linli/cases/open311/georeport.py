@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -178,8 +179,8 @@ def request_out(case: Case, *, key: Open311ApiKey | None, base_url: str) -> dict
         "address": _address(case),
         "address_id": f"C{case.compound_id}",
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": float(case.compound.latitude) if case.compound.latitude is not None else None,
+        "long": float(case.compound.longitude) if case.compound.longitude is not None else None,
         "media_url": media,
     }
 
@@ -295,10 +296,49 @@ def token_get(token: str) -> list[dict]:
 # ---------------------------------------------------------------- POST requests
 
 
+# A lat/long report lands in the nearest compound whose gate is at most this far away.
+NEAREST_COMPOUND_METERS = 300
+_EARTH_METERS = 6_371_000
+
+
+def _meters(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine) in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_METERS * math.asin(math.sqrt(h))
+
+
+def _coordinate(data, name: str, bound: float) -> float:
+    raw = (data.get(name) or "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, f"{name} 须为十进制度数，收到“{raw}”") from None
+    if not math.isfinite(value) or abs(value) > bound:
+        raise Open311Error(400, f"{name} 须在 -{bound:g} 到 {bound:g} 之间，收到 {raw}")
+    return value
+
+
+def compound_near(lat: float, lng: float) -> Compound | None:
+    """The compound whose recorded gate (WGS-84) is nearest to the point, within
+    :data:`NEAREST_COMPOUND_METERS`; None when there is none."""
+    dlat = NEAREST_COMPOUND_METERS / 111_000
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    candidates = Compound.objects.filter(
+        latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng)
+    ).select_related("community")
+    best = min(
+        ((_meters(lat, lng, float(c.latitude), float(c.longitude)), c.pk, c) for c in candidates),
+        default=None,
+    )
+    return best[2] if best and best[0] <= NEAREST_COMPOUND_METERS else None
+
+
 def _place(data) -> tuple[Household | None, Compound | None]:
     """address_id ``H<户 id>`` / ``C<小区 id>`` (a bare number is a household), else an
-    address_string naming one compound (its name or address); lat/long alone cannot be
-    placed: the ledger has no coordinates."""
+    address_string naming one compound (its name or address), else lat/long: the nearest
+    compound with recorded coordinates within :data:`NEAREST_COMPOUND_METERS`."""
     address_id = (data.get("address_id") or "").strip()
     if address_id:
         m = re.fullmatch(r"([HhCc]?)(\d{1,12})", address_id)
@@ -323,9 +363,17 @@ def _place(data) -> tuple[Household | None, Compound | None]:
             )
         return None, found[0]
     if data.get("lat") or data.get("long"):
-        raise Open311Error(
-            400, "lat/long 无法对应到已知地点（台账无坐标），请提供 address_id 或 address_string"
-        )
+        if not (data.get("lat") and data.get("long")):
+            raise Open311Error(400, "lat 与 long 须同时提供")
+        lat, lng = _coordinate(data, "lat", 90), _coordinate(data, "long", 180)
+        compound = compound_near(lat, lng)
+        if compound is None:
+            raise Open311Error(
+                400,
+                f"lat/long 附近 {NEAREST_COMPOUND_METERS} 米内没有已登记位置的小区，"
+                "请提供 address_id 或 address_string",
+            )
+        return None, compound
     raise Open311Error(400, "缺少位置信息：请提供 address_id、address_string 或 lat/long")
 
 
