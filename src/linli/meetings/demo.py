@@ -66,6 +66,14 @@ def _dispatched(community: Region, before: dt.datetime, department, exclude=()) 
     )
 
 
+QUARTERS = "一二三四"
+
+
+def _title(community, day) -> str:
+    """A meeting's title by the quarter it is held in (the demo's dates move with "now")."""
+    return f"{community.name}{day.year}年第{QUARTERS[(day.month - 1) // 3]}季度五方联席会"
+
+
 @transaction.atomic
 def build_demo(*, community, seed: int, now) -> list[str]:
     """Two meetings for ``community`` run through the services; returns the summary line."""
@@ -92,7 +100,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         region=community,
         held_on=d1,
         place=f"{community.name}党群服务中心会议室",
-        title=f"{community.name}第一季度五方联席会",
+        title=_title(community, d1),
         chair="刘卫东",
         compounds=[c1, c2],
         when=at(d1, 9),
@@ -221,7 +229,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         region=community,
         held_on=d2,
         place=f"{community.name}党群服务中心会议室",
-        title=f"{community.name}第二季度五方联席会",
+        title=_title(community, d2),
         chair="刘卫东",
         compounds=[c2, c3],
         when=at(d2, 9),
