@@ -53,6 +53,8 @@ def ledger(regions, tmp_path):
         has_cameras=True,
         has_lighting=True,
         surveyed_buildings=10,
+        latitude="27.083100",
+        longitude="112.948200",
     )
     for room in ("10", "2"):
         services.household_ensure(compound=managed, building="10栋", unit="1单元", room=room)
@@ -187,6 +189,8 @@ def test_compound_sheet_carries_every_fact(ledger, tmp_path):
         "否",
         "是",
     )
+    assert (float(sunny["纬度"]), float(sunny["经度"])) == (27.0831, 112.9482)
+    assert (grain["纬度"], grain["经度"]) == (None, None)
     assert list(by_name) == ["阳光花园", "样例·粮站宿舍", "样例·东门安置小区", "新塘小区"]
 
 

@@ -650,6 +650,39 @@ def test_compound_sheet_community_that_does_not_exist(regions, tmp_path):
     assert ledger_counts() == before
 
 
+def test_compound_coordinates_are_taken_and_checked(regions, tmp_path):
+    """纬度/经度 (WGS-84 decimal degrees) set the gate's position, rounded to six places; a
+    value that is not a number or out of range names its cell, and nothing is written."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "三无小区台账"
+    ws.append([*COMPOUND_HEADER[:3], "纬度", "经度"])
+    ws.append([1, "兴东社区", "有坐标小区", 27.0830004, "112.948°"])
+    ws.append([2, "兴东社区", "无坐标小区", None, None])
+    wb.save(tmp_path / "ok.xlsx")
+    result = ledger_import(source=tmp_path / "ok.xlsx")
+    assert result.ok, result.errors
+    placed = Compound.objects.get(name="有坐标小区")
+    assert (placed.latitude, placed.longitude) == (Decimal("27.083000"), Decimal("112.948000"))
+    assert Compound.objects.get(name="无坐标小区").latitude is None
+
+    ws.cell(row=2, column=4, value="北纬二十七度")
+    ws.cell(row=3, column=5, value=190)
+    wb.save(tmp_path / "bad.xlsx")
+    before = ledger_counts()
+    result = ledger_import(source=tmp_path / "bad.xlsx")
+    assert codes(result) == ["ledger.invalid_coordinate"] * 2
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [
+        ("三无小区台账", 2, "D"),
+        ("三无小区台账", 3, "E"),
+    ]
+    assert "不是十进制度数" in result.errors[0].reason and "-180" in result.errors[1].reason
+    assert (result.errors[0].header, result.errors[0].field) == ("纬度", "latitude")
+    assert ledger_counts() == before
+    placed.refresh_from_db()
+    assert placed.latitude == Decimal("27.083000")
+
+
 def test_sex_must_agree_with_the_id_number(regions, compound, tmp_path):
     number = make_id(dt.date(1960, 1, 1), 12)  # even sequence: female
 

@@ -46,6 +46,9 @@ COMPOUND_EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "has_cameras": ("监控", "有无监控", "是否有监控"),
     "has_fence": ("围墙围栏", "围墙", "有无围墙"),
     "has_lighting": ("照明", "有无照明", "路灯照明"),
+    # The gate's WGS-84 coordinates (decimal degrees), for Open311 reports by lat/long.
+    "latitude": ("纬度", "北纬", "纬度（WGS-84）"),
+    "longitude": ("经度", "东经", "经度（WGS-84）"),
     # Derived or counted by the system: the export writes them, the import ignores them.
     "sanwu": ("是否三无", "三无小区", "是否三无小区"),
     "actual_buildings": ("实有楼栋数", "实有楼栋"),
@@ -114,6 +117,8 @@ COMPOUND_EXPORT = (
     "has_lighting",
     "surveyed_party_members",
     "party_organisation",
+    "latitude",
+    "longitude",
     "sanwu",
     "actual_buildings",
     "actual_households",

@@ -125,6 +125,29 @@ _AREA_UNITS = re.compile(r"(平方米|平米|㎡|m2|m²|M2)$")
 _CENT = Decimal("0.01")
 
 
+_MICRO = Decimal("0.000001")
+
+
+def parse_coordinate(value, *, label: str, bound: int) -> Decimal:
+    """A latitude (``bound`` 90) or longitude (180) in WGS-84 decimal degrees, ``27.083`` or
+    ``27.083°``; kept to six places (about 0.1 m), rounded half-up."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    else:
+        text = normalise_text(value).replace(" ", "").rstrip("°")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise InvalidValue(
+                f"{label}“{normalise_text(value)}”不是十进制度数（应填如 27.083000）"
+            ) from None
+    if not number.is_finite() or abs(number) > bound:
+        raise InvalidValue(f"{label}“{value}”应在 -{bound} 到 {bound} 之间")
+    return number.quantize(_MICRO, rounding=ROUND_HALF_UP)
+
+
 def parse_area(value) -> Decimal:
     """``68.5㎡`` / ``72.30平方米`` / ``80`` → Decimal with two places; ``八十`` is an error."""
     if isinstance(value, Decimal):

@@ -199,6 +199,8 @@ def _write_compounds(book, compounds) -> int:
             "has_lighting": yes_no[compound.has_lighting],
             "surveyed_party_members": compound.surveyed_party_members,
             "party_organisation": compound.party_organisation,
+            "latitude": compound.latitude,
+            "longitude": compound.longitude,
             "sanwu": yes_no[compound.is_sanwu],
             "actual_buildings": actual.get("buildings", 0),
             "actual_households": actual.get("households", 0),

@@ -44,7 +44,7 @@ from linli.ledger.models import (
     Resident,
     Unit,
 )
-from linli.ledger.validation import InvalidValue, parse_area
+from linli.ledger.validation import InvalidValue, parse_area, parse_coordinate
 
 from . import values as v
 from .issues import ImportResult, RowIssue, empty_counts
@@ -616,6 +616,16 @@ class _Import:
                     facts[key] = v.parse_yes_no(value)
                 except InvalidValue as exc:
                     self.cell_error(layout, row, key, value, str(exc), "ledger.invalid_choice")
+        for key, label, bound in (("latitude", "纬度", 90), ("longitude", "经度", 180)):
+            raw = get(values, key) if key in cols else None
+            if raw is None or not v.cell_text(raw):
+                continue  # an empty cell leaves the recorded position as it is
+            try:
+                facts[key] = parse_coordinate(raw, label=label, bound=bound)
+            except InvalidValue as exc:
+                self.cell_error(
+                    layout, row, key, v.cell_text(raw), str(exc), "ledger.invalid_coordinate"
+                )
         return facts
 
     # -- the resident sheet -------------------------------------------------------------
