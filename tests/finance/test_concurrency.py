@@ -66,3 +66,51 @@ def test_receipt_numbers_stay_unique_under_load(billed):
     results = race(*(taker(billed, "worker", "100", f"r{room}", room) for room in rooms))
     assert all(isinstance(r, Payment) for r in results), results
     assert len({r.receipt_no for r in results}) == 4
+
+
+# ------------------------------------------------------------------ voids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_of_one_void_at_once_give_the_money_back_once(billed):
+    from linli.finance.models import PaymentVoid
+
+    payment = services.payment_record(
+        actor=billed["worker"], household=billed["households"]["101"], amount="450", method="cash"
+    )
+    void = services.payment_void(actor=billed["worker"], payment=payment, reason="错收")
+
+    def approve(actor):
+        return lambda: services.payment_void_decide(
+            actor=billed[actor], void=PaymentVoid.objects.get(pk=void.pk), approve=True
+        )
+
+    results = race(approve("approver"), approve("county"), approve("approver"))
+    errors = [r for r in results if isinstance(r, DomainError)]
+    assert len(errors) == 2 and {e.code for e in errors} == {"finance.already_decided"}, results
+    bills = Bill.objects.filter(household=billed["households"]["101"])
+    assert all(b.paid == 0 and b.outstanding == Decimal("200.00") for b in bills)
+    assert Payment.objects.get(pk=payment.pk).voided_at is not None
+    assert selectors.reconciliation().ok, selectors.reconciliation().problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_void_requests_at_once_make_one(billed):
+    from linli.finance.models import PaymentVoid
+
+    payment = services.payment_record(
+        actor=billed["worker"], household=billed["households"]["101"], amount="200", method="cash"
+    )
+    results = race(
+        *(
+            (
+                lambda a=a: services.payment_void(
+                    actor=billed[a], payment=Payment.objects.get(pk=payment.pk), reason="错收"
+                )
+            )
+            for a in ("worker", "approver", "county")
+        )
+    )
+    errors = [r for r in results if isinstance(r, DomainError)]
+    assert len(errors) == 2 and {e.code for e in errors} == {"finance.void_pending"}, results
+    assert PaymentVoid.objects.count() == 1

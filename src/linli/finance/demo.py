@@ -34,6 +34,7 @@ from .models import (
     FeeSchedule,
     Method,
     Payment,
+    PaymentVoid,
     ReceiptSequence,
     RunRate,
     Waiver,
@@ -190,7 +191,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         )
     }
 
-    payments = Payment.objects.filter(compound__in=compounds).count()
+    payments = Payment.objects.filter(compound__in=compounds, voided_at__isnull=True).count()
     waivers = Waiver.objects.filter(bill__compound__in=compounds).aggregate(s=Sum("amount"))["s"]
     return [
         f"物业收费（社区托管小区 {len(compounds)} 个，{len(households)} 户）："
@@ -230,6 +231,7 @@ def clear_demo(town) -> None:
     compounds = Compound.objects.filter(community__path__startswith=town.path)
     Allocation.objects.filter(bill__compound__in=compounds).delete()
     Waiver.objects.filter(bill__compound__in=compounds).delete()
+    PaymentVoid.objects.filter(payment__compound__in=compounds).delete()
     Payment.objects.filter(compound__in=compounds).delete()
     Bill.objects.filter(compound__in=compounds).delete()
     runs = BillRun.objects.filter(periods__compound__in=compounds).values_list("pk", flat=True)

@@ -295,6 +295,20 @@ class Payment(models.Model):
     )
     received_at = models.DateTimeField("收款时间")
     note = models.CharField("备注", max_length=200, blank=True)
+    # a void (作废/红冲), approved by a second person: the row and its receipt number stay
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作废审批人",
+    )
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    voided_unallocated = models.DecimalField(
+        "作废时撤销的预交余额", max_digits=12, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = "收款"
@@ -380,3 +394,46 @@ class Waiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bill} 减免 ¥{self.amount}"
+
+
+class PaymentVoid(models.Model):
+    """A request to void (作废/红冲) one payment recorded by mistake: asked by one person with a
+    reason, decided by another. Approval undoes the payment's allocations and held prepayment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未批准"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="voids")
+    reason = models.CharField("作废原因", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "收款作废申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=Q(status="pending"),
+                name="finance_void_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} 作废申请（{self.get_status_display()}）"

@@ -38,7 +38,7 @@ from linli.core.privacy import mask_name
 from linli.grid.models import Grid, Membership
 from linli.ledger.models import Building, Compound, Household, Relation, Resident
 
-from .models import Bill, BilledPeriod, FeeSchedule, Payment, Waiver
+from .models import Bill, BilledPeriod, FeeSchedule, Payment, PaymentVoid, Waiver
 from .money import AGE_BUCKETS, age_bucket, month_end, parse_month
 
 ZERO = Decimal("0.00")
@@ -210,6 +210,21 @@ def pending_waivers(*, actor) -> list[Waiver]:
     return list(
         Waiver.objects.filter(q, status=Waiver.Status.PENDING)
         .select_related("bill__household__unit__building__compound", "requested_by__profile")
+        .order_by("requested_at")
+    )
+
+
+def pending_voids(*, actor) -> list[PaymentVoid]:
+    """Void requests waiting for a decision, in the desk user's compounds."""
+    role = scoping.role_of(actor)
+    if not (role == "superuser" or role in scoping.REGION_ROLES):
+        return []
+    q = scoping.compound_q(actor, "payment__compound")
+    if q is None:
+        return []
+    return list(
+        PaymentVoid.objects.filter(q, status=PaymentVoid.Status.PENDING)
+        .select_related("payment__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
 
@@ -561,7 +576,16 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
     allocated = dict(
         bills.order_by()
         .values("pk")
-        .annotate(a=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
+        .annotate(
+            a=Coalesce(
+                Sum(
+                    "allocations__amount",
+                    filter=Q(allocations__payment__voided_at__isnull=True),
+                ),
+                Value(ZERO),
+                output_field=MONEY,
+            )
+        )
         .values_list("pk", "a")
     )
     for pk, amount, paid, waived, out in bills.values_list(
@@ -574,10 +598,15 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
     for p in (
         payments.order_by()
         .annotate(a=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
-        .values("pk", "amount", "unallocated", "a")
+        .values("pk", "amount", "unallocated", "voided_unallocated", "voided_at", "a")
     ):
-        if _money(p["amount"]) != _money(p["a"]) + _money(p["unallocated"]):
+        # a voided payment keeps its allocation rows (its receipt shows them) and records the
+        # prepayment it held; the bills no longer count them (above)
+        held = _money(p["unallocated"]) + _money(p["voided_unallocated"])
+        if _money(p["amount"]) != _money(p["a"]) + held:
             problems.append(f"收款{p['pk']}: 金额 ≠ 冲抵 + 预交余额")
+        if p["voided_at"] is not None and _money(p["unallocated"]) != ZERO:
+            problems.append(f"收款{p['pk']}: 已作废仍有预交余额 {p['unallocated']}")
     periods = defaultdict(list)
     for p in BilledPeriod.objects.filter(compound_id__in=bills.values("compound_id")).values_list(
         "compound_id", "period_start", "period_end"

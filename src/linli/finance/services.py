@@ -5,7 +5,7 @@ Each function is keyword-only and atomic: it validates, writes, and either finis
 (or the superuser) whose region holds the compound; ``actor=None`` is the system (the demo's
 and benchmark's scripts). ``when`` backdates a step (the demo); it defaults to now.
 
-Locks: a payment, a waiver decision and the credit a bill run applies all lock the
+Locks: a payment, a waiver decision, a payment void and the credit a bill run applies all lock the
 household's :class:`Account` row first, then (a payment) the compound's receipt sequence.
 """
 
@@ -33,6 +33,7 @@ from .models import (
     Method,
     Payer,
     Payment,
+    PaymentVoid,
     ReceiptSequence,
     RunRate,
     Waiver,
@@ -757,3 +758,118 @@ def waiver_decide(
     waiver.decision_note = note[:200]
     waiver.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return waiver
+
+
+# ------------------------------------------------------------------ voiding a payment
+
+
+def _payment_in_scope(actor, payment: Payment) -> None:
+    if actor is None:
+        return
+    q = scoping.compound_q(actor)
+    if q is None or not Compound.objects.filter(q, pk=payment.compound_id).exists():
+        raise NotFound("收据不存在或无权查看")
+
+
+def _not_voided(payment: Payment) -> None:
+    if payment.voided_at is not None:
+        day = timezone.localtime(payment.voided_at)
+        raise DomainError(
+            code="finance.already_voided",
+            message=f"收据 {payment.receipt_no} 已于{day:%Y-%m-%d}作废，不能再次作废",
+            status=409,
+            details=[{"payment": payment.pk}],
+        )
+
+
+@transaction.atomic
+def payment_void(
+    *, actor, payment: Payment, reason: str, when: dt.datetime | None = None
+) -> PaymentVoid:
+    """Ask to void (作废/红冲) ``payment`` recorded by mistake; another person must approve it
+    (:func:`payment_void_decide`). One pending request per payment."""
+    _require_desk(actor)
+    if actor is None:
+        raise DomainError(code="finance.forbidden", message="作废须由具体工作人员申请", status=403)
+    _payment_in_scope(actor, payment)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            code="finance.reason_required",
+            message="请填写作废原因（如：错收到其他户、金额录错）",
+            details=[{"field": "reason"}],
+        )
+    _lock_account(payment.household_id)
+    payment = Payment.objects.get(pk=payment.pk)
+    _not_voided(payment)
+    if PaymentVoid.objects.filter(payment=payment, status=PaymentVoid.Status.PENDING).exists():
+        raise DomainError(
+            code="finance.void_pending",
+            message=f"收据 {payment.receipt_no} 已有待审批的作废申请",
+            status=409,
+            details=[{"payment": payment.pk}],
+        )
+    return PaymentVoid.objects.create(
+        payment=payment,
+        reason=reason[:200],
+        requested_by=actor,
+        requested_at=_now(when),
+    )
+
+
+@transaction.atomic
+def payment_void_decide(
+    *, actor, void: PaymentVoid, approve: bool, note: str = "", when: dt.datetime | None = None
+) -> PaymentVoid:
+    """Approve or refuse a void; never by the person who asked. Approval, under the household's
+    account lock: each bill paid by the payment gets the amount back as outstanding, the held
+    prepayment is dropped, and the payment is marked voided (who, when, why) — not deleted."""
+    _require_desk(actor)
+    if actor is None:
+        raise DomainError(code="finance.forbidden", message="作废须由具体工作人员审批", status=403)
+    _payment_in_scope(actor, void.payment)
+    if actor.pk == void.requested_by_id:
+        raise DomainError(
+            code="finance.self_approval",
+            message="申请人不能审批自己提出的作废，请由另一位工作人员审批",
+            status=403,
+        )
+    _lock_account(void.payment.household_id)
+    void = PaymentVoid.objects.select_related("payment").get(pk=void.pk)
+    if void.status != PaymentVoid.Status.PENDING:
+        raise DomainError(
+            code="finance.already_decided",
+            message=f"该作废申请已{void.get_status_display()}",
+            status=409,
+        )
+    payment = void.payment
+    now = _now(when)
+    if approve:
+        _not_voided(payment)
+        allocations = list(payment.allocations.all())
+        bills = Bill.objects.in_bulk([a.bill_id for a in allocations])
+        for a in allocations:
+            bill = bills[a.bill_id]
+            bill.paid -= a.amount
+            bill.outstanding += a.amount
+        Bill.objects.bulk_update(list(bills.values()), ["paid", "outstanding"])
+        payment.voided_unallocated = payment.unallocated
+        payment.unallocated = Decimal("0.00")
+        payment.voided_at = now
+        payment.voided_by = actor
+        payment.void_reason = void.reason
+        payment.save(
+            update_fields=[
+                "voided_unallocated",
+                "unallocated",
+                "voided_at",
+                "voided_by",
+                "void_reason",
+            ]
+        )
+    void.status = PaymentVoid.Status.APPROVED if approve else PaymentVoid.Status.REJECTED
+    void.decided_by = actor
+    void.decided_at = now
+    void.decision_note = note[:200]
+    void.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return void
