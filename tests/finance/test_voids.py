@@ -131,3 +131,96 @@ def test_reconciliation_and_rates_after_voids(billed):
     # a tampered voided payment is caught
     Payment.objects.filter(pk=wrong.pk).update(unallocated=D("1.00"))
     assert not selectors.reconciliation().ok
+
+
+# ------------------------------------------------------------------ API
+
+API = "/api/v1/finance"
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_void_through_the_api(client, billed):
+    p = pay(billed, amount="250.50")
+    client.force_login(billed["worker"])
+    r = post(client, f"{API}/payments/{p.pk}/void", {"reason": ""})
+    assert r.status_code == 400 and r.json()["code"] == "finance.reason_required"
+    r = post(client, f"{API}/payments/{p.pk}/void", {"reason": "错收到其他户"})
+    assert r.status_code == 201, r.content
+    void_id = r.json()["id"]
+    assert r.json()["status"] == "pending" and r.json()["amount"] == "250.50"
+    r = post(client, f"{API}/payment-voids/{void_id}/decide", {"approve": True})
+    assert r.status_code == 403 and r.json()["code"] == "finance.self_approval"
+    client.force_login(billed["xt_worker"])  # another community
+    assert post(client, f"{API}/payments/{p.pk}/void", {"reason": "x"}).status_code == 404
+    r = post(client, f"{API}/payment-voids/{void_id}/decide", {"approve": True})
+    assert r.status_code == 404
+    assert client.get(f"{API}/payment-voids").json() == []
+    client.force_login(billed["resident_a"])  # the payer's own household, not the desk
+    assert post(client, f"{API}/payments/{p.pk}/void", {"reason": "x"}).status_code == 403
+    client.force_login(billed["approver"])
+    assert [v["id"] for v in client.get(f"{API}/payment-voids").json()] == [void_id]
+    r = post(client, f"{API}/payment-voids/{void_id}/decide", {"approve": True, "note": "核实"})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    r = client.get(f"{API}/payments/{p.pk}")
+    assert r.json()["voided"] is True and r.json()["void_reason"] == "错收到其他户"
+    r = post(client, f"{API}/payments/{p.pk}/void", {"reason": "again"})
+    assert r.status_code == 409 and r.json()["code"] == "finance.already_voided"
+    r = client.get(f"{API}/households/{p.household_id}/bills")
+    assert r.json()["owed"] == "600.00"
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_void_through_the_pages(client, billed):
+    from django.urls import reverse
+
+    h = billed["households"]["101"]
+    p = pay(billed, amount="250.50")
+    client.force_login(billed["worker"])
+    body = client.get(reverse("finance:household", args=[h.pk])).content.decode()
+    assert "申请作废" in body and reverse("finance:payment_void", args=[p.pk]) in body
+    r = client.post(reverse("finance:payment_void", args=[p.pk]), {"reason": "错收到其他户"})
+    assert r.status_code == 302
+    body = client.get(reverse("finance:household", args=[h.pk])).content.decode()
+    assert "作废申请待审批" in body
+    body = client.get(reverse("finance:waivers")).content.decode()
+    assert "错收到其他户" in body and "本人提出的申请" in body
+    v = PaymentVoid.objects.get()
+    # the requester cannot decide it through the page either
+    client.post(reverse("finance:void_decide", args=[v.pk]), {"decision": "approve"})
+    assert PaymentVoid.objects.get().status == "pending"
+    # a worker of another community: 404 on the request, nothing to decide
+    client.force_login(billed["xt_worker"])
+    assert client.post(reverse("finance:payment_void", args=[p.pk]), {"reason": "x"}).status_code
+    assert "错收到其他户" not in client.get(reverse("finance:waivers")).content.decode()
+    client.post(reverse("finance:void_decide", args=[v.pk]), {"decision": "approve"})
+    assert PaymentVoid.objects.get().status == "pending"
+    client.force_login(billed["approver"])
+    r = client.post(reverse("finance:void_decide", args=[v.pk]), {"decision": "approve"})
+    assert r.status_code == 302 and PaymentVoid.objects.get().status == "approved"
+    body = client.get(reverse("finance:receipt", args=[p.pk])).content.decode()
+    assert "本收据已作废" in body and "错收到其他户" in body and p.receipt_no in body
+    # the payer's household sees the stamp too, and its balance owes again
+    client.force_login(billed["resident_a"])
+    body = client.get(reverse("finance:receipt", args=[p.pk])).content.decode()
+    assert "本收据已作废" in body
+    assert (
+        client.post(reverse("finance:payment_void", args=[p.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+    body = client.get(reverse("finance:mine")).content.decode()
+    assert "作废" in body and "¥600.00" in body
+
+
+def test_payment_void_page_for_another_community_is_404(client, billed):
+    from django.urls import reverse
+
+    p = pay(billed, amount="200")
+    client.force_login(billed["xt_worker"])
+    r = client.post(reverse("finance:payment_void", args=[p.pk]), {"reason": "x"})
+    assert r.status_code == 404
+    assert not PaymentVoid.objects.exists()

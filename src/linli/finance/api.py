@@ -15,9 +15,12 @@ from .schemas import (
     HouseholdBillsOut,
     PaymentIn,
     PaymentOut,
+    PaymentVoidIn,
+    PaymentVoidOut,
     RatesOut,
     ScheduleIn,
     ScheduleOut,
+    VoidDecisionIn,
     money,
 )
 
@@ -121,6 +124,31 @@ def payment_create(request, payload: PaymentIn):
 @router.get("/payments/{payment_id}", response=PaymentOut, summary="收据")
 def payment_detail(request, payment_id: int):
     return selectors.payment_get_for(actor=request.user, payment_id=payment_id)
+
+
+@router.post("/payments/{payment_id}/void", response={201: PaymentVoidOut}, summary="申请作废收款")
+def payment_void(request, payment_id: int, payload: PaymentVoidIn):
+    """A request to void the payment; another worker or official approves it."""
+    _desk(request)
+    payment = selectors.payment_get_for(actor=request.user, payment_id=payment_id)
+    void = services.payment_void(actor=request.user, payment=payment, reason=payload.reason)
+    return Status(201, void)
+
+
+@router.get("/payment-voids", response=list[PaymentVoidOut], summary="待审批的收款作废")
+def payment_void_list(request):
+    _desk(request)
+    return selectors.pending_voids(actor=request.user)
+
+
+@router.post("/payment-voids/{void_id}/decide", response=PaymentVoidOut, summary="审批收款作废")
+def payment_void_decide(request, void_id: int, payload: VoidDecisionIn):
+    """Approve (the payment is voided, its bills owe again) or refuse; not one's own."""
+    _desk(request)
+    void = selectors.void_get_for(actor=request.user, void_id=void_id)
+    return services.payment_void_decide(
+        actor=request.user, void=void, approve=payload.approve, note=payload.note
+    )
 
 
 class RatesQuery(Schema):

@@ -151,7 +151,14 @@ class PaymentOut(Schema):
     payer: str
     received_at: dt.datetime
     replayed: bool = False
+    voided: bool = False
+    voided_at: dt.datetime | None = None
+    void_reason: str = ""
     allocations: list[AllocationOut]
+
+    @staticmethod
+    def resolve_voided(obj) -> bool:
+        return obj.voided_at is not None
 
     @staticmethod
     def resolve_amount(obj) -> str:
@@ -193,3 +200,34 @@ class RatesOut(Schema):
     by: str
     basis: str
     rows: list[RateOut]
+
+
+class PaymentVoidIn(Schema):
+    reason: str
+
+
+class VoidDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class PaymentVoidOut(Schema):
+    id: int
+    payment_id: int
+    receipt_no: str
+    amount: str
+    reason: str
+    status: str
+    requested_by_id: int
+    requested_at: dt.datetime
+    decided_by_id: int | None = None
+    decided_at: dt.datetime | None = None
+    decision_note: str = ""
+
+    @staticmethod
+    def resolve_receipt_no(obj) -> str:
+        return obj.payment.receipt_no
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return money(obj.payment.amount)

@@ -152,7 +152,11 @@ def household_payments(*, actor, household_id: int) -> list[Payment]:
 def payment_get_for(*, actor, payment_id: int) -> Payment:
     payment = (
         payments_for(actor)
-        .select_related("household__unit__building__compound__community", "received_by__profile")
+        .select_related(
+            "household__unit__building__compound__community",
+            "received_by__profile",
+            "voided_by__profile",
+        )
         .filter(pk=payment_id)
         .first()
     )
@@ -227,6 +231,18 @@ def pending_voids(*, actor) -> list[PaymentVoid]:
         .select_related("payment__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
+
+
+def void_get_for(*, actor, void_id: int) -> PaymentVoid:
+    """A void request (any status) in the desk user's compounds."""
+    q = scoping.compound_q(actor, "payment__compound")
+    role = scoping.role_of(actor)
+    if q is None or not (role == "superuser" or role in scoping.REGION_ROLES):
+        raise NotFound("作废申请不存在或无权查看")
+    void = PaymentVoid.objects.filter(q, pk=void_id).select_related("payment").first()
+    if void is None:
+        raise NotFound("作废申请不存在或无权查看")
+    return void
 
 
 # ------------------------------------------------------------------ arrears

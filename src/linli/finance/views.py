@@ -21,7 +21,7 @@ from linli.core.http import get_or_404, is_htmx
 from linli.ledger.models import Region, RegionLevel
 
 from . import selectors, services
-from .models import USE_CHOICES, Basis, Method, Waiver, WaiverKind
+from .models import USE_CHOICES, Basis, Method, PaymentVoid, Waiver, WaiverKind
 from .money import AGE_BUCKETS, add_months, month_start, parse_month
 
 
@@ -101,7 +101,8 @@ def desk(request):
         "others": party.get(False),
         "start": start,
         "end": end,
-        "pending": len(selectors.pending_waivers(actor=request.user)),
+        "pending": len(selectors.pending_waivers(actor=request.user))
+        + len(selectors.pending_voids(actor=request.user)),
         "by_age": selectors.arrears_by_age(actor=request.user),
         "buckets": AGE_BUCKETS,
         "pct": _rate_pct,
@@ -135,6 +136,11 @@ def _household_context(request, household_id: int, **extra):
         "pending": Waiver.objects.filter(
             bill__household=household, status=Waiver.Status.PENDING
         ).select_related("bill", "requested_by__profile"),
+        "void_pending": set(
+            PaymentVoid.objects.filter(
+                payment__household=household, status=PaymentVoid.Status.PENDING
+            ).values_list("payment_id", flat=True)
+        ),
     }
     context.update(extra)
     return context
@@ -211,7 +217,10 @@ def waivers(request):
     return render(
         request,
         "finance/waivers.html",
-        {"waivers": selectors.pending_waivers(actor=request.user)},
+        {
+            "waivers": selectors.pending_waivers(actor=request.user),
+            "voids": selectors.pending_voids(actor=request.user),
+        },
     )
 
 
@@ -236,6 +245,50 @@ def waiver_decide(request, waiver_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "已审批")
+    return redirect("finance:waivers")
+
+
+@login_required
+@require_POST
+def payment_void(request, payment_id: int):
+    """Ask to void a payment (from the household page); another person approves it."""
+    _require_desk(request)
+    payment = get_or_404(selectors.payment_get_for, actor=request.user, payment_id=payment_id)
+    try:
+        services.payment_void(
+            actor=request.user, payment=payment, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"收据 {payment.receipt_no} 的作废申请已提交，待另一位工作人员审批"
+        )
+    return redirect("finance:household", household_id=payment.household_id)
+
+
+@login_required
+@require_POST
+def void_decide(request, void_id: int):
+    _require_desk(request)
+    void = next((v for v in selectors.pending_voids(actor=request.user) if v.pk == void_id), None)
+    if void is None:
+        messages.error(request, "该作废申请不存在、已审批或无权查看")
+        return redirect("finance:waivers")
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.payment_void_decide(
+            actor=request.user, void=void, approve=approve, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"收据 {void.payment.receipt_no} 已作废，相应账单恢复为欠费"
+            if approve
+            else "已驳回作废申请",
+        )
     return redirect("finance:waivers")
 
 
