@@ -81,3 +81,26 @@ def test_fee_desk_resident_and_arrears_on_a_phone(page, live_server, billed):  #
     body = page.content()
     assert "赵*强" in body and "赵志强" not in body and "1单元101" not in body
     shot(page, "finance-arrears")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_voiding_a_payment_on_a_phone(page, live_server, billed):  # noqa: F811
+    """A worker asks to void a payment taken from the wrong household; a second worker
+    approves it; the receipt keeps its number and carries a 作废 stamp with the reason."""
+    h = billed["households"]["101"]
+    payment = services.payment_record(
+        actor=billed["worker"], household=h, amount="400", method="wechat"
+    )
+    login(page, live_server, "xd_worker", f"/finance/desk/households/{h.pk}/")
+    page.click("text=申请作废")
+    page.fill("form[action$='/void/'] input[name=reason]", "错收到其他户（应为102室）")
+    page.locator("form[action$='/void/'] button[type=submit]").click()
+    page.wait_for_selector("text=作废申请待审批")
+    login(page, live_server, "xd_worker2", "/finance/desk/waivers/")
+    page.click("text=批准作废")
+    page.wait_for_selector("text=已作废")
+    page.goto(f"{live_server.url}/finance/receipts/{payment.pk}/")
+    assert "本收据已作废" in page.content() and payment.receipt_no in page.content()
+    shot(page, "finance-receipt-voided")
+    payment.refresh_from_db()
+    assert payment.voided_at is not None
