@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from .models import Bill, BillRun, FeeSchedule, Payment, Waiver
+from .models import Bill, BillRun, FeeSchedule, Payment, PaymentVoid, Waiver
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,3 +50,9 @@ class PaymentAdmin(ReadOnlyAdmin):
 class WaiverAdmin(ReadOnlyAdmin):
     list_display = ["bill", "amount", "kind", "status", "requested_by", "decided_by"]
     list_filter = ["status", "kind"]
+
+
+@admin.register(PaymentVoid)
+class PaymentVoidAdmin(ReadOnlyAdmin):
+    list_display = ["payment", "status", "reason", "requested_by", "decided_by", "decided_at"]
+    list_filter = ["status"]
