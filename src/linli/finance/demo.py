@@ -205,9 +205,14 @@ def build_demo(*, community, seed: int, now) -> list[str]:
 
 
 def _owed(h: Household) -> Decimal:
-    return Bill.objects.filter(household=h, outstanding__gt=0).aggregate(s=Sum("outstanding"))[
-        "s"
-    ] or Decimal("0.00")
+    """What the household pays now: its outstanding bills less the reductions it has asked for
+    and is waiting on (a 低保 household pays the other half, not the whole)."""
+    zero = Decimal("0.00")
+    owed = Bill.objects.filter(household=h, outstanding__gt=0).aggregate(s=Sum("outstanding"))
+    waiting = Waiver.objects.filter(bill__household=h, status=Waiver.Status.PENDING).aggregate(
+        s=Sum("amount")
+    )
+    return (owed["s"] or zero) - (waiting["s"] or zero)
 
 
 def _pay(worker, rng, h, amount: Decimal, month: dt.date, prepay: bool = False) -> None:
