@@ -34,41 +34,6 @@ from .schemas import (
 
 router = Router(tags=["cases"])
 
-# What a list row (CaseOut) shows, read as plain values: the page is built by hand from these
-# rows instead of validating model instances through CaseOut (ninja's per-attribute getter
-# made that most of a list request). tests/cases/test_api.py holds the hand-built items equal,
-# field for field, to CaseOut's output.
-LIST_VALUES = (
-    "id",
-    "description",
-    "urgency",
-    "channel",
-    "household_id",
-    "compound_id",
-    "community_id",
-    "stage",
-    "status",
-    "close_reason",
-    "level",
-    "grid_id",
-    "department_id",
-    "merged_into_id",
-    "satisfaction",
-    "reported_at",
-    "accepted_at",
-    "resolved_at",
-    "closed_at",
-    "deadline",
-    "original_deadline",
-    "reopen_count",
-    "version",
-    "category__name",
-    "category__code",
-    "grid__name",
-    "grid__level",
-    "department__name",
-    "community__name",
-)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE
 
@@ -85,8 +50,11 @@ def _holder(row: dict) -> str:
     return str(level.label)
 
 
+# A page of the list is built by hand from plain rows instead of validating model instances
+# through CaseOut (ninja's per-attribute getter made that most of a list request).
+# tests/cases/test_api.py holds the hand-built items equal, field for field, to CaseOut's output.
 def case_list_items(rows: list[dict]) -> list[dict]:
-    """CaseOut's JSON for each row of ``LIST_VALUES``."""
+    """CaseOut's JSON for each list row (``selectors.LIST_FIELDS``)."""
     stages = {k: str(v) for k, v in Stage.choices}
     levels = {k: str(v) for k, v in HandlerLevel.choices}
     items = []
@@ -227,7 +195,7 @@ def _report(request, payload: CaseIn, *, photos):
 
 def new_case_detail(request, case: Case) -> dict:
     """CaseDetailOut's JSON for a case just reported (its one event is ``case.report_event``)."""
-    row = {name: getattr(case, name) for name in LIST_VALUES if "__" not in name}
+    row = {name: getattr(case, name) for name in selectors.LIST_FIELDS if "__" not in name}
     grid = case.grid if case.grid_id else None
     row.update(
         category__name=case.category.name,

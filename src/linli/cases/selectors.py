@@ -63,7 +63,7 @@ def case_q(user) -> Q | None:
     return own
 
 
-# The columns of a list row (api.LIST_VALUES) and where each comes from: the page's rows are
+# The columns of a list row and where each comes from: the page's rows are
 # read by this one written-out statement, by id, once the page's ids are chosen on the case
 # table by the ORM (scope and filters). The ORM's version of it — four joins and thirty
 # columns through values() — cost more to build than the rest of the request.
@@ -98,6 +98,7 @@ _LIST_COLUMNS = (
     ("department__name", "d.name"),
     ("community__name", "r.name"),
 )
+LIST_FIELDS = tuple(name for name, _ in _LIST_COLUMNS)
 _LIST_SQL = (
     f"SELECT {', '.join(column for _, column in _LIST_COLUMNS)}"
     " FROM cases_case c"
@@ -111,16 +112,15 @@ _LIST_DATETIMES = ("reported_at", "accepted_at", "resolved_at", "closed_at")
 
 
 def case_list_rows(ids: list[int]) -> list[dict]:
-    """The list rows (``api.LIST_VALUES``) of these cases, in the order of ``ids``."""
+    """The list rows (:data:`LIST_FIELDS`) of these cases, in the order of ``ids``."""
     if not ids:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_LIST_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
         fetched = cursor.fetchall()
-    names = [name for name, _ in _LIST_COLUMNS]
     by_id = {}
     for values in fetched:
-        row = dict(zip(names, values, strict=True))
+        row = dict(zip(LIST_FIELDS, values, strict=True))
         for name in _LIST_DATETIMES:  # SQLite hands back naive UTC datetimes
             value = row[name]
             if value is not None and value.tzinfo is None:
