@@ -9,7 +9,9 @@ the zip archive and cutting it into cells with regular expressions (the sheet XM
 string table. Old ``.xls`` files (65,536 rows at most) and ``.ods`` go through calamine.
 
 Both readers yield ``(excel_row_number, [value, …])`` with index 0 = column A; a value is
-``None``/``""`` (empty), ``str``, ``int``, ``float``, ``bool`` or ``datetime``.
+``None``/``""`` (empty), ``str``, ``int``, ``float``, ``bool`` or ``datetime``. Text that
+Linli's exports neutralised against formula injection (``'=1+1``, see
+:mod:`linli.core.exports`) is read back without the one ``'`` the export added.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import python_calamine
+
+from linli.core.exports import QUOTE, unneutralise
 
 Row = tuple[int, list]
 
@@ -127,6 +131,9 @@ class CalamineWorkbook(Workbook):
         # iter_rows pads the rows above the data, so row i is Excel row i + 1; the columns
         # start at the first used one.
         for index, values in enumerate(sheet.iter_rows()):
+            for i, value in enumerate(values):
+                if value.__class__ is str and value[:1] == QUOTE:
+                    values[i] = unneutralise(value)
             yield index + 1, (pad + values) if pad else values
 
     def close(self) -> None:
@@ -238,7 +245,8 @@ class XlsxWorkbook(Workbook):
                     continue
                 if "rPh" in body:
                     body = phonetic.sub("", body)
-                yield _unescape("".join(text.findall(body)))
+                value = _unescape("".join(text.findall(body)))
+                yield unneutralise(value) if value[:1] == QUOTE else value
 
     def _dates(self) -> set[int]:
         if self._date_styles is None:
@@ -326,6 +334,8 @@ class XlsxWorkbook(Workbook):
                         value, inline = _cell_body(g_body, typ)
                     if typ == "inlineStr":
                         cell = _unescape(inline) if "&" in inline or "_x" in inline else inline
+                        if cell[:1] == QUOTE:
+                            cell = unneutralise(cell)
                     elif typ == "s":
                         try:
                             cell = sst[int(value)] if value else ""
@@ -351,6 +361,8 @@ class XlsxWorkbook(Workbook):
                         continue
                     else:  # "str" (a formula's text), "d" (an ISO date)
                         cell = _unescape(value)
+                        if cell[:1] == QUOTE:
+                            cell = unneutralise(cell)
                     if col == len(values):
                         append(cell)
                     else:
