@@ -1,5 +1,5 @@
 """The public-account pages: who lands where, who may do what, isolation, the notice page
-and its A4 PDF."""
+and its A4 PDF (without formulas or markup from people's text)."""
 
 import datetime as dt
 import subprocess
@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from linli.commons import services
 from linli.commons.models import Entry, EntryStatus, Notice
+from linli.ledger.models import Compound
+from tests.formula_free import HYPERLINK, line_problems, pdf_text, unquoted_cores
 
 from .test_services import png
 
@@ -169,3 +171,34 @@ def test_account_page_query_count(client, world, post, django_assert_max_num_que
     client.get(url)
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
+
+
+def test_notice_pdf_with_hostile_text_has_no_formula_and_no_markup(client, world, post):
+    """Formula injection (issue 10): the compound's name, counterparties and descriptions
+    print with a leading quote where they start a line; ``<`` and ``&`` print as text."""
+    Compound.objects.filter(pk=world["compound"].pk).update(name="@SUM(A1)")
+    post(amount="1300.00", date=dt.date(2026, 8, 1), counterparty=HYPERLINK, description="+1+1")
+    post(
+        kind="other_spending",
+        amount="200.00",
+        date=dt.date(2026, 8, 2),
+        counterparty="-2+3",
+        description="=1\n<b>粗体</b> & <a href='http://evil.example'>链接</a>",
+    )
+    client.force_login(world["committee_a"])
+    url = reverse("commons:notice_new", args=[world["account"].pk])
+    client.post(url, {"year": "2026", "quarter": "3", "display_until": "2026-12-31"})
+    notice = Notice.objects.get()
+    client.force_login(world["resident_a"])
+
+    pdf = client.get(reverse("commons:notice_pdf", args=[notice.pk]))
+
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content)
+    assert line_problems(text.splitlines()) == []
+    assert unquoted_cores(text) == []
+    assert "-200.00" in text  # amounts are Linli's numbers, printed as they are
+    flat = "".join(text.split())  # pdftotext breaks the line where the PDF wraps it
+    assert "<b>粗体</b>&<ahref='http://evil.example'>链接</a>" in flat
+    assert b"/URI" not in pdf.content  # no link annotation from people's text
+    assert notice.snapshot["compound"] == "@SUM(A1)"  # the hashed snapshot is left as it was

@@ -1,15 +1,18 @@
 """Minutes: the .docx read back with python-docx, the PDF is a PDF with pages; the public
-version masks residents' names."""
+version masks residents' names; no line of either starts a formula."""
 
 import datetime as dt
 import io
 import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
 from linli.meetings import minutes, services
+from tests.formula_free import HYPERLINK, docx_lines, line_problems, pdf_text, unquoted_cores
 
 from .conftest import D0, record
 
@@ -132,3 +135,55 @@ def test_empty_meeting_still_makes_minutes(meeting):
     assert minutes.to_pdf(record_).startswith(b"%PDF")
     assert "本次会议未形成议定事项。" in docx_text(minutes.to_docx(record_))
     assert record_.generated.startswith(f"{timezone.localdate():%Y-%m-%d}")
+
+
+def test_minutes_with_hostile_text_have_no_formula(world):
+    """Formula injection (issue 10): every line of the .docx and of the PDF's text that starts
+    with = + - @, tab or CR carries a leading quote, in the full and the public version."""
+    w = world["worker"]
+    c = Client()
+    c.force_login(w)
+    meeting = services.meeting_create(
+        actor=w,
+        region=world["regions"]["xingdong"],
+        held_on=D0,
+        title=HYPERLINK,
+        place="+1+1",
+        chair="-2+3",
+    )
+    services.attendee_add(
+        actor=w, meeting=meeting, party="committee", name="@SUM(A1)", is_resident=True
+    )
+    services.attendee_add(actor=w, meeting=meeting, party="town", name="镇干部", unit="=1")
+    item = services.agenda_item_add(
+        actor=w, meeting=meeting, title="-2+3", problem="主干管堵塞\r=1\n\t=1"
+    )
+    record(
+        meeting,
+        w,
+        deadline=D0 + 5 * DAY,
+        decision="@SUM(A1)\n+1+1",
+        person="+1+1",
+        party="committee",
+        agenda_item=item,
+        responsible_is_resident=True,
+    )
+    record(meeting, w, deadline=D0 + 9 * DAY, decision=HYPERLINK, responsible_unit="-2+3")
+
+    for public in ("false", "true"):
+        url = f"/api/v1/meetings/{meeting.pk}/minutes"
+        docx = c.get(f"{url}.docx?public={public}")
+        pdf = c.get(f"{url}.pdf?public={public}")
+        assert docx.status_code == pdf.status_code == 200
+        lines = docx_lines(docx.content)
+        text = pdf_text(pdf.content)
+        assert line_problems(lines) == []
+        assert line_problems(text.splitlines()) == []
+        if public == "false":
+            assert unquoted_cores("\n".join(lines)) == []
+            assert unquoted_cores(text) == []
+        else:
+            assert "'@******)" in lines  # a resident's masked name is neutralised too
+    # the page serves the same files
+    page = c.get(reverse("meetings:minutes", args=[meeting.pk, "pdf"]))
+    assert line_problems(pdf_text(page.content).splitlines()) == []

@@ -2,11 +2,19 @@
 
 reportlab with the built-in CID font ``STSong-Light`` (no font files needed). The same
 snapshot gives the same PDF; persons' names were masked when the snapshot was taken.
+
+Text that came from people (the compound's and community's names, counterparties,
+descriptions, who published) is printed through :func:`_text`: neutralised against formula
+injection line by line (:mod:`linli.core.exports`: a leading ``'`` before ``= + - @``, tab or
+CR, so a line copied into a spreadsheet is never a formula) and, inside a ``Paragraph``,
+escaped, so ``<`` or ``&`` in a description is text and never reportlab markup. The snapshot
+itself (hashed at publication) is not changed.
 """
 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -16,6 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from linli.core.exports import neutralise_lines, xml_text
 
 from .models import Notice
 
@@ -38,6 +48,16 @@ def yuan(value: str) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def _text(value) -> str:
+    """People's text as printed: XML-safe, each line neutralised."""
+    return neutralise_lines(xml_text(str(value or "")))
+
+
+def _para(value, style) -> Paragraph:
+    """People's text as a ``Paragraph``: neutralised and escaped (never markup)."""
+    return Paragraph(escape(_text(value)).replace("\n", "<br/>"), style)
+
+
 def notice_title(snapshot: dict, year: int, quarter: int) -> str:
     return f"{snapshot['compound']}{year}年第{quarter}季度公共收益收支情况公示"
 
@@ -57,7 +77,7 @@ def notice_pdf(notice: Notice) -> bytes:
     ]
 
     story = [
-        Paragraph(notice_title(s, notice.year, notice.quarter), title),
+        _para(notice_title(s, notice.year, notice.quarter), title),
         Spacer(1, 3 * mm),
         Paragraph(
             f"根据《中华人民共和国民法典》第二百八十二条、第二百八十三条和《物业管理条例》，"
@@ -88,9 +108,9 @@ def notice_pdf(notice: Notice) -> bytes:
         b = spending[i] if i < len(spending) else None
         rows.append(
             [
-                a["label"] if a else "",
+                _text(a["label"]) if a else "",
                 yuan(a["amount"]) if a else "",
-                b["label"] if b else "",
+                _text(b["label"]) if b else "",
                 yuan(b["amount"]) if b else "",
             ]
         )
@@ -107,11 +127,11 @@ def notice_pdf(notice: Notice) -> bytes:
     for e in s["entries"]:
         rows.append(
             [
-                e["number"],
-                e["date"],
-                e["kind"],
-                Paragraph(e["counterparty"], small),
-                Paragraph(e["description"], small),
+                _text(e["number"]),
+                _text(e["date"]),
+                _text(e["kind"]),
+                _para(e["counterparty"], small),
+                _para(e["description"], small),
                 yuan(e["amount"]),
             ]
         )
@@ -154,8 +174,8 @@ def notice_pdf(notice: Notice) -> bytes:
                 Paragraph(notice.head_hash, small),
                 Paragraph(f"本公示内容哈希：{notice.snapshot_hash}", small),
                 Spacer(1, 6 * mm),
-                Paragraph(f"{s['community']}　{s['compound']}业主委员会（盖章）", right),
-                Paragraph(f"经办：{s['published_by']}　　{s['published_on']}", right),
+                _para(f"{s['community']}　{s['compound']}业主委员会（盖章）", right),
+                _para(f"经办：{s['published_by']}　　{s['published_on']}", right),
             ]
         )
     )
@@ -168,8 +188,8 @@ def notice_pdf(notice: Notice) -> bytes:
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=notice_title(s, notice.year, notice.quarter),
-        author=f"{s['compound']}业主委员会",
+        title=_text(notice_title(s, notice.year, notice.quarter)),
+        author=_text(f"{s['compound']}业主委员会"),
         invariant=1,
     )
 

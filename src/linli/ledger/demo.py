@@ -1149,12 +1149,14 @@ def write_workbook(plans: list[CompoundPlan], path: Path) -> int:
     """The households and residents as the flat 居民台账 sheet; returns the number of rows."""
     from openpyxl import Workbook
 
+    from linli.core.exports import xlsx_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(RESIDENT_SHEET)
     ws.append(RESIDENT_HEADERS)
     rows = 0
     for row in _resident_rows(plans):
-        ws.append(row)
+        ws.append(xlsx_row(row, ws))
         rows += 1
     wb.save(path)
     return rows

@@ -7,15 +7,21 @@ responsible party, person, deadline and role in the mode, and the actions carrie
 overdue from earlier meetings. The public version (``public=True``, for the notice board)
 masks the names of residents (业委会 members, residents' representatives, a resident
 responsible for an action) with :func:`linli.core.privacy.mask_name`.
+
+Both writers take the record through :func:`safe` first: every line of every text that starts
+with ``= + - @``, tab or CR gets a leading ``'`` (:mod:`linli.core.exports`), so a decision or
+a name copied from the .docx or the PDF into a spreadsheet is never a formula.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from linli.core.exports import neutralise_lines, xml_text
 from linli.core.privacy import mask_name
 
 from . import selectors
@@ -127,6 +133,26 @@ def build(meeting: Meeting, *, public: bool = False) -> Minutes:
     )
 
 
+def _text(value: str) -> str:
+    return neutralise_lines(xml_text(value))
+
+
+def safe(m: Minutes) -> Minutes:
+    """The record with every text neutralised line by line and stripped of characters a
+    document cannot hold — what both writers print."""
+    return dataclasses.replace(
+        m,
+        title=_text(m.title),
+        number=_text(m.number),
+        facts=[(label, _text(value)) for label, value in m.facts],
+        parties=[(label, _text(names)) for label, names in m.parties],
+        agenda=[(_text(heading), _text(body)) for heading, body in m.agenda],
+        decisions=[[_text(v) for v in row] for row in m.decisions],
+        carried=[[_text(v) for v in row] for row in m.carried],
+        notes=[_text(note) for note in m.notes],
+    )
+
+
 def file_name(meeting: Meeting, ext: str, *, public: bool) -> str:
     suffix = "（公开版）" if public else ""
     return f"五方联席会纪要-{meeting.number}{suffix}.{ext}"
@@ -141,6 +167,7 @@ def to_docx(m: Minutes) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    m = safe(m)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -222,6 +249,7 @@ def to_pdf(m: Minutes) -> bytes:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    m = safe(m)
     font = "STSong-Light"
     if font not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(font))

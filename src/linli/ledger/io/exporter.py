@@ -6,6 +6,11 @@ row repeated on every page. The 居民台账 has one row per resident, and one r
 person columns for a house without residents (a vacant flat), sorted by community, compound,
 building, unit and room. Every value is written so that importing the file again changes
 nothing; ID numbers and phones are text cells, never numbers.
+
+No cell is a formula: every value goes through :mod:`linli.core.exports` (``xlsx_cell`` /
+``xlsx_row``), so text starting with ``= + - @``, tab or CR is written with a leading ``'``
+(which the importer removes again) and openpyxl's write-only mode, which turns any ``str``
+starting with ``=`` into a formula cell, never sees one.
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ from __future__ import annotations
 from django.db.models.functions import Length
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from linli.accounts import scoping
+from linli.core.exports import xlsx_cell, xlsx_row
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.services import access_log_record
 from linli.ledger import columns as c
@@ -149,12 +154,12 @@ def _sheet(book, title: str, columns: dict, keys: tuple[str, ...], heading: str)
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    title_cell = WriteOnlyCell(ws, value=heading)
+    title_cell = xlsx_cell(ws, heading)
     title_cell.font = Font(bold=True, size=14)
     ws.append([title_cell])
     header = []
     for key in keys:
-        cell = WriteOnlyCell(ws, value=columns[key][0])
+        cell = xlsx_cell(ws, columns[key][0])
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -209,7 +214,7 @@ def _write_compounds(book, compounds) -> int:
         }
         cells = []
         for key in keys:
-            cell = WriteOnlyCell(ws, value=row[key])
+            cell = xlsx_cell(ws, row[key])
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             cells.append(cell)
@@ -340,11 +345,12 @@ def _fill_person(row, at, person, shown_tags, unmask_id, unmask_phone) -> None:
 
 
 def _typed(ws, row: list, text_columns: list[int]) -> list:
-    """ID numbers, phones and room numbers as text cells (``@``), so Excel keeps them exact."""
+    """ID numbers, phones and room numbers as text cells (``@``), so Excel keeps them exact;
+    every other text neutralised (:func:`~linli.core.exports.xlsx_row`)."""
     for i in text_columns:
         value = row[i]
         if value is not None and value != "":
-            cell = WriteOnlyCell(ws, value=str(value))
+            cell = xlsx_cell(ws, str(value))
             cell.number_format = _TEXT
             row[i] = cell
-    return row
+    return xlsx_row(row, ws)

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
+from linli.core.archives import ArchiveRefused
 from linli.ledger import columns as c
 from linli.ledger import selectors, services
 from linli.ledger.models import (
@@ -298,9 +299,12 @@ class _Import:
             )
             return
         try:
-            book = self.book = open_workbook(self.source)
+            book = self.book = open_workbook(self.source, file_name=self.file_name)
         except NotAWorkbook as exc:
             self.error("", None, "", "", self.file_name, str(exc), "ledger.not_excel")
+            return
+        except ArchiveRefused as exc:  # a zip bomb: refused from the directory, nothing read
+            self.error("", None, "", "", self.file_name, exc.reason, exc.code)
             return
         try:
             compound_sheet, resident_sheet = self._find_sheets(book)

@@ -9,7 +9,15 @@ the zip archive and cutting it into cells with regular expressions (the sheet XM
 string table. Old ``.xls`` files (65,536 rows at most) and ``.ods`` go through calamine.
 
 Both readers yield ``(excel_row_number, [value, …])`` with index 0 = column A; a value is
-``None``/``""`` (empty), ``str``, ``int``, ``float``, ``bool`` or ``datetime``.
+``None``/``""`` (empty), ``str``, ``int``, ``float``, ``bool`` or ``datetime``. Text that
+Linli's exports neutralised against formula injection (``'=1+1``, see
+:mod:`linli.core.exports`) is read back without the one ``'`` the export added.
+
+Before anything in a ZIP-based file (``.xlsx``, ``.ods``) is read, its central directory is
+checked (:func:`linli.core.archives.check_archive`): number of entries, total uncompressed size
+and compression ratio, so a zip bomb is refused before a byte of it is inflated. While reading,
+text that never reaches a closing ``</row>`` (or ``</si>``) is refused once it passes
+``MAX_PENDING`` characters, so no single "row" can fill the memory either.
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import python_calamine
+
+from linli.core.archives import check_archive
+from linli.core.exports import QUOTE, unneutralise
 
 Row = tuple[int, list]
 
@@ -46,10 +57,18 @@ READ_ERRORS = (
 )
 
 
-def open_workbook(source) -> Workbook:
-    """A path or a binary file-like object → a :class:`Workbook`."""
+def open_workbook(source, *, file_name: str = "") -> Workbook:
+    """A path or a binary file-like object → a :class:`Workbook`.
+
+    A ZIP archive is checked first (:func:`~linli.core.archives.check_archive`, limits from the
+    settings); one that would inflate too far raises
+    :class:`~linli.core.archives.ArchiveRefused` naming ``file_name`` and the limit."""
     head = _peek(source, 8)
     if head.startswith(b"PK\x03\x04"):
+        try:
+            check_archive(source, file_name=file_name)
+        except OSError:
+            raise NotAWorkbook("文件已损坏（不是完整的压缩包），无法按 Excel 读取") from None
         try:
             archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError):
@@ -127,6 +146,9 @@ class CalamineWorkbook(Workbook):
         # iter_rows pads the rows above the data, so row i is Excel row i + 1; the columns
         # start at the first used one.
         for index, values in enumerate(sheet.iter_rows()):
+            for i, value in enumerate(values):
+                if value.__class__ is str and value[:1] == QUOTE:
+                    values[i] = unneutralise(value)
             yield index + 1, (pad + values) if pad else values
 
     def close(self) -> None:
@@ -134,6 +156,9 @@ class CalamineWorkbook(Workbook):
 
 
 _CHUNK = 1 << 22  # 4 MiB of XML at a time
+# A row (or shared string) is a few hundred characters; Excel caps a cell at 32,767. Text this
+# long without a closing tag is not a sheet anyone typed.
+MAX_PENDING = 8 * _CHUNK
 _COLUMN_CACHE: dict[str, int] = {}
 
 
@@ -238,7 +263,8 @@ class XlsxWorkbook(Workbook):
                     continue
                 if "rPh" in body:
                     body = phonetic.sub("", body)
-                yield _unescape("".join(text.findall(body)))
+                value = _unescape("".join(text.findall(body)))
+                yield unneutralise(value) if value[:1] == QUOTE else value
 
     def _dates(self) -> set[int]:
         if self._date_styles is None:
@@ -273,6 +299,11 @@ class XlsxWorkbook(Workbook):
                     return
                 end = _after_last_closing(buffer, closing)
                 if end < 0:
+                    if len(buffer) > MAX_PENDING:
+                        raise NotAWorkbook(
+                            f"“{path}”中有超过 {MAX_PENDING >> 20} MB 的内容没有结束标记"
+                            f"（</{closing}），不是正常的工作表，未读取"
+                        )
                     continue
                 yield buffer[:end]
                 buffer = buffer[end:]
@@ -326,6 +357,8 @@ class XlsxWorkbook(Workbook):
                         value, inline = _cell_body(g_body, typ)
                     if typ == "inlineStr":
                         cell = _unescape(inline) if "&" in inline or "_x" in inline else inline
+                        if cell[:1] == QUOTE:
+                            cell = unneutralise(cell)
                     elif typ == "s":
                         try:
                             cell = sst[int(value)] if value else ""
@@ -351,6 +384,8 @@ class XlsxWorkbook(Workbook):
                         continue
                     else:  # "str" (a formula's text), "d" (an ISO date)
                         cell = _unescape(value)
+                        if cell[:1] == QUOTE:
+                            cell = unneutralise(cell)
                     if col == len(values):
                         append(cell)
                     else:
