@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
+from linli.core import uploads
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
@@ -306,3 +307,11 @@ def plan(request, community_id: int):
         }
     )
     return render(request, "grid/plan.html", context)
+
+
+@login_required
+def visit_photo(request, photo_id: int):
+    """A visit photo, for whoever may see the household (out of scope answers like a missing
+    id)."""
+    p = get_or_404(selectors.visit_photo_get_for, actor=request.user, photo_id=photo_id)
+    return uploads.file_response(p.image, download_name=f"走访照片-{p.pk}")
