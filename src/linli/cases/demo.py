@@ -206,9 +206,9 @@ def simulate_year(
                 summary.reported += 1
                 i += 1
             after = (
-                [demo_photo(photo_rng, scene=scene)]
+                (lambda scene=scene: [demo_photo(photo_rng, scene=scene)])
                 if with_photo and photo_rng.random() < 0.5
-                else []
+                else None
             )
             _walk(
                 rng,
@@ -235,8 +235,8 @@ def simulate_year(
 
 
 def _walk(rng, case, duplicate, *, after, now, holder, worker, departments, summary) -> None:
-    """Take one case through the loop, step by step, stopping at ``now``; ``after`` are the
-    photos sent with the first resolution."""
+    """Take one case through the loop, step by step, stopping at ``now``; ``after`` makes the
+    photos sent with the first resolution (None: none)."""
     at = case.reported_at
 
     def step(lo, hi):
@@ -293,7 +293,11 @@ def _walk(rng, case, duplicate, *, after, now, holder, worker, departments, summ
     if not step(6, 24 * rng.choice([1, 2, 3, 5, 8])):
         return
     case = services.case_resolve(
-        actor=holder(case), case=case, note=rng.choice(HANDLED), photos=after, when=at
+        actor=holder(case),
+        case=case,
+        note=rng.choice(HANDLED),
+        photos=after() if after else (),
+        when=at,
     )
     for _ in range(2):
         if not step(4, 72):

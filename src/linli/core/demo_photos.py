@@ -2,11 +2,14 @@
 
 Each is a 960×720 JPEG of a simple scene — a stairwell, a courtyard, a doorway — carrying
 the EXIF a phone writes (maker, GPS position), so the demo goes through the same upload
-module as a real photo and stores it without them. Same ``rng`` state, same picture.
+module as a real photo and stores it without them. A few pictures per scene are drawn once
+and reused (the upload module re-encodes each upload anyway). Same ``rng`` state, same
+picture.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 
@@ -85,16 +88,27 @@ def _doorway(draw, rng):
 SCENES = {"stairwell": _stairwell, "courtyard": _courtyard, "doorway": _doorway}
 
 
-def demo_photo(
-    rng: random.Random, *, scene: str | None = None, name: str = ""
-) -> SimpleUploadedFile:
-    """A JPEG upload as a phone would send it (named like a phone's ``IMG_….jpg``)."""
+VARIANTS = 4  # pictures per scene; each is drawn once per process and reused
+
+
+@functools.lru_cache(maxsize=len(SCENES) * VARIANTS)
+def _drawn(scene: str, variant: int) -> bytes:
     from PIL import Image, ImageDraw
 
-    scene = scene or rng.choice(sorted(SCENES))
+    rng = random.Random(f"{scene}:{variant}")
     image = Image.new("RGB", (WIDTH, HEIGHT))
     SCENES[scene](ImageDraw.Draw(image), rng)
     buf = io.BytesIO()
     image.save(buf, format="JPEG", quality=80, exif=_exif(rng))
+    return buf.getvalue()
+
+
+def demo_photo(
+    rng: random.Random, *, scene: str | None = None, name: str = ""
+) -> SimpleUploadedFile:
+    """A JPEG upload as a phone would send it (named like a phone's ``IMG_….jpg``): one of
+    a few pictures of ``scene``, picked with ``rng``."""
+    scene = scene or rng.choice(sorted(SCENES))
+    data = _drawn(scene, rng.randrange(VARIANTS))
     name = name or f"IMG_{rng.randint(20240101, 20261231)}_{rng.randint(0, 999999):06d}.jpg"
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")

@@ -305,13 +305,14 @@ def _visits(rng, neighbour, households_by_cell, residents_by_household, today) -
     for h in households_by_cell.get(neighbour.pk, []):
         if rng.random() < 0.6:
             people = residents_by_household.get(h, [])
+            visited_on = today - dt.timedelta(days=rng.randint(1, 60))
             raised = rng.choice(["", "楼道灯不亮", "想了解物业费标准", "邻居飞线充电", ""])
             scene = {"楼道灯不亮": "stairwell", "邻居飞线充电": "doorway"}.get(raised, "doorway")
             with_photo = bool(raised) or photo_rng.random() < 0.4
             services.visit_record(
                 actor=user,
                 household=Household.objects.get(pk=h),
-                visited_on=today - dt.timedelta(days=rng.randint(1, 60)),
+                visited_on=visited_on,
                 met=people[0].name if people else "无人在家",
                 raised=raised,
                 photos=[demo_photo(photo_rng, scene=scene)] if with_photo else (),

@@ -166,6 +166,7 @@ def household_card(request, household_id: int):
         "may_visit": scoping.role_of(request.user) in scoping.GRID_ROLES | scoping.REGION_ROLES
         or request.user.is_superuser,
         "today": today.isoformat(),
+        "photo_limits": uploads.Limits.from_settings(),
     }
     return render(request, "grid/household.html", context)
 

@@ -49,6 +49,11 @@ class Limits:
     max_pixels: int
     image_max_side: int
 
+    @property
+    def max_file_mb(self) -> str:
+        """For forms: ``10`` (MB)."""
+        return _mb(self.max_file_bytes)
+
     @classmethod
     def from_settings(cls) -> Limits:
         return cls(
