@@ -74,6 +74,7 @@ def file_response(field_file, *, download_name: str) -> HttpResponse:
     response["Content-Type"] = content_type  # FileResponse would add "; charset" to text
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
+    response._csp_exempt = True  # django-csp (the site-wide policy) leaves this one alone
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = CACHE_CONTROL
     return response
