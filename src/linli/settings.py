@@ -11,6 +11,8 @@ LINLI_ALLOWED_HOSTS comma-separated (default localhost,127.0.0.1)
 CELERY_BROKER_URL  e.g. redis://127.0.0.1:6379/0 (default: none, tasks run in-process)
 LINLI_IMPORT_MAX_BYTES, LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES, LINLI_IMPORT_MAX_COMPRESSION_RATIO,
 LINLI_IMPORT_MAX_ARCHIVE_ENTRIES   workbook limits (docs/import-export.md)
+LINLI_UPLOAD_*     limits on uploaded files (see "Uploaded files" below)
+LINLI_FILE_SERVING django (default) | x-accel-redirect | x-sendfile: who sends stored files
 """
 
 import os
@@ -32,6 +34,19 @@ def _env_bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r}: expected 0/1/true/false")
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected at least {minimum}")
+    return value
 
 
 DATA_DIR = Path(os.environ.get("LINLI_DATA_DIR") or Path.cwd() / "data").resolve()
@@ -155,10 +170,39 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it to exist
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
+# Uploaded files live in MEDIA_ROOT and are never served from MEDIA_URL (no URL pattern routes
+# it): each app's view checks the owner's scope, then linli.core.uploads.file_response sends it.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Uploaded files (linli.core.uploads): every file's type is sniffed from its bytes, images are
+# re-encoded without metadata, and these limits hold per file and per request.
+LINLI_UPLOAD_MAX_FILE_BYTES = _env_int("LINLI_UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1)
+LINLI_UPLOAD_MAX_REQUEST_BYTES = _env_int(
+    "LINLI_UPLOAD_MAX_REQUEST_BYTES", 40 * 1024 * 1024, minimum=1
+)
+LINLI_UPLOAD_MAX_FILES = _env_int("LINLI_UPLOAD_MAX_FILES", 6, minimum=1)
+# pixels of one image (width × height) before it is decoded: decompression bombs stop here
+LINLI_UPLOAD_MAX_PIXELS = _env_int("LINLI_UPLOAD_MAX_PIXELS", 50_000_000, minimum=1)
+# images are scaled down to this many pixels on their longer side when stored (0: keep size)
+LINLI_UPLOAD_IMAGE_MAX_SIDE = _env_int("LINLI_UPLOAD_IMAGE_MAX_SIDE", 2560)
+# Who sends a stored file once the view has checked scope: Django itself (the embedded
+# default), or the web server through X-Accel-Redirect (nginx) / X-Sendfile (Apache, lighttpd).
+LINLI_FILE_SERVING = os.environ.get("LINLI_FILE_SERVING", "django").strip().lower() or "django"
+if LINLI_FILE_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"LINLI_FILE_SERVING={LINLI_FILE_SERVING!r}: "
+        "expected django, x-accel-redirect or x-sendfile"
+    )
+# nginx: the internal location that aliases MEDIA_ROOT (X-Accel-Redirect: <prefix><file name>)
+LINLI_FILE_SERVING_PREFIX = os.environ.get("LINLI_FILE_SERVING_PREFIX", "/_protected/").strip()
+if not (LINLI_FILE_SERVING_PREFIX.startswith("/") and LINLI_FILE_SERVING_PREFIX.endswith("/")):
+    raise ImproperlyConfigured(
+        f"LINLI_FILE_SERVING_PREFIX={LINLI_FILE_SERVING_PREFIX!r}: "
+        "expected a path such as /_protected/"
+    )
 
 # Background work: Celery with a broker in production, in-process otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -182,27 +226,14 @@ LOGGING = {
 }
 
 
-def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw.strip().replace("_", ""))
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r}: must be at least {minimum}")
-    return value
-
-
 # Ledger import limits (docs/import-export.md). The file as uploaded; then, read from the ZIP
 # central directory before anything is decompressed (linli.core.archives): what it inflates to
 # in total (the benchmark's 100,000-household ledger: 20.7 MB on disk, 211 MiB inflated), each
 # entry's compression ratio (real sheets: 3-15:1; entries under 1 MiB are exempt), the number
 # of entries (a workbook has about 10).
-LINLI_IMPORT_MAX_BYTES = _env_int("LINLI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+LINLI_IMPORT_MAX_BYTES = _env_int("LINLI_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1)
 LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int(
-    "LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024
+    "LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024, minimum=1
 )
-LINLI_IMPORT_MAX_COMPRESSION_RATIO = _env_int("LINLI_IMPORT_MAX_COMPRESSION_RATIO", 100)
-LINLI_IMPORT_MAX_ARCHIVE_ENTRIES = _env_int("LINLI_IMPORT_MAX_ARCHIVE_ENTRIES", 1000)
+LINLI_IMPORT_MAX_COMPRESSION_RATIO = _env_int("LINLI_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
+LINLI_IMPORT_MAX_ARCHIVE_ENTRIES = _env_int("LINLI_IMPORT_MAX_ARCHIVE_ENTRIES", 1000, minimum=1)

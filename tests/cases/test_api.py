@@ -301,5 +301,10 @@ def test_report_with_photos_as_a_form(client, world, settings, tmp_path):
     body = ok.json()
     assert len(body["timeline"][0]["photos"]) == 1
     assert Case.objects.get().photos.count() == 1
+    # the photo's URL is the scoped view, and it answers with the re-encoded PNG
+    [url] = body["timeline"][0]["photos"]
+    assert url == f"/cases/photos/{Case.objects.get().photos.get().pk}/"
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
     again = client.post(f"{URL}with-photos", form)  # the same client key: the first case
     assert again.status_code == 200 and again.json()["id"] == body["id"]

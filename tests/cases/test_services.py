@@ -226,8 +226,8 @@ def test_compound_case_lands_with_the_smallest_cell_holding_the_compound(world):
         ({"household": "201"}, "cases.household_not_allowed"),
         ({"description": "   "}, "cases.description_required"),
         ({"urgency": "panic"}, "cases.bad_urgency"),
-        ({"photos": "text"}, "cases.photo_not_image"),
-        ({"photos": "big"}, "cases.photo_too_large"),
+        ({"photos": "text"}, "cases.file_not_allowed"),
+        ({"photos": "big"}, "cases.file_too_large"),
     ],
 )
 def test_bad_reports_change_nothing(world, kwargs, code):
@@ -245,7 +245,7 @@ def test_bad_reports_change_nothing(world, kwargs, code):
             value = [
                 SimpleUploadedFile("x.txt", b"not an image", "image/png")
                 if value == "text"
-                else SimpleUploadedFile("big.png", png_bytes() + b"0" * (6 << 20), "image/png")
+                else SimpleUploadedFile("big.png", png_bytes() + b"0" * (11 << 20), "image/png")
             ]
         args[key] = value
     with pytest.raises(DomainError) as err:

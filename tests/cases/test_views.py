@@ -47,7 +47,7 @@ def test_bad_photo_shows_the_error_and_stores_nothing(client, world):
             "photos": SimpleUploadedFile("a.png", b"not an image", "image/png"),
         },
     )
-    assert "不是图片" in response.content.decode()
+    assert "照片“a.png”不是可以上传的 JPEG、PNG、WebP 图片" in response.content.decode()
     assert Case.objects.count() == 0
     assert client.get(reverse("cases:report_form", args=["nope"])).status_code == 404
 

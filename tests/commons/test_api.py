@@ -191,5 +191,5 @@ def test_a_pdf_upload_that_is_not_a_pdf(client, world, enter):
     client.force_login(world["worker"])
     fake = SimpleUploadedFile("x.pdf", b"hello", content_type="application/pdf")
     r = client.post(f"{API}/entries/{entry.pk}/vouchers", {"files": [fake]})
-    assert r.status_code == 400 and r.json()["code"] == "commons.voucher_not_image_or_pdf"
+    assert r.status_code == 400 and r.json()["code"] == "commons.file_not_allowed"
     assert not entry.vouchers.exists()

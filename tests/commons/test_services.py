@@ -196,7 +196,7 @@ def test_a_bad_voucher_refuses_the_whole_entry(world, enter):
     bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     with pytest.raises(DomainError) as exc:
         enter(vouchers=[png(), bad])
-    assert exc.value.code == "commons.voucher_not_image_or_pdf"
+    assert exc.value.code == "commons.file_not_allowed"
     assert not Entry.objects.exists() and not Voucher.objects.exists()
 
 

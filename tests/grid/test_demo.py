@@ -1,14 +1,19 @@
 """The demo's grid and party tree for 兴东社区, with the article's numbers."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
+from linli.cases.models import CasePhoto
+from linli.cases.selectors import cases_for
+from linli.commons.models import Voucher
 from linli.grid import selectors
-from linli.grid.models import Grid, GridLevel, Holding, Membership
+from linli.grid.models import Grid, GridLevel, Holding, Membership, VisitPhoto
 from linli.ledger.models import Household, Region
 from linli.ledger.selectors import households_for
 from linli.party.models import Member, Organisation, OrgKind
@@ -51,3 +56,14 @@ def test_demo_grid_and_party_of_xingdong():
     after = sorted((g.code, selectors.households_in(g).count()) for g in live)
     assert after == before
     assert get_user_model().objects.filter(username="linzhang").count() == 1
+    # photos: some of the 邻长's visits and of the cases he sees have them; a rebuild removed
+    # the files of the first build (every file on disk belongs to a row)
+    linzhang = get_user_model().objects.get(username="linzhang")
+    assert VisitPhoto.objects.filter(visit__visitor=linzhang).exists()
+    assert CasePhoto.objects.filter(case__in=cases_for(linzhang)).exists()
+    media = Path(settings.MEDIA_ROOT)
+    on_disk = {p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()}
+    rows = {p.image.name for p in CasePhoto.objects.all()}
+    rows |= {p.image.name for p in VisitPhoto.objects.all()}
+    rows |= {v.file.name for v in Voucher.objects.all()}
+    assert on_disk == rows

@@ -140,7 +140,7 @@ def test_visit_with_photo(grid_world, settings, tmp_path):
 
 def test_visit_rejects_non_image_and_writes_nothing(grid_world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(DomainError, match="不是图片"):
+    with pytest.raises(DomainError, match=r"a\.png") as exc:
         services.visit_record(
             actor=grid_world["leader_a"],
             household=grid_world["households"]["101"],
@@ -148,6 +148,7 @@ def test_visit_rejects_non_image_and_writes_nothing(grid_world, settings, tmp_pa
             met="刘建国",
             photos=[SimpleUploadedFile("a.png", b"not an image")],
         )
+    assert exc.value.code == "grid.file_not_allowed"
     assert Visit.objects.count() == 0
 
 

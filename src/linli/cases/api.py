@@ -115,7 +115,7 @@ ACTIONS += ("close", "merge")
 
 def _detail(request, case):
     case.timeline = selectors.case_timeline(case=case)
-    case.photo_urls = [p.image.url for p in case.photos.all()]
+    case.photo_urls = [p.get_absolute_url() for p in case.photos.all()]
     case.allowed = services.available_actions(request.user, case)
     return case
 

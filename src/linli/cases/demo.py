@@ -6,6 +6,12 @@ moved on with the same transition functions the pages and the API call, each ste
 with ``when=`` — no finished rows are inserted. Steps that would fall after "now" are not taken,
 so the most recent cases are still open at some stage; at the end the deadline job runs once.
 
+Some reports come with a photo (every case of the demo 邻长's own 邻 that a photo can show,
+and about one in twenty-five elsewhere), and about half of those get an "after" photo with
+the fix: generated JPEGs (``linli.core.demo_photos``) that go through the upload module like
+a phone's. Photos are drawn from their own random stream, so the year's figures do not depend
+on them.
+
 Call :func:`clear_cases` before rebuilding the grid or ledger (cases protect households and
 grid cells).
 """
@@ -21,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import Profile, Role
+from linli.core.demo_photos import demo_photo
 from linli.grid.models import Holding, Membership
 from linli.ledger.models import Region
 
@@ -42,6 +49,20 @@ MIX = [
     ("property_service", 6, ["保洁不到位", "公共区域照明维修不及时"]),
     ("other", 5, ["咨询社区办事流程", "建议增设休闲座椅"]),
 ]
+# what a photo of each category's problem shows (categories not listed come without photos)
+PHOTO_SCENES = {
+    "facility_safety": "stairwell",
+    "neighbour_dispute": "stairwell",
+    "property_service": "stairwell",
+    "flying_lead_charging": "doorway",
+    "security_hazard": "doorway",
+    "illegal_parking": "courtyard",
+    "illegal_construction": "courtyard",
+    "high_altitude_throwing": "courtyard",
+    "sanitation": "courtyard",
+}
+PHOTO_SHARE = 0.04
+DEMO_LEADER = "linzhang"
 HANDLED = ["已上门处理完毕", "已协调相关住户整改", "已联系维修人员修复", "已劝导整改到位"]
 
 
@@ -65,7 +86,10 @@ def clear_cases(region: Region | None) -> None:
     if region is None:
         return
     cases = Case.objects.filter(community__path__startswith=region.path)
-    CasePhoto.objects.filter(case__in=cases).delete()
+    photos = CasePhoto.objects.filter(case__in=cases)
+    for photo in photos:
+        photo.image.delete(save=False)
+    photos.delete()
     CaseEvent.objects.filter(case__in=cases).delete()
     cases.filter(merged_into__isnull=False).delete()
     cases.delete()
@@ -124,6 +148,8 @@ def simulate_year(
     weights = [w for _, w, _ in mix]
     departments = list(Department.objects.filter(active=True))
     summary = YearSummary()
+    photo_rng = random.Random(seed + 1)  # its own stream: photos do not change the figures
+    demo_cell = next((g for g, u in leader_users.items() if u.username == DEMO_LEADER), None)
 
     starts = sorted(
         now - dt.timedelta(days=rng.uniform(0.2, 365), hours=rng.uniform(-4, 4))
@@ -149,6 +175,10 @@ def simulate_year(
             reporter = leader_users.get(neighbour_id) if channel == "leader" else None
             if channel == "desk":
                 reporter = worker
+            scene = PHOTO_SCENES.get(category.code)
+            with_photo = scene is not None and (
+                neighbour_id == demo_cell or photo_rng.random() < PHOTO_SHARE
+            )
             case = services.case_report(
                 actor=reporter,
                 household=households[household_id],
@@ -157,6 +187,7 @@ def simulate_year(
                 urgency="urgent" if rng.random() < 0.08 else "normal",
                 channel=channel,
                 when=at,
+                photos=[demo_photo(photo_rng, scene=scene)] if with_photo else (),
             )
             summary.reported += 1
             i += 1
@@ -174,10 +205,16 @@ def simulate_year(
                 )
                 summary.reported += 1
                 i += 1
+            after = (
+                (lambda scene=scene: [demo_photo(photo_rng, scene=scene)])
+                if with_photo and photo_rng.random() < 0.5
+                else None
+            )
             _walk(
                 rng,
                 case,
                 duplicate,
+                after=after,
                 now=now,
                 holder=holder,
                 worker=worker,
@@ -197,8 +234,9 @@ def simulate_year(
     return summary
 
 
-def _walk(rng, case, duplicate, *, now, holder, worker, departments, summary) -> None:
-    """Take one case through the loop, step by step, stopping at ``now``."""
+def _walk(rng, case, duplicate, *, after, now, holder, worker, departments, summary) -> None:
+    """Take one case through the loop, step by step, stopping at ``now``; ``after`` makes the
+    photos sent with the first resolution (None: none)."""
     at = case.reported_at
 
     def step(lo, hi):
@@ -254,7 +292,13 @@ def _walk(rng, case, duplicate, *, now, holder, worker, departments, summary) ->
         case = services.case_progress(actor=holder(case), case=case, note="已上门了解情况", when=at)
     if not step(6, 24 * rng.choice([1, 2, 3, 5, 8])):
         return
-    case = services.case_resolve(actor=holder(case), case=case, note=rng.choice(HANDLED), when=at)
+    case = services.case_resolve(
+        actor=holder(case),
+        case=case,
+        note=rng.choice(HANDLED),
+        photos=after() if after else (),
+        when=at,
+    )
     for _ in range(2):
         if not step(4, 72):
             return

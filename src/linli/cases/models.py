@@ -9,7 +9,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from linli.core.uploads import StoredName
 
 
 class HandlerLevel(models.IntegerChoices):
@@ -375,7 +378,7 @@ class CasePhoto(models.Model):
     event = models.ForeignKey(
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to="cases/%Y/%m/")
+    image = models.ImageField("照片", upload_to=StoredName("cases/%Y/%m/"))
 
     class Meta:
         verbose_name = "诉求照片"
@@ -383,6 +386,10 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def get_absolute_url(self) -> str:
+        """The scoped view that serves it (nothing is served from ``MEDIA_URL``)."""
+        return reverse("cases:photo", args=[self.pk])
 
 
 class Open311ApiKey(models.Model):

@@ -69,7 +69,7 @@ class EventOut(Schema):
     @staticmethod
     def resolve_photos(obj) -> list[str]:
         urls = getattr(obj, "photo_urls", None)  # known already (a case just reported)
-        return urls if urls is not None else [p.image.url for p in obj.photos.all()]
+        return urls if urls is not None else [p.get_absolute_url() for p in obj.photos.all()]
 
 
 class CaseOut(Schema):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core import uploads
 from linli.core.errors import NotFound
 from linli.grid.models import Grid, GridLevel
 
@@ -29,6 +30,7 @@ from .models import (
     WORKING_STAGES,
     Case,
     CaseEvent,
+    CasePhoto,
     Category,
     CloseReason,
     Department,
@@ -170,6 +172,19 @@ def case_get_for(*, actor, case_id: int) -> Case:
     if case is None:
         raise NotFound("诉求不存在或无权查看")
     return case
+
+
+def case_photo_get_for(*, actor, photo_id: int) -> CasePhoto:
+    """A case photo for whoever may see its case; out of scope is :class:`NotFound` with the
+    same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
+    photo = (
+        CasePhoto.objects.filter(pk=photo_id, case__in=cases_for(actor).values("pk")).first()
+        if actor is not None and actor.is_authenticated
+        else None
+    )
+    if photo is None:
+        raise NotFound(uploads.NOT_FOUND)
+    return photo
 
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:

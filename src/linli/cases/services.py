@@ -14,14 +14,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core.errors import DomainError
-from linli.core.uploads import validate_photo
+from linli.core.uploads import AcceptedFile, accept_uploads
 from linli.grid.models import Grid, GridLevel, Holding, Membership
 from linli.ledger.models import Compound, Household, Resident
 
@@ -44,7 +43,6 @@ from .models import (
     WorkCalendarDay,
 )
 
-MAX_PHOTOS = 6
 MAX_DESCRIPTION = 2000
 Action = CaseEvent.Action
 
@@ -304,29 +302,15 @@ def _time_limit(category: Category, urgency: str) -> int:
     return max(1, days // 2) if urgency == Urgency.URGENT else days
 
 
-def _validate_photos(photos: Iterable) -> list:
-    photos = [p for p in photos if p]
-    if len(photos) > MAX_PHOTOS:
-        raise DomainError(
-            code="cases.too_many_photos",
-            message=f"最多上传 {MAX_PHOTOS} 张照片",
-            details=[{"field": "photos"}],
-        )
-    for upload in photos:
-        validate_photo(upload, app="cases")
-    return photos
+def _validate_photos(photos: Iterable) -> list[AcceptedFile]:
+    """JPEG/PNG/WebP only, sniffed and re-encoded (``linli.core.uploads``)."""
+    return accept_uploads(photos, app="cases", field_name="photos", what="照片")
 
 
-def _save_photos(case: Case, event: CaseEvent, photos: list) -> list[CasePhoto]:
+def _save_photos(case: Case, event: CaseEvent, photos: list[AcceptedFile]) -> list[CasePhoto]:
     saved = []
-    for upload in photos:
-        photo = CasePhoto(case=case, event=event, image=upload)
-        try:
-            photo.full_clean(exclude=["case", "event"])
-        except ValidationError as exc:
-            raise DomainError(code="cases.photo_not_image", message=str(exc)) from None
-        photo.save()
-        saved.append(photo)
+    for accepted in photos:
+        saved.append(CasePhoto.objects.create(case=case, event=event, image=accepted.as_file()))
     return saved
 
 
@@ -526,7 +510,7 @@ def case_report(
         with transaction.atomic():
             case.save()
             event = _event(case, actor=actor, action=Action.REPORT, at=at, note=note)
-            event.photo_urls = [p.image.url for p in _save_photos(case, event, photos)]
+            event.photo_urls = [p.get_absolute_url() for p in _save_photos(case, event, photos)]
     except IntegrityError:
         if client_key:  # the same key raced in from a second request
             replayed = _replay(actor, client_key, fingerprint)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core import uploads
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.grid import selectors as grid_selectors
@@ -265,3 +266,10 @@ def measures(request):
             "total": selectors.measures_total(actor=request.user),
         },
     )
+
+
+@login_required
+def photo(request, photo_id: int):
+    """A case photo, for whoever may see the case (out of scope answers like a missing id)."""
+    p = get_or_404(selectors.case_photo_get_for, actor=request.user, photo_id=photo_id)
+    return uploads.file_response(p.image, download_name=f"诉求照片-{p.pk}")

@@ -21,6 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.urls import reverse
+
+from linli.core.uploads import StoredName
 
 GENESIS_HASH = "0" * 64
 
@@ -268,7 +271,7 @@ class Voucher(models.Model):
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="vouchers", verbose_name="收支记录"
     )
-    file = models.FileField("文件", upload_to="commons/%Y/%m/")
+    file = models.FileField("文件", upload_to=StoredName("commons/%Y/%m/"))
     name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=50)
     size = models.PositiveIntegerField("大小（字节）")
@@ -288,6 +291,10 @@ class Voucher(models.Model):
             if status != EntryStatus.PENDING:
                 raise ImmutableError("只能为待审核的收支记录添加凭证")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        """The scoped view that serves it (nothing is served from ``MEDIA_URL``)."""
+        return reverse("commons:voucher", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         _refuse_voucher_delete(self)

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core import uploads
 from linli.core.errors import NotFound
 from linli.core.privacy import mask_name
 from linli.ledger.models import Compound, Household
@@ -33,6 +34,7 @@ from .models import (
     Kind,
     Notice,
     PublicAccount,
+    Voucher,
 )
 
 CENT = Decimal("0.01")
@@ -114,6 +116,20 @@ def entry_get_for(*, actor, entry_id) -> Entry:
     ):
         raise NotFound("收支记录不存在或无权查看")
     return entry
+
+
+def voucher_get_for(*, actor, voucher_id: int) -> Voucher:
+    """A voucher for those who see its account's drafts (vouchers may carry names): the
+    compound's committee and the officials/workers over it. Out of scope is :class:`NotFound`
+    with the same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
+    voucher = (
+        Voucher.objects.filter(pk=voucher_id, entry__account__in=accounts_for(actor))
+        .select_related("entry__account")
+        .first()
+    )
+    if voucher is None or not sees_drafts(actor, voucher.entry.account):
+        raise NotFound(uploads.NOT_FOUND)
+    return voucher
 
 
 def approval_queue(*, actor) -> QuerySet[Entry]:

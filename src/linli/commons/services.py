@@ -12,7 +12,6 @@ and only then reads the head, so two approvals at once get consecutive sequence 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -23,7 +22,7 @@ from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core.errors import DomainError
 from linli.core.privacy import mask_name
-from linli.core.uploads import validate_photo
+from linli.core.uploads import IMAGES_AND_PDF, AcceptedFile, accept_uploads
 from linli.ledger.models import Compound
 
 from . import chain, selectors
@@ -41,7 +40,6 @@ from .models import (
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 MAX_VOUCHERS = 6
-MAX_VOUCHER_BYTES = 10 * 1024 * 1024
 MIN_DISPLAY_DAYS = 15  # each notice stays up at least 15 days (domain rules §5)
 MAX_TEXT = 500
 
@@ -175,7 +173,9 @@ def _check_open_date(account: PublicAccount, day: dt.date, *, today: dt.date) ->
         )
 
 
-def _validate_vouchers(files: Iterable) -> list:
+def _validate_vouchers(files: Iterable) -> list[AcceptedFile]:
+    """A photo of the receipt (JPEG/PNG/WebP, re-encoded) or a PDF, sniffed from the bytes
+    (``linli.core.uploads``); the uploader's name and declared type are never kept."""
     files = [f for f in files if f]
     if len(files) > MAX_VOUCHERS:
         raise DomainError(
@@ -183,50 +183,22 @@ def _validate_vouchers(files: Iterable) -> list:
             message=f"每笔最多上传 {MAX_VOUCHERS} 个凭证",
             details=[{"field": "vouchers"}],
         )
-    for upload in files:
-        head = upload.read(5)
-        upload.seek(0)
-        if head == b"%PDF-":
-            if upload.size > MAX_VOUCHER_BYTES:
-                raise DomainError(
-                    code="commons.voucher_too_large",
-                    message=f"凭证“{upload.name}”超过 {MAX_VOUCHER_BYTES // 1024 // 1024} MB",
-                    details=[{"field": "vouchers", "value": upload.name}],
-                )
-            upload.content_type = "application/pdf"
-            continue
-        try:
-            validate_photo(upload, app="commons", max_bytes=MAX_VOUCHER_BYTES)
-        except DomainError as exc:
-            raise DomainError(
-                code="commons.voucher_too_large"
-                if exc.code.endswith("too_large")
-                else "commons.voucher_not_image_or_pdf",
-                message=(
-                    exc.message.replace("照片", "凭证")
-                    if exc.code.endswith("too_large")
-                    else f"凭证“{upload.name}”不是图片或PDF文件"
-                ),
-                details=[{"field": "vouchers", "value": upload.name}],
-            ) from None
-    return files
+    return accept_uploads(
+        files, app="commons", kinds=IMAGES_AND_PDF, field_name="vouchers", what="凭证"
+    )
 
 
-def _save_vouchers(entry: Entry, files: list) -> list[Voucher]:
+def _save_vouchers(entry: Entry, files: list[AcceptedFile]) -> list[Voucher]:
+    """Store each accepted file; ``sha256`` is of the bytes stored (what the chain covers)."""
     saved = []
-    for upload in files:
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        content_type = getattr(upload, "content_type", "") or "application/octet-stream"
+    for accepted in files:
         voucher = Voucher(
             entry=entry,
-            file=upload,
-            name=upload.name[:200],
-            content_type=content_type[:50],
-            size=upload.size,
-            sha256=digest.hexdigest(),
+            file=accepted.as_file(),
+            name=accepted.display_name[:200],
+            content_type=accepted.kind.content_type,
+            size=accepted.size,
+            sha256=accepted.sha256,
         )
         voucher.save()
         saved.append(voucher)

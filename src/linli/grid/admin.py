@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from .models import Grid, Holding, Membership, Visit, VisitPhoto
 
@@ -33,8 +34,23 @@ class HoldingAdmin(admin.ModelAdmin):
 
 
 class VisitPhotoInline(admin.TabularInline):
+    """Read-only: photos come in through ``visit_record`` (the upload module re-encodes them
+    and strips their EXIF); the admin may remove one, not add one."""
+
     model = VisitPhoto
     extra = 0
+    fields = readonly_fields = ["photo"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="照片")
+    def photo(self, obj):
+        # the scoped view, not MEDIA_URL (nothing is served there)
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.image.name)
 
 
 @admin.register(Visit)

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from linli.accounts.models import Profile, Role
+from linli.core.demo_photos import demo_photo
 from linli.ledger.models import Compound, Household, Region, Resident
 from linli.ledger.validation import age_on
 from linli.party import services as party_services
@@ -116,11 +117,14 @@ def clear_grid_and_party(town: Region | None) -> None:
     for org in orgs.order_by("-path"):  # children first: parents are protected
         org.delete()
     grids = Grid.objects.filter(community__in=communities)
-    from .models import Holding, Visit
+    from .models import Holding, Visit, VisitPhoto
 
     Holding.objects.filter(post__grid__in=grids).delete()
     Membership.objects.filter(neighbour__in=grids).delete()
-    Visit.objects.filter(household__unit__building__compound__community__in=communities).delete()
+    visits = Visit.objects.filter(household__unit__building__compound__community__in=communities)
+    for photo in VisitPhoto.objects.filter(visit__in=visits):
+        photo.image.delete(save=False)
+    visits.delete()
     Profile.objects.filter(grid__in=grids).update(grid=None)
     for grid in grids.order_by("-path"):
         grid.delete()
@@ -293,17 +297,25 @@ def _build_party(rng, community, areas, households_by_cell, today) -> dict:
 
 
 def _visits(rng, neighbour, households_by_cell, residents_by_household, today) -> int:
+    """The demo 邻长's visits; about half come with a photo taken at the door (generated,
+    through the upload module, from a random stream of its own)."""
     user = get_user_model().objects.get(username="linzhang")
+    photo_rng = random.Random(f"visit-photos:{neighbour.name}")  # leaves rng untouched
     count = 0
     for h in households_by_cell.get(neighbour.pk, []):
         if rng.random() < 0.6:
             people = residents_by_household.get(h, [])
+            visited_on = today - dt.timedelta(days=rng.randint(1, 60))
+            raised = rng.choice(["", "楼道灯不亮", "想了解物业费标准", "邻居飞线充电", ""])
+            scene = {"楼道灯不亮": "stairwell", "邻居飞线充电": "doorway"}.get(raised, "doorway")
+            with_photo = bool(raised) or photo_rng.random() < 0.4
             services.visit_record(
                 actor=user,
                 household=Household.objects.get(pk=h),
-                visited_on=today - dt.timedelta(days=rng.randint(1, 60)),
+                visited_on=visited_on,
                 met=people[0].name if people else "无人在家",
-                raised=rng.choice(["", "楼道灯不亮", "想了解物业费标准", "邻居飞线充电", ""]),
+                raised=raised,
+                photos=[demo_photo(photo_rng, scene=scene)] if with_photo else (),
             )
             count += 1
     return count

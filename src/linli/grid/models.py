@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+
+from linli.core.uploads import StoredName
 
 
 class GridLevel(models.IntegerChoices):
@@ -185,7 +188,7 @@ class Visit(models.Model):
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="visits/%Y/%m/")
+    image = models.ImageField("照片", upload_to=StoredName("visits/%Y/%m/"))
 
     class Meta:
         verbose_name = "走访照片"
@@ -193,3 +196,7 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def get_absolute_url(self) -> str:
+        """The scoped view that serves it (nothing is served from ``MEDIA_URL``)."""
+        return reverse("grid:visit_photo", args=[self.pk])

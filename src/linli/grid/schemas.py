@@ -92,7 +92,7 @@ class VisitOut(Schema):
 
     @staticmethod
     def resolve_photos(obj) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        return [p.get_absolute_url() for p in obj.photos.all()]
 
 
 class ReportOut(Schema):

@@ -8,11 +8,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from linli.accounts import scoping
+from linli.core import uploads
 from linli.core.errors import NotFound
 from linli.core.tree import path_ids
 from linli.ledger.models import Household, Region, Resident
 
-from .models import Grid, GridLevel, Holding, Membership, Visit
+from .models import Grid, GridLevel, Holding, Membership, Visit, VisitPhoto
 
 
 def grids_for(user) -> QuerySet[Grid]:
@@ -207,6 +208,16 @@ def household_get_for(*, actor, household_id: int) -> Household:
     if household is None:
         raise NotFound("房屋不存在或无权查看")
     return household
+
+
+def visit_photo_get_for(*, actor, photo_id: int) -> VisitPhoto:
+    """A visit photo for whoever may see the visited household; out of scope is
+    :class:`NotFound` with the same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
+    hq = scoping.household_q(actor, prefix="visit__household")
+    photo = VisitPhoto.objects.filter(hq, pk=photo_id).first() if hq is not None else None
+    if photo is None:
+        raise NotFound(uploads.NOT_FOUND)
+    return photo
 
 
 def household_counts_by_neighbour(grid_ids) -> dict[int, int]:

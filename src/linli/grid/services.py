@@ -6,14 +6,13 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.errors import DomainError
 from linli.core.tree import child_path
-from linli.core.uploads import validate_photo
+from linli.core.uploads import accept_uploads
 from linli.ledger.models import Household, Region, RegionLevel, Resident
 
 from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhoto
@@ -192,9 +191,7 @@ def visit_record(
         raise DomainError(
             code="grid.visit_met_required", message="请填写见到的人", details=[{"field": "met"}]
         )
-    photos = list(photos)
-    for upload in photos:
-        validate_photo(upload, app="grid")
+    photos = accept_uploads(photos, app="grid", field_name="photos", what="照片")
     visit = Visit.objects.create(
         household=household,
         visitor=actor,
@@ -202,13 +199,8 @@ def visit_record(
         met=met.strip(),
         raised=raised.strip(),
     )
-    for upload in photos:
-        photo = VisitPhoto(visit=visit, image=upload)
-        try:
-            photo.full_clean(exclude=["visit"])
-        except ValidationError as exc:
-            raise DomainError(code="grid.photo_not_image", message=str(exc)) from None
-        photo.save()
+    for accepted in photos:
+        VisitPhoto.objects.create(visit=visit, image=accepted.as_file())
     return visit
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("household/<int:household_id>/visit/", views.visit_create, name="visit_create"),
     path("resident/<int:resident_id>/phone/", views.reveal_phone, name="reveal_phone"),
     path("cell/<int:grid_id>/card/", views.cell_card, name="card"),
+    path("visit-photos/<int:photo_id>/", views.visit_photo, name="visit_photo"),
 ]

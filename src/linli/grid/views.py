@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
+from linli.core import uploads
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
@@ -165,6 +166,7 @@ def household_card(request, household_id: int):
         "may_visit": scoping.role_of(request.user) in scoping.GRID_ROLES | scoping.REGION_ROLES
         or request.user.is_superuser,
         "today": today.isoformat(),
+        "photo_limits": uploads.Limits.from_settings(),
     }
     return render(request, "grid/household.html", context)
 
@@ -306,3 +308,11 @@ def plan(request, community_id: int):
         }
     )
     return render(request, "grid/plan.html", context)
+
+
+@login_required
+def visit_photo(request, photo_id: int):
+    """A visit photo, for whoever may see the household (out of scope answers like a missing
+    id)."""
+    p = get_or_404(selectors.visit_photo_get_for, actor=request.user, photo_id=photo_id)
+    return uploads.file_response(p.image, download_name=f"走访照片-{p.pk}")

@@ -162,7 +162,7 @@ def request_out(case: Case, *, key: Open311ApiKey | None, base_url: str) -> dict
     if media is None:
         photos = list(case.photos.all())
         if photos:
-            media = base_url + photos[0].image.url
+            media = base_url + photos[0].get_absolute_url()
     updated = getattr(case, "updated_at", None) or case.reported_at
     return {
         "service_request_id": case.number,
