@@ -245,7 +245,7 @@ class Ledger:
                 out[x] = u
         return out
 
-    def is_tiny(self, seg: Segment) -> bool:
+    def only_small(self, seg: Segment) -> bool:
         """Are all the households of these parts in compounds smaller than the minimum?"""
         return all(self.tiny[self.unit_compound[u]] for _, _, u in seg)
 

@@ -200,7 +200,7 @@ def shortfall(ledger: Ledger, segments: list[Segment]) -> Shortfall:
     alone = 0
     for seg in segments:
         n = sum(b - a for a, b, _ in seg)
-        if n < ledger.lo and ledger.is_tiny(seg):
+        if n < ledger.lo and ledger.only_small(seg):
             alone += ledger.lo - n
     return Shortfall(violation(ledger, segments), alone)
 
@@ -210,7 +210,7 @@ def violation(ledger: Ledger, segments: list[Segment]) -> int:
     total = 0
     for seg in segments:
         n = sum(b - a for a, b, _ in seg)
-        if n < ledger.lo and ledger.is_tiny(seg):
+        if n < ledger.lo and ledger.only_small(seg):
             continue
         total += outside(n, ledger.lo, ledger.hi)
     return total
@@ -331,7 +331,7 @@ class MoveAwarePartition:
                 back[f][j] = (i, fi)
 
 
-def _straddles(parts: list[Part], cell: list[int], cells: list[list[tuple[int, int]]]):
+def _straddles(parts: list[Part], cell: list[int], cells: list[list[tuple[int, int]]]) -> list[int]:
     """Per boundary before part i: the current 邻 that straddles it — the last one seen before
     it, when it has households after it too (new households in between do not matter); -1:
     none."""

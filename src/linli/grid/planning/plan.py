@@ -120,8 +120,7 @@ class Plan:
         ``oversized_unit``: part of one stairwell unit that alone exceeds the maximum;
         ``unpackable_compound``: the compound's units cannot be cut into 邻 within the range
         without splitting a unit that fits (oversized units may be cut anywhere); ``other``:
-        none of these (a
-        bug — the tests check there are none).
+        none of these (a bug — the tests check there are none).
         """
         lo, hi = self.settings.neighbour_range()
         out = []

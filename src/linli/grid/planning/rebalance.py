@@ -44,13 +44,14 @@ def rebalance(
     """
     ledger = Ledger(keys, settings)
     grid = _current_grid(ledger, current)
-    _place_new_households(ledger, grid)
-    _judge_current(ledger, grid)
-    segments = _whole_community(ledger, grid, _repair(ledger, grid))
+    _place_new_households(ledger, grid)  # 1
+    _judge_current(ledger, grid)  # 2
+    replanned = _repair(ledger, grid)  # 3
+    segments = _final_segments(ledger, grid, replanned)  # 4
     neighbours = [neighbour(ledger, seg) for seg in segments]
     for k, match in match_existing(neighbours, current).items():
         neighbours[k].existing = match.current
-    return assemble(ledger, segments, neighbours)
+    return assemble(ledger, segments, neighbours)  # 5
 
 
 @dataclass(eq=False)
@@ -61,10 +62,10 @@ class _Grid:
     size: list[int]  # households of each current 邻
     unit_of: list[int]  # unit index of each position
     members: list[list[int]] = field(default_factory=list)  # positions of each current 邻
-    free: list[bool] = field(default_factory=list)  # per position: a new household, or its 邻
-    # is not valid — to be re-planned
-    must: list[bool] = field(default_factory=list)  # per position: a new household, or its 邻
-    # is broken beyond sizes — must be re-planned
+    # per position: to be re-planned (a new household, or its 邻 is not valid)
+    free: list[bool] = field(default_factory=list)
+    # per position: must be re-planned (a new household, or its 邻 is broken beyond sizes)
+    must: list[bool] = field(default_factory=list)
     taken: list[bool] = field(default_factory=list)  # per position: in a re-planned 邻 already
 
 
@@ -408,7 +409,7 @@ def _moves(segments: list[Segment], cell: list[int]) -> int:
 # --------------------------------------------------------------------------- 4. never worse
 
 
-def _whole_community(ledger: Ledger, grid: _Grid, replanned: list[Segment]) -> list[Segment]:
+def _final_segments(ledger: Ledger, grid: _Grid, replanned: list[Segment]) -> list[Segment]:
     """The current 邻 that stay and the re-planned ones — unless they leave more households
     outside the range than a fresh plan would: then the whole community re-planned
     move-aware, over parts that include the fresh plan's own cuts."""
