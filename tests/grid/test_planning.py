@@ -544,6 +544,17 @@ def test_rebalance_moves_far_fewer_than_a_fresh_plan(extra, most):
     )
 
 
+def test_rebalance_when_no_current_household_is_left_plans_afresh():
+    # the current grid's households have all left the ledger: every household is new (this
+    # raised IndexError before the planner became a package)
+    keys = old_street_keys()
+    s = PlanSettings()
+    again = rebalance(keys, s, {10**6: "邻1", 10**6 + 1: "邻2"})
+    fresh = plan_households(keys, s)
+    assert [n.households for n in again.neighbours()] == [n.households for n in fresh.neighbours()]
+    assert all(n.existing is None for n in again.neighbours())
+
+
 # --------------------------------------------------------------------------- load_keys
 
 

@@ -265,27 +265,7 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
         ]
     else:
         dissolve = list(live.values_list("pk", flat=True))
-        for a_i, area in enumerate(plan.areas, start=1):
-            area_grid = grid_create(community=community, level=GridLevel.AREA, name=f"第{a_i}片")
-            created += 1
-            for g_i, group in enumerate(area.groups, start=1):
-                group_grid = grid_create(
-                    community=community,
-                    level=GridLevel.GROUP,
-                    parent=area_grid,
-                    name=f"第{a_i}片第{g_i}组",
-                )
-                created += 1
-                for n in group.neighbours:
-                    targets.append(
-                        grid_create(
-                            community=community,
-                            level=GridLevel.NEIGHBOUR,
-                            parent=group_grid,
-                            name=n.label,
-                        )
-                    )
-                    created += 1
+        targets, created = _plan_cells_create(community=community, plan=plan)
     Membership.objects.filter(neighbour_id__in=dissolve, end__isnull=True).update(end=now)
     Holding.objects.filter(post__grid_id__in=dissolve, end__isnull=True).update(
         end=now, reason="网格调整撤销"
@@ -302,3 +282,31 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
             Grid.objects.filter(pk=grid.pk).update(boundary_note=n.label)
     Membership.objects.bulk_create(new_memberships, batch_size=1000)
     return {"created": created, "dissolved": len(dissolve), "moves": moves}
+
+
+def _plan_cells_create(*, community: Region, plan) -> tuple[list[Grid], int]:
+    """Create a fresh plan's 片, 组 and 邻; returns the 邻 in plan order and the cells made."""
+    targets: list[Grid] = []
+    created = 0
+    for a_i, area in enumerate(plan.areas, start=1):
+        area_grid = grid_create(community=community, level=GridLevel.AREA, name=f"第{a_i}片")
+        created += 1
+        for g_i, group in enumerate(area.groups, start=1):
+            group_grid = grid_create(
+                community=community,
+                level=GridLevel.GROUP,
+                parent=area_grid,
+                name=f"第{a_i}片第{g_i}组",
+            )
+            created += 1
+            for n in group.neighbours:
+                targets.append(
+                    grid_create(
+                        community=community,
+                        level=GridLevel.NEIGHBOUR,
+                        parent=group_grid,
+                        name=n.label,
+                    )
+                )
+                created += 1
+    return targets, created
