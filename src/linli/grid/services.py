@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound
 from linli.core.tree import child_path
 from linli.core.uploads import validate_photo
 from linli.ledger.models import Household, Region, RegionLevel, Resident
@@ -20,25 +20,22 @@ from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhot
 
 
 def _check_grid_visible(actor, grid: Grid) -> None:
+    """A cell the actor cannot see is answered like a missing one (never named)."""
     if actor is None:
         return
     q = scoping.grid_q(actor)
     if q is None or not Grid.objects.filter(q, pk=grid.pk).exists():
-        raise DomainError(
-            code="grid.out_of_scope", message=f"无权管理网格“{grid.name}”", status=403
-        )
+        raise NotFound("网格不存在或无权查看")
 
 
 def _check_editor(actor, community: Region) -> None:
     if actor is None:
         return
-    if not scoping.edits_ledger(actor):
-        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
     q = scoping.region_q(actor)
     if q is None or not Region.objects.filter(q, pk=community.pk).exists():
-        raise DomainError(
-            code="grid.out_of_scope", message=f"无权管理“{community.name}”的网格", status=403
-        )
+        raise NotFound("社区不存在或无权查看")
+    if not scoping.edits_ledger(actor):
+        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
 
 
 def grid_code(community: Region, level: int, sequence: int) -> str:
@@ -141,11 +138,7 @@ def post_assign(
     if actor is not None:
         rq = scoping.household_q(actor, prefix="household")
         if rq is None or not Resident.objects.filter(rq, pk=resident.pk).exists():
-            raise DomainError(
-                code="grid.leader_out_of_scope",
-                message=f"无权任命居民“{resident.name}”",
-                status=403,
-            )
+            raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
     when = when or timezone.now()
     post = Post.objects.select_for_update().get(grid=grid)
     current = post.holdings.filter(end__isnull=True).first()
