@@ -60,10 +60,15 @@ def test_resident_change_form_never_renders_the_clear_values(client, root, resid
     _no_clear(text, ID, PHONE)
     assert "4304**********5010" in text and "139****9779" in text
     assert "显示完整号码" in text
-    # the history list and a historical version's form (django-simple-history)
+    # the history list with its changes (old → new) and a historical version's form
+    # (django-simple-history)
+    services.resident_save(
+        resident=resident, household=resident.household, name="刘建国", phone="13930284657"
+    )
     text = _body(client.get(reverse("admin:ledger_resident_history", args=[resident.pk])))
-    _no_clear(text, ID, PHONE)
-    record = resident.history.latest()
+    _no_clear(text, ID, PHONE, "13930284657")
+    assert "139****9779" in text and "139****4657" in text
+    record = resident.history.earliest()
     text = _body(
         client.get(reverse("admin:ledger_resident_simple_history", args=[resident.pk, record.pk]))
     )

@@ -131,6 +131,19 @@ class MaskedPersonalDataAdmin(admin.ModelAdmin):
             '<a class="button" href="{}">显示完整号码</a>（须填写事由，记入访问日志）', url
         )
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        """django-simple-history's list of changes (old → new) shows masked values too."""
+        helper = super().get_historical_record_context_helper(request, historical_record)
+        prepare = helper.prepare_delta_change_value
+
+        def masked(change, value):
+            if change.field in self.masked_fields:
+                return MASKS[change.field][1](value or "") or "—"
+            return prepare(change, value)
+
+        helper.prepare_delta_change_value = masked
+        return helper
+
     # -- the logged reveal
 
     def _url_name(self, what: str) -> str:
