@@ -158,12 +158,14 @@ def _report(request, payload: CaseIn, *, photos):
         household = services.household_for_report(payload.household)
         if household is None:
             raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
-        services.report_place_check(request.user, household=household, compound=None)
+        if payload.compound is not None or payload.on_behalf_of is not None:
+            # settled before the other ids are looked up (the service checks it first again;
+            # a report with the household alone is checked once, there)
+            services.report_place_check(request.user, household=household, compound=None)
     if payload.compound is not None:
         compound = Compound.objects.filter(pk=payload.compound).first()
         if compound is None:
             raise NotFound("小区不存在或无权查看", details=[{"field": "compound"}])
-        services.report_place_check(request.user, household=None, compound=compound)
     if payload.on_behalf_of is not None:
         # only a resident of the chosen household: any other id (elsewhere or missing) is
         # answered alike

@@ -55,9 +55,9 @@ def grid_create(
     boundary_note: str = "",
     complaint_phone: str = "",
 ) -> Grid:
+    _check_editor(actor, community)  # scope first: nothing named out of scope
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
-    _check_editor(actor, community)
     if level != GridLevel.AREA:
         if parent is None or parent.level != level - 1:
             raise DomainError(code="grid.parent_level", message="组须属于片，邻须属于组")
@@ -101,10 +101,14 @@ def household_assign(
     *, actor=None, household: Household, neighbour: Grid, when: dt.datetime | None = None
 ) -> Membership:
     """Put a household in a 邻; its previous 邻 (if any) ends at the same moment."""
+    community = neighbour.community
+    _check_editor(actor, community)  # scope first: nothing named out of scope
+    if actor is not None:
+        hq = scoping.household_q(actor)
+        if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
+            raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
     if neighbour.level != GridLevel.NEIGHBOUR or neighbour.dissolved_at is not None:
         raise DomainError(code="grid.not_a_neighbour", message=f"“{neighbour.name}”不是现行的邻")
-    community = neighbour.community
-    _check_editor(actor, community)
     if _household_community_id(household) != neighbour.community_id:
         raise DomainError(
             code="grid.other_community", message=f"{household}不在{community.name}，不能划入该邻"
@@ -215,9 +219,9 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
     households came from, current 邻 left unused are dissolved, and only households whose 邻
     changes get a new membership. Returns ``{"created", "dissolved", "moves"}``.
     """
+    _check_editor(actor, community)
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
-    _check_editor(actor, community)
     neighbours = [n for a in plan.areas for g in a.groups for n in g.neighbours]
     if not neighbours:
         raise DomainError(code="grid.empty_plan", message=f"{community.name}没有可划分的住户")
