@@ -316,9 +316,14 @@ def test_post_by_lat_long_lands_in_the_nearest_compound(client, o311, other_comp
 
 
 def test_key_region_limits_places(client, o311, regions):
+    """A place outside the key's region is answered exactly like one that does not exist."""
     _key, raw = keys.key_issue(actor=None, name="新塘", region=regions["xintang"])
     r = post(client, **body(o311, api_key=raw))
-    assert r.status_code == 403
+    missing = post(client, **body(o311, api_key=raw, address_id="H987654321", device_id="m"))
+    assert r.status_code == 400
+    assert r.json()[0]["description"] == missing.json()[0]["description"].replace(
+        "H987654321", f"H{o311['households']['101'].pk}"
+    )
     assert Case.objects.count() == 0
 
 

@@ -223,7 +223,7 @@ def test_compound_case_lands_with_the_smallest_cell_holding_the_compound(world):
     ("kwargs", "code"),
     [
         ({"category": "no_such"}, "cases.unknown_category"),
-        ({"household": "201"}, "cases.household_not_allowed"),
+        ({"household": "201"}, "not_found"),
         ({"description": "   "}, "cases.description_required"),
         ({"urgency": "panic"}, "cases.bad_urgency"),
         ({"photos": "text"}, "cases.file_not_allowed"),
@@ -270,7 +270,7 @@ def test_leader_reports_for_own_households_only(world):
             category=category("sanitation"),
             description="x",
         )
-    assert err.value.code == "cases.household_not_allowed" and err.value.status == 403
+    assert err.value.code == "not_found" and err.value.status == 404
     with pytest.raises(DomainError) as err:
         services.case_report(
             actor=world["leader_a"],

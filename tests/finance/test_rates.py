@@ -141,3 +141,61 @@ def test_rollup_in_one_pass_equals_each_grouping(billed):
             actor=billed["worker"], start="2026-01", end="2026-03", by=by
         )
         assert rollup[by] == one, by
+
+
+def test_roles_without_the_tag_duty_see_reductions_as_settled(client, billed):
+    """March: 102's ¥100 reduction and 301's whole bill reduced. The desk sees both rates on
+    应收 = billed − waived; the committee sees no reduction: what was reduced is settled, every
+    billed household counts, and nothing says 减免."""
+    from linli.accounts.models import Role
+
+    from ..factories import make_user
+
+    scenario(billed)
+    mar = Bill.objects.get(household=billed["households"]["301"], period_start=dt.date(2026, 3, 1))
+    waiver = services.waiver_request(
+        actor=billed["worker"], bill=mar, amount=mar.amount, kind="extreme_poverty", reason="特困"
+    )
+    services.waiver_decide(actor=billed["approver"], waiver=waiver, approve=True)
+    desk = rates(billed["worker"], start="2026-03", end="2026-03")["合计"]
+    assert (desk.billed, desk.waived, desk.due, desk.paid) == (
+        D("823.43"),
+        D("323.43"),
+        D("500.00"),
+        D("300.00"),
+    )
+    assert (desk.households, desk.households_paid) == (3, 2)  # 301 owes nothing: not counted
+    folded = desk.folded()
+    assert (folded.waived, folded.due, folded.paid, folded.outstanding) == (
+        D("0.00"),
+        D("823.43"),
+        D("623.43"),
+        D("200.00"),
+    )
+    assert (folded.households, folded.households_paid) == (4, 3)
+    committee = make_user("ywh", Role.COMMITTEE_MEMBER, billed["community"])
+    committee.profile.compound = billed["compound"]
+    committee.profile.save()
+    client.force_login(committee)
+    r = client.get("/api/v1/finance/collection-rates", {"start": "2026-03", "end": "2026-03"})
+    assert r.status_code == 200
+    [row] = r.json()["rows"]
+    assert "waived" not in row and "减免" not in r.content.decode()
+    assert (row["billed"], row["due"], row["paid"], row["outstanding"]) == (
+        "823.43",
+        "823.43",
+        "623.43",
+        "200.00",
+    )
+    assert (row["households"], row["households_paid"]) == (4, 3)
+    assert row["amount_rate"] == round(623.43 / 823.43, 4)
+    client.force_login(billed["worker"])
+    [row] = client.get(
+        "/api/v1/finance/collection-rates", {"start": "2026-03", "end": "2026-03"}
+    ).json()["rows"]
+    assert (row["waived"], row["due"], row["paid"], row["households"]) == (
+        "323.43",
+        "500.00",
+        "300.00",
+        3,
+    )

@@ -58,13 +58,15 @@ def test_assign_household_of_another_community_is_refused(grid_world, other_comp
 
 
 def test_worker_of_another_community_may_not_assign(grid_world, xintang_worker):
+    """Another community's grid is out of scope: not found, and not named."""
     with pytest.raises(DomainError) as exc:
         services.household_assign(
             actor=xintang_worker,
             household=grid_world["households"]["101"],
             neighbour=grid_world["n_b"],
         )
-    assert exc.value.status == 403
+    assert (exc.value.status, exc.value.code) == (404, "not_found")
+    assert "兴东" not in exc.value.message and "第2邻" not in exc.value.message
 
 
 def test_leader_in_a_grid_he_may_not_see(grid_world, xintang_worker):
@@ -72,7 +74,22 @@ def test_leader_in_a_grid_he_may_not_see(grid_world, xintang_worker):
         services.post_assign(
             actor=xintang_worker, grid=grid_world["n_a"], resident=grid_world["residents"]["a"]
         )
-    assert exc.value.status == 403
+    assert (exc.value.status, exc.value.code) == (404, "not_found")
+
+
+def test_worker_may_not_appoint_a_resident_he_does_not_see(grid_world, xingdong_worker, compound):
+    """The resident out of scope is answered like a missing one, without the name."""
+    from linli.ledger import services as ledger_services
+    from linli.ledger.models import Region
+
+    xintang = Region.objects.get(name="新塘社区")
+    other = ledger_services.compound_create(community=xintang, name="新塘小区")
+    h = ledger_services.household_ensure(compound=other, building="1栋", unit="1单元", room="1")
+    stranger = ledger_services.resident_save(household=h, name="李四")
+    with pytest.raises(DomainError) as exc:
+        services.post_assign(actor=xingdong_worker, grid=grid_world["n_a"], resident=stranger)
+    assert (exc.value.status, exc.value.code) == (404, "not_found")
+    assert "李四" not in exc.value.message
 
 
 def test_who_was_leader_last_march(grid_world):

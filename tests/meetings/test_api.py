@@ -108,12 +108,19 @@ def test_errors_are_codes_and_nothing_written(world, meeting):
     body = r.json()
     assert body["code"] == "meetings.deadline_before_meeting"
     assert body["details"] == [{"field": "deadline", "value": "2026-03-01"}]
+    # a compound the worker cannot see: the same 404 as a missing one, its name not given
     r = c.post(
         f"/api/v1/meetings/{meeting.pk}/agenda",
         {"title": "新塘的事", "compound": world["other_compound"].pk},
         content_type="application/json",
     )
-    assert r.status_code == 400 and r.json()["code"] == "meetings.compound_outside"
+    missing = c.post(
+        f"/api/v1/meetings/{meeting.pk}/agenda",
+        {"title": "新塘的事", "compound": 987654321},
+        content_type="application/json",
+    )
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert r.json() == missing.json() and "新塘" not in r.content.decode()
     assert Action.objects.count() == 0 and meeting.agenda.count() == 0
 
 

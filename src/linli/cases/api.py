@@ -152,16 +152,28 @@ def case_create_with_photos(
 
 def _report(request, payload: CaseIn, *, photos):
     household = compound = on_behalf_of = None
+    # A missing place and one out of scope are the same 404 (the service checks the scope
+    # first, before anything else about the report).
     if payload.household is not None:
         household = services.household_for_report(payload.household)
         if household is None:
-            raise NotFound("房屋不存在或无权查看")
+            raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
+        if payload.compound is not None or payload.on_behalf_of is not None:
+            # settled before the other ids are looked up (the service checks it first again;
+            # a report with the household alone is checked once, there)
+            services.report_place_check(request.user, household=household, compound=None)
     if payload.compound is not None:
         compound = Compound.objects.filter(pk=payload.compound).first()
         if compound is None:
-            raise NotFound("小区不存在或无权查看")
+            raise NotFound("小区不存在或无权查看", details=[{"field": "compound"}])
     if payload.on_behalf_of is not None:
-        on_behalf_of = Resident.objects.filter(pk=payload.on_behalf_of).first()
+        # only a resident of the chosen household: any other id (elsewhere or missing) is
+        # answered alike
+        on_behalf_of = (
+            Resident.objects.filter(pk=payload.on_behalf_of, household=household).first()
+            if household is not None
+            else None
+        )
         if on_behalf_of is None:
             raise DomainError(
                 code="cases.resident_not_in_household",
@@ -310,9 +322,9 @@ def case_timeline(request, case_id: int):
 def case_act(request, case_id: int, action: str, payload: TransitionIn):
     """``action``: accept, progress, resolve, reply, return, escalate, dispatch, rate, close,
     merge. Send ``version`` (from the detail) so a stale screen cannot act twice."""
+    case = selectors.case_get_for(actor=request.user, case_id=case_id)
     if action not in ACTIONS:
         raise DomainError(code="cases.unknown_action", message=f"未知操作“{action}”", status=404)
-    case = selectors.case_get_for(actor=request.user, case_id=case_id)
     department = into = None
     if payload.department is not None:
         department = Department.objects.filter(pk=payload.department, active=True).first()

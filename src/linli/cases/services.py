@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound
 from linli.core.uploads import AcceptedFile, accept_uploads
 from linli.grid.models import Grid, GridLevel, Holding, Membership
 from linli.ledger.models import Compound, Household, Resident
@@ -162,6 +162,16 @@ def _may_report_for(actor, household: Household) -> bool:
         return bool(profile.household_id) and profile.household_id == household.pk
     hq = scoping.household_q(actor)
     return hq is not None and Household.objects.filter(hq, pk=household.pk).exists()
+
+
+def report_place_check(actor, *, household: Household | None, compound: Compound | None):
+    """A place the actor cannot see answers like a missing one: 404, the field, no name."""
+    if household is not None and not _may_report_for(actor, household):
+        raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
+    if compound is not None:
+        cq = scoping.compound_q(actor)
+        if cq is None or not Compound.objects.filter(cq, pk=compound.pk).exists():
+            raise NotFound("小区不存在或无权查看", details=[{"field": "compound"}])
 
 
 def _first_held(grid: Grid | None) -> Grid | None:
@@ -386,7 +396,13 @@ def case_report(
     holding it); a vacant post passes it up to the nearest held one, else to the community.
     With ``client_key`` a resubmission of the same report returns the first case
     (``case.replayed`` is True); the same key with a different report is an error.
+
+    The place is checked against the actor's scope before anything else: a household or
+    compound the actor cannot see is a 404 ``not_found`` exactly like a missing one, whatever
+    else is wrong with the report (docs/roles-and-scoping.md, "One answer for not yours").
     """
+    if actor is not None:
+        report_place_check(actor, household=household, compound=compound)
     category = category_get(key=category)
     description = (description or "").strip()
     if not description:
@@ -429,33 +445,22 @@ def case_report(
                 details=[{"field": "compound"}],
             )
         compound = household_compound
-    if actor is not None:
-        if household is not None:
-            allowed = _may_report_for(actor, household)
-            if not allowed:
-                raise DomainError(
-                    code="cases.household_not_allowed",
-                    message="您不能为该住户登记诉求",
-                    status=403,
-                    details=[{"field": "household", "value": household.pk}],
-                )
-        else:
-            cq = scoping.compound_q(actor)
-            allowed = cq is not None and Compound.objects.filter(cq, pk=compound.pk).exists()
-            if not allowed or scoping.role_of(actor) == Role.DEPARTMENT_STAFF:
-                raise DomainError(
-                    code="cases.compound_not_allowed",
-                    message="您不能为该小区登记诉求",
-                    status=403,
-                    details=[{"field": "compound", "value": compound.pk}],
-                )
+    if actor is not None and household is None and scoping.role_of(actor) == Role.DEPARTMENT_STAFF:
+        # a compound the department sees (its region), but reports come from residents and
+        # the grid, not from departments
+        raise DomainError(
+            code="cases.compound_not_allowed",
+            message="您不能为该小区登记诉求",
+            status=403,
+            details=[{"field": "compound"}],
+        )
     if on_behalf_of is not None and (
         household is None or on_behalf_of.household_id != household.pk
     ):
         raise DomainError(
             code="cases.resident_not_in_household",
             message="诉求人不是该户居民",
-            details=[{"field": "on_behalf_of", "value": on_behalf_of.pk}],
+            details=[{"field": "on_behalf_of"}],
         )
     if client_key is not None:
         client_key = str(client_key).strip()[:64] or None
@@ -952,6 +957,9 @@ def case_merge(
     """合并: ``case`` is a duplicate of ``into``; it closes and follows ``into`` from now on."""
     if case.pk == into.pk:
         raise DomainError(code="cases.merge_self", message="不能把诉求合并到它自己")
+    if actor is not None and not case_visible_to(actor, into):
+        # before anything about ``into`` is looked at: a case the actor cannot see is missing
+        raise NotFound("诉求不存在或无权查看", details=[{"field": "into"}])
     # Lock both rows in id order so two merges of a pair cannot deadlock.
     first, second = sorted([case, into], key=lambda c: c.pk)
     locked = {first.pk: _lock(first, None), second.pk: _lock(second, None)}
@@ -963,8 +971,6 @@ def case_merge(
     if case.community_id != into.community_id:
         raise DomainError(code="cases.merge_other_community", message="只能合并同一社区的诉求")
     _check_act(actor, case)
-    if actor is not None and not case_visible_to(actor, into):
-        raise DomainError(code="not_found", message="诉求不存在或无权查看", status=404)
     at = _when(when)
     from_stage, from_holder = case.stage, holder_label(case)
     case.merged_into = into

@@ -23,5 +23,14 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    def __init__(self, message: str = "对象不存在或无权查看", code: str = "not_found"):
-        super().__init__(code=code, message=message, status=404)
+    """404: the object does not exist **or** the user may not see it — the two are answered
+    alike (same status, same body), so a response never tells which (docs/roles-and-scoping.md).
+    ``details`` may name the request's own field (``{"field": "household"}``), never the object."""
+
+    def __init__(
+        self,
+        message: str = "对象不存在或无权查看",
+        code: str = "not_found",
+        details: list[dict] | None = None,
+    ):
+        super().__init__(code=code, message=message, status=404, details=list(details or []))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema, Status
 
 from linli.core.errors import DomainError, NotFound
-from linli.ledger.models import Region
+from linli.ledger.selectors import visible_regions
 
 from . import selectors, services
 from .schemas import (
@@ -21,6 +21,7 @@ from .schemas import (
     ScheduleIn,
     ScheduleOut,
     VoidDecisionIn,
+    bill_out,
     money,
 )
 
@@ -68,11 +69,11 @@ def bill_run(request, payload: BillRunIn):
     if payload.compound is not None:
         compound = selectors.compounds_for(request.user).filter(pk=payload.compound).first()
         if compound is None:
-            raise NotFound("小区不存在或无权查看")
+            raise NotFound("小区不存在或无权查看", details=[{"field": "compound"}])
     if payload.region is not None:
-        region = Region.objects.filter(pk=payload.region).first()
+        region = visible_regions(request.user).filter(pk=payload.region).first()
         if region is None:
-            raise NotFound("区域不存在或无权查看")
+            raise NotFound("区域不存在或无权查看", details=[{"field": "region"}])
     run = services.bill_run(
         actor=request.user,
         period_start=payload.period_start,
@@ -83,15 +84,26 @@ def bill_run(request, payload: BillRunIn):
     return Status(201, run)
 
 
-@router.get("/households/{household_id}/bills", response=HouseholdBillsOut, summary="住户账单")
+@router.get(
+    "/households/{household_id}/bills",
+    response=HouseholdBillsOut,
+    summary="住户账单",
+    exclude_unset=True,
+)
 def household_bills(request, household_id: int):
+    """The household's bills; ``waived`` only for roles that may see reductions (officials,
+    workers, the 三长, and the household's own people) — to others a reduction is paid."""
     household = selectors.household_get_for(actor=request.user, household_id=household_id)
     balance = selectors.household_balance(household=household)
+    reductions = selectors.sees_reductions(request.user, household_id=household.pk)
     return {
         "household_id": household.pk,
         "owed": money(balance.owed),
         "credit": money(balance.credit),
-        "bills": selectors.household_bills(actor=request.user, household_id=household_id),
+        "bills": [
+            bill_out(b, reductions=reductions)
+            for b in selectors.household_bills(actor=request.user, household_id=household_id)
+        ],
     }
 
 
@@ -101,13 +113,13 @@ def household_bills(request, household_id: int):
 def payment_create(request, payload: PaymentIn):
     """201 with the new payment; 200 with the first one when ``client_token`` was seen."""
     _desk(request)
+    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     if not payload.client_token.strip():
         raise DomainError(
             code="finance.token_required",
             message="缺少提交标识 client_token（防止重复收款）",
             details=[{"field": "client_token"}],
         )
-    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     payment = services.payment_record(
         actor=request.user,
         household=household,
@@ -158,7 +170,43 @@ class RatesQuery(Schema):
     compound: int | None = None
 
 
-@router.get("/collection-rates", response=RatesOut, summary="收缴率（按金额、按户）")
+BASIS = (
+    "账期起始月在所选区间内的账单；应收＝账单金额－减免；按金额＝实收÷应收；"
+    "按户＝无欠费户数÷有应收户数"
+)
+# for roles that may not see reductions: the same bills, nothing told apart by a reduction
+BASIS_SETTLED = (
+    "账期起始月在所选区间内的账单；应收＝账单金额；按金额＝已结清÷应收；按户＝无欠费户数÷有账单户数"
+)
+
+
+def _rate_row(r, *, reductions: bool) -> dict:
+    r = r if reductions else r.folded()
+    row = {
+        "key": None if r.key is None else str(r.key),
+        "label": r.label,
+        "billed": money(r.billed),
+        "due": money(r.due),
+        "paid": money(r.paid),
+        "outstanding": money(r.outstanding),
+        "amount_rate": float(round(r.amount_rate, 4)) if r.amount_rate is not None else None,
+        "households": r.households,
+        "households_paid": r.households_paid,
+        "household_rate": float(round(r.household_rate, 4))
+        if r.household_rate is not None
+        else None,
+    }
+    if reductions:
+        row["waived"] = money(r.waived)
+    return row
+
+
+@router.get(
+    "/collection-rates",
+    response=RatesOut,
+    summary="收缴率（按金额、按户）",
+    exclude_unset=True,
+)
 def collection_rates(request, filters: Query[RatesQuery]):
     if filters.by not in dict(selectors.GROUPS):
         raise DomainError(
@@ -176,30 +224,11 @@ def collection_rates(request, filters: Query[RatesQuery]):
     rates = selectors.collection_rates(
         actor=request.user, start=start, end=end, by=filters.by, compound_id=filters.compound
     )
+    reductions = selectors.sees_reductions(request.user)
     return {
         "start": f"{start:%Y-%m}",
         "end": f"{end:%Y-%m}",
         "by": filters.by,
-        "basis": "账期起始月在所选区间内的账单；应收＝账单金额－减免；按金额＝实收÷应收；"
-        "按户＝无欠费户数÷有应收户数",
-        "rows": [
-            {
-                "key": None if r.key is None else str(r.key),
-                "label": r.label,
-                "billed": money(r.billed),
-                "waived": money(r.waived),
-                "due": money(r.due),
-                "paid": money(r.paid),
-                "outstanding": money(r.outstanding),
-                "amount_rate": float(round(r.amount_rate, 4))
-                if r.amount_rate is not None
-                else None,
-                "households": r.households,
-                "households_paid": r.households_paid,
-                "household_rate": float(round(r.household_rate, 4))
-                if r.household_rate is not None
-                else None,
-            }
-            for r in rates
-        ],
+        "basis": BASIS if reductions else BASIS_SETTLED,
+        "rows": [_rate_row(r, reductions=reductions) for r in rates],
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 def money(value) -> str:
@@ -79,6 +79,10 @@ class BillRunOut(Schema):
 
 
 class BillOut(Schema):
+    """One bill. ``waived`` (减免) is given only to roles that may see reductions
+    (``selectors.sees_reductions``); to others it is absent and ``paid`` is what is settled
+    (paid + reduced), so a reduction shows only as paid."""
+
     id: int
     household_id: int
     period_start: dt.date
@@ -89,33 +93,31 @@ class BillOut(Schema):
     price: str
     area: str | None
     amount: str
-    paid: str
-    waived: str
+    paid: str = Field(description="已缴；对无权查看减免的角色为已结清（含减免）")
+    waived: str | None = Field(None, description="减免，仅对可查看减免的角色给出")
     outstanding: str
 
-    @staticmethod
-    def resolve_price(obj) -> str:
-        return f"{obj.price.normalize():f}"
 
-    @staticmethod
-    def resolve_area(obj) -> str | None:
-        return money(obj.area)
-
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return money(obj.amount)
-
-    @staticmethod
-    def resolve_paid(obj) -> str:
-        return money(obj.paid)
-
-    @staticmethod
-    def resolve_waived(obj) -> str:
-        return money(obj.waived)
-
-    @staticmethod
-    def resolve_outstanding(obj) -> str:
-        return money(obj.outstanding)
+def bill_out(bill, *, reductions: bool) -> dict:
+    """BillOut's fields for ``bill``; without ``reductions`` the reduction is folded into
+    ``paid`` and the ``waived`` key is left out (the route drops unset fields)."""
+    row = {
+        "id": bill.pk,
+        "household_id": bill.household_id,
+        "period_start": bill.period_start,
+        "period_end": bill.period_end,
+        "months": bill.months,
+        "payer": bill.payer,
+        "basis": bill.basis,
+        "price": f"{bill.price.normalize():f}",
+        "area": money(bill.area),
+        "amount": money(bill.amount),
+        "paid": money(bill.paid if reductions else bill.paid + bill.waived),
+        "outstanding": money(bill.outstanding),
+    }
+    if reductions:
+        row["waived"] = money(bill.waived)
+    return row
 
 
 class HouseholdBillsOut(Schema):
@@ -181,10 +183,14 @@ class PaymentOut(Schema):
 
 
 class RateOut(Schema):
+    """One group's collection. To roles that may not see reductions, ``waived`` is absent,
+    ``due`` is the whole bill, ``paid`` what is settled (paid + reduced) and the household
+    counts take every billed household (``selectors.Rate.folded``)."""
+
     key: str | None
     label: str
     billed: str
-    waived: str
+    waived: str | None = Field(None, description="减免，仅对可查看减免的角色给出")
     due: str
     paid: str
     outstanding: str

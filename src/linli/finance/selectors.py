@@ -1,11 +1,18 @@
 """Reads of fees, each starting from what the requesting user may see (:func:`bill_q`).
 
-| role | sees bills and payments of |
-|---|---|
-| 县/镇干部, 社区工作人员 | households of the compounds in their region subtree |
-| 片长/组长/邻长 | households of their grid subtree (arrears list; names masked) |
-| 业委会成员 | their compound (rates only on pages) |
-| 居民 | their own household |
+| role | sees bills of | sees payments (receipts) of | sees reductions (减免) |
+|---|---|---|---|
+| 县/镇干部, 社区工作人员 | households of the compounds in their region subtree | same | yes |
+| 片长/组长/邻长 | households of their grid subtree (arrears list; names masked) | same | yes |
+| 业委会成员 | their compound (rates only on pages) | their own household | no: folded into paid |
+| 居民 | their own household | their own household | their own household's |
+
+A reduction is granted for 低保, 特困 … (``WaiverKind``), so it tells a vulnerable-person fact:
+only the roles with the tag duty (``scoping.sees_sensitive_tags``) see it, and a household's own
+people on their own household (:func:`sees_reductions`). To everyone else a reduced part of a
+bill is simply settled: ``paid`` = paid + waived, no ``waived`` figure, rates computed on the
+whole bill (:meth:`Rate.folded`) — and they see no other household's receipts, whose sums
+would give the reduction away (a bill settled in full by a receipt for half of it).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import DecimalField as DecimalModelField
 from django.db.models import (
@@ -62,9 +70,32 @@ def bills_for(user) -> QuerySet[Bill]:
     return Bill.objects.none() if q is None else Bill.objects.filter(q)
 
 
+def _own_household_id(user) -> int | None:
+    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+    return getattr(profile, "household_id", None)
+
+
+def sees_reductions(user, *, household_id: int | None = None) -> bool:
+    """Whether ``user`` may see reductions (减免) — of ``household_id`` if given, else of
+    every household in their scope: the roles with the vulnerable-person tag duty, and a
+    household's own people for their own household (it is their own data)."""
+    if scoping.sees_sensitive_tags(user):
+        return True
+    own = _own_household_id(user)
+    return household_id is not None and own is not None and own == household_id
+
+
 def payments_for(user) -> QuerySet[Payment]:
+    """Payments (receipts) in scope; roles without the tag duty see only their own
+    household's (another household's receipts beside its bills would show a reduction)."""
     q = bill_q(user)
-    return Payment.objects.none() if q is None else Payment.objects.filter(q)
+    if q is None:
+        return Payment.objects.none()
+    qs = Payment.objects.filter(q)
+    if not scoping.sees_sensitive_tags(user):
+        own = _own_household_id(user)
+        qs = qs.filter(household_id=own) if own is not None else Payment.objects.none()
+    return qs
 
 
 def households_for(user) -> QuerySet[Household]:
@@ -354,6 +385,26 @@ class Rate:
     outstanding: Decimal
     households: int
     households_paid: int
+    households_billed: int = 0  # with any bill (reductions or not)
+    households_settled: int = 0  # of those, with nothing outstanding
+
+    def folded(self) -> Rate:
+        """The same collection with reductions folded into what was settled, for roles that
+        may not see reductions: 应收 = the whole bill, 已结清 = paid + waived, households
+        counted with any bill — so no figure differs by a household's reduction."""
+        return Rate(
+            key=self.key,
+            label=self.label,
+            billed=self.billed,
+            waived=ZERO,
+            due=self.billed,
+            paid=self.paid + self.waived,
+            outstanding=self.outstanding,
+            households=self.households_billed,
+            households_paid=self.households_settled,
+            households_billed=self.households_billed,
+            households_settled=self.households_settled,
+        )
 
     @property
     def amount_rate(self) -> Decimal | None:
@@ -468,7 +519,10 @@ def collection_rollup(
             s_out=Sum("outstanding"),
         )
     )
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # nothing in scope (a department): no bills, no rows
+        return {"total": [], **{d: [] for d in dims}}
     group_cols = ", ".join(f"t.{k}" for k in keys)
     select_cols = f"{group_cols}, " if keys else ""
     group_by = f"GROUP BY {group_cols}" if keys else ""
@@ -476,7 +530,9 @@ def collection_rollup(
         SELECT {select_cols}SUM(t.s_billed), SUM(t.s_waived), SUM(t.s_paid), SUM(t.s_out),
             SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 THEN 1 ELSE 0 END),
             SUM(CASE WHEN t.s_billed - t.s_waived > 0.001 AND t.s_out < 0.005
-                THEN 1 ELSE 0 END)
+                THEN 1 ELSE 0 END),
+            SUM(CASE WHEN t.s_billed > 0.001 THEN 1 ELSE 0 END),
+            SUM(CASE WHEN t.s_billed > 0.001 AND t.s_out < 0.005 THEN 1 ELSE 0 END)
         FROM ({sql}) t {group_by}
     """
     with connection.cursor() as cursor:
@@ -494,12 +550,14 @@ def collection_rollup(
             _money(values[3]),
             int(values[4] or 0),
             int(values[5] or 0),
+            int(values[6] or 0),
+            int(values[7] or 0),
         )
         targets = [("total", 0)] + [
             (d, bool(g) if d == "party" else g) for d, g in zip(dims, groups, strict=True)
         ]
         for dim, key in targets:
-            acc = sums[dim].setdefault(key, [ZERO, ZERO, ZERO, ZERO, 0, 0])
+            acc = sums[dim].setdefault(key, [ZERO, ZERO, ZERO, ZERO, 0, 0, 0, 0])
             for i, v in enumerate(values):
                 acc[i] += v
     out = {}
@@ -516,8 +574,19 @@ def collection_rollup(
                 outstanding=outstanding,
                 households=n,
                 households_paid=n_paid,
+                households_billed=n_billed,
+                households_settled=n_settled,
             )
-            for key, (billed, waived, paid, outstanding, n, n_paid) in groups.items()
+            for key, (
+                billed,
+                waived,
+                paid,
+                outstanding,
+                n,
+                n_paid,
+                n_billed,
+                n_settled,
+            ) in groups.items()
         ]
         if dim == "party":
             rates.sort(key=lambda r: not r.key)

@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +26,9 @@ from .money import AGE_BUCKETS, add_months, month_start, parse_month
 
 
 def _require_desk(request) -> None:
+    # a 404 like every other page a role does not have (nothing tells "exists" from "not yours")
     if not services.is_desk(request.user):
-        raise PermissionDenied("只有社区工作人员或干部可以使用收费台")
+        raise Http404("只有社区工作人员或干部可以使用收费台")
 
 
 _rate_pct = selectors.pct
@@ -45,11 +46,14 @@ def mine(request):
         household = get_or_404(
             selectors.household_get_for, actor=request.user, household_id=household_id
         )
+        bills = selectors.household_bills(actor=request.user, household_id=household_id)[:36]
         context.update(
             household=household,
             address=selectors.address(household),
             balance=selectors.household_balance(household=household),
-            bills=selectors.household_bills(actor=request.user, household_id=household_id)[:36],
+            bills=bills,
+            # their own reductions (their own data); the column only when there is one
+            show_waived=any(b.waived for b in bills),
             payments=selectors.household_payments(actor=request.user, household_id=household_id)[
                 :24
             ],
@@ -195,7 +199,7 @@ def waiver_request(request, bill_id: int):
     _require_desk(request)
     bill = selectors.bills_for(request.user).filter(pk=bill_id).select_related("household").first()
     if bill is None:
-        raise PermissionDenied("账单不存在或无权查看")
+        raise Http404("账单不存在或无权查看")
     try:
         services.waiver_request(
             actor=request.user,
@@ -425,7 +429,7 @@ def rates(request):
 def arrears(request):
     role = scoping.role_of(request.user)
     if not (services.is_desk(request.user) or role in scoping.GRID_ROLES):
-        raise PermissionDenied("欠费名单仅供三长和社区工作人员跟进")
+        raise Http404("欠费名单仅供三长和社区工作人员跟进")
     compound_id = request.GET.get("compound")
     compound_id = int(compound_id) if compound_id and compound_id.isdigit() else None
     if services.is_desk(request.user) and compound_id is None:

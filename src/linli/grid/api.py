@@ -8,7 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from linli.accounts import scoping
 from linli.core.errors import DomainError, NotFound
-from linli.ledger.models import Household, Resident
+from linli.ledger.models import Resident
 from linli.ledger.selectors import community_get_for
 
 from . import selectors, services
@@ -94,9 +94,7 @@ def holder_set(request, grid_id: int, payload: HoldingIn):
     rq = scoping.household_q(request.user, prefix="household")
     resident = Resident.objects.filter(rq, pk=payload.resident).first() if rq is not None else None
     if resident is None:
-        raise DomainError(
-            code="grid.leader_out_of_scope", message="居民不存在或无权任命", status=403
-        )
+        raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
     user = None
     if payload.user is not None:
         user = get_user_model().objects.filter(pk=payload.user).first()
@@ -127,9 +125,7 @@ def visit_list(request, household: int | None = None):
 
 @router.post("/visits", response={201: VisitOut}, summary="记录走访")
 def visit_create(request, payload: VisitIn):
-    household = Household.objects.filter(pk=payload.household).first()
-    if household is None:
-        raise NotFound("房屋不存在或无权查看")
+    household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     visit = services.visit_record(
         actor=request.user,
         household=household,
@@ -142,9 +138,11 @@ def visit_create(request, payload: VisitIn):
 
 @router.get("/communities/{int:community_id}/report", response=ReportOut, summary="网格体检")
 def report(request, community_id: int):
+    """Officials and workers; a community the user cannot see is a 404 like a missing one,
+    one they see without the role a 403."""
+    community = community_get_for(actor=request.user, community_id=community_id)
     if scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
         raise DomainError(code="forbidden", message="当前角色无权查看网格体检", status=403)
-    community = community_get_for(actor=request.user, community_id=community_id)
     return {
         "households_without_neighbour": list(
             selectors.households_without_neighbour(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound
 from linli.core.tree import child_path
 from linli.core.uploads import accept_uploads
 from linli.ledger.models import Household, Region, RegionLevel, Resident
@@ -19,25 +19,22 @@ from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhot
 
 
 def _check_grid_visible(actor, grid: Grid) -> None:
+    """A cell the actor cannot see is answered like a missing one (never named)."""
     if actor is None:
         return
     q = scoping.grid_q(actor)
     if q is None or not Grid.objects.filter(q, pk=grid.pk).exists():
-        raise DomainError(
-            code="grid.out_of_scope", message=f"无权管理网格“{grid.name}”", status=403
-        )
+        raise NotFound("网格不存在或无权查看")
 
 
 def _check_editor(actor, community: Region) -> None:
     if actor is None:
         return
-    if not scoping.edits_ledger(actor):
-        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
     q = scoping.region_q(actor)
     if q is None or not Region.objects.filter(q, pk=community.pk).exists():
-        raise DomainError(
-            code="grid.out_of_scope", message=f"无权管理“{community.name}”的网格", status=403
-        )
+        raise NotFound("社区不存在或无权查看")
+    if not scoping.edits_ledger(actor):
+        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
 
 
 def grid_code(community: Region, level: int, sequence: int) -> str:
@@ -57,9 +54,9 @@ def grid_create(
     boundary_note: str = "",
     complaint_phone: str = "",
 ) -> Grid:
+    _check_editor(actor, community)  # scope first: nothing named out of scope
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
-    _check_editor(actor, community)
     if level != GridLevel.AREA:
         if parent is None or parent.level != level - 1:
             raise DomainError(code="grid.parent_level", message="组须属于片，邻须属于组")
@@ -103,10 +100,14 @@ def household_assign(
     *, actor=None, household: Household, neighbour: Grid, when: dt.datetime | None = None
 ) -> Membership:
     """Put a household in a 邻; its previous 邻 (if any) ends at the same moment."""
+    community = neighbour.community
+    _check_editor(actor, community)  # scope first: nothing named out of scope
+    if actor is not None:
+        hq = scoping.household_q(actor)
+        if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
+            raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
     if neighbour.level != GridLevel.NEIGHBOUR or neighbour.dissolved_at is not None:
         raise DomainError(code="grid.not_a_neighbour", message=f"“{neighbour.name}”不是现行的邻")
-    community = neighbour.community
-    _check_editor(actor, community)
     if _household_community_id(household) != neighbour.community_id:
         raise DomainError(
             code="grid.other_community", message=f"{household}不在{community.name}，不能划入该邻"
@@ -140,11 +141,7 @@ def post_assign(
     if actor is not None:
         rq = scoping.household_q(actor, prefix="household")
         if rq is None or not Resident.objects.filter(rq, pk=resident.pk).exists():
-            raise DomainError(
-                code="grid.leader_out_of_scope",
-                message=f"无权任命居民“{resident.name}”",
-                status=403,
-            )
+            raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
     when = when or timezone.now()
     post = Post.objects.select_for_update().get(grid=grid)
     current = post.holdings.filter(end__isnull=True).first()
@@ -214,9 +211,9 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
     households came from, current 邻 left unused are dissolved, and only households whose 邻
     changes get a new membership. Returns ``{"created", "dissolved", "moves"}``.
     """
+    _check_editor(actor, community)
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
-    _check_editor(actor, community)
     neighbours = [n for a in plan.areas for g in a.groups for n in g.neighbours]
     if not neighbours:
         raise DomainError(code="grid.empty_plan", message=f"{community.name}没有可划分的住户")

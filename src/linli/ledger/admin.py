@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from linli.core.privacy import mask_id_number, mask_phone
+from linli.core.admin import MaskedPersonalDataAdmin
 
 from . import services
 from .models import (
@@ -92,23 +92,18 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(SimpleHistoryAdmin):
-    """The back office: ID numbers and phones are masked in the list."""
+class ResidentAdmin(MaskedPersonalDataAdmin, SimpleHistoryAdmin):
+    """The back office: ID numbers and phones are masked in the list, the change form, the
+    history and search results; "显示完整号码" asks for a reason and writes the access log."""
 
-    list_display = ["name", "masked_id", "sex", "birth_date", "masked_phone", "household"]
+    list_display = ["name", "id_number_masked", "sex", "birth_date", "phone_masked", "household"]
     list_filter = ["sex", "relation", "is_party_member", "residence"]
     search_fields = ["name", "id_number"]
     autocomplete_fields = ["household"]
     readonly_fields = ["sex", "birth_date"]
     list_select_related = ["household__unit__building__compound"]
-
-    @admin.display(description="身份证号")
-    def masked_id(self, obj):
-        return mask_id_number(obj.id_number)
-
-    @admin.display(description="联系电话")
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+    masked_fields = ("id_number", "phone")
+    reveal_subject = "居民"
 
 
 @admin.register(ImportBatch)

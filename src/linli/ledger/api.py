@@ -1,8 +1,9 @@
 """The ledger API at ``/api/v1/ledger/``: regions, compounds, households, residents, Excel.
 
 Every handler is scope → selector or service → schema. What a user sees starts from
-``selectors.*_for(user)``; an object outside their region is a 404, a write their role may
-not make is a 403 ``forbidden``. Who sees what is ``linli.accounts.scoping``'s decision.
+``selectors.*_for(user)``; an object outside their region is a 404 with the same body as a
+missing id, a write their role may not make is a 403 ``forbidden``. Who sees what is
+``linli.accounts.scoping``'s decision.
 Personal data is masked in the schemas; unmasking is one explicit, logged request
 (``GET /residents/{id}?unmask=true&reason=…``).
 """

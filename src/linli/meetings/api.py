@@ -2,7 +2,9 @@
 actions board, an action with its log (progress, complete, cancel), and the minutes.
 
 Every read starts from :mod:`.selectors` (scoped to the requesting user; out of scope is 404),
-every write goes through :mod:`.services` (a rule broken is a ``DomainError`` JSON body)."""
+every write goes through :mod:`.services` (a rule broken is a ``DomainError`` JSON body).
+Ids in a body (region, compounds, cases) are looked up in the user's scope first: one the user
+cannot see is the same 404 as a missing one, and no message names it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
 from linli.core.errors import DomainError, NotFound
+from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound, Region
 
 from . import minutes, selectors, services
@@ -63,13 +67,40 @@ def _department(pk: int | None) -> Department | None:
     return dep
 
 
-def _compound(pk: int | None) -> Compound | None:
+def _compound(request, pk: int | None, field: str = "compound") -> Compound | None:
+    """A compound the user sees; one out of scope is answered like a missing one."""
     if pk is None:
         return None
-    compound = Compound.objects.select_related("community").filter(pk=pk).first()
+    compound = (
+        ledger_selectors.compounds_for(request.user)
+        .select_related("community")
+        .filter(pk=pk)
+        .first()
+    )
     if compound is None:
-        raise NotFound("小区不存在或无权查看")
+        raise NotFound("小区不存在或无权查看", details=[{"field": field}])
     return compound
+
+
+def _region(request, pk: int) -> Region:
+    region = ledger_selectors.visible_regions(request.user).filter(pk=pk).first()
+    if region is None:
+        raise NotFound("区域不存在或无权查看", details=[{"field": "region"}])
+    return region
+
+
+def _cases(request, ids: list[int]) -> list[Case]:
+    """The cases the user sees among ``ids``; any other id, missing or out of scope, is
+    the same 404 (naming no case)."""
+    cases = list(
+        case_selectors.cases_for(request.user)
+        .select_related("community", "compound")
+        .filter(pk__in=ids)
+    )
+    missing = set(ids) - {c.pk for c in cases}
+    if missing:
+        raise NotFound("诉求不存在或无权查看", details=[{"field": "cases"}])
+    return cases
 
 
 # ---------------------------------------------------------------- actions (before /{id})
@@ -118,16 +149,14 @@ def action_cancel(request, action_id: int, payload: NoteIn):
 
 @router.get("/", response=list[MeetingOut], summary="会议列表")
 def meeting_list(request, region: int | None = None):
-    place = Region.objects.filter(pk=region).first() if region else None
+    place = _region(request, region) if region is not None else None
     return list(selectors.meeting_list(actor=request.user, region=place)[:MAX_LIST])
 
 
 @router.post("/", response={201: MeetingDetailOut}, summary="登记会议")
 def meeting_create(request, payload: MeetingIn):
-    region = Region.objects.filter(pk=payload.region).first()
-    if region is None:
-        raise NotFound("区域不存在")
-    compounds = [_compound(pk) for pk in payload.compounds]
+    region = _region(request, payload.region)
+    compounds = [_compound(request, pk, "compounds") for pk in payload.compounds]
     meeting = services.meeting_create(
         actor=request.user,
         region=region,
@@ -165,19 +194,13 @@ def attendee_add(request, meeting_id: int, payload: AttendeeIn):
 @router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut}, summary="增加议题")
 def agenda_add(request, meeting_id: int, payload: AgendaItemIn):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
-    cases = list(Case.objects.select_related("community", "compound").filter(pk__in=payload.cases))
-    missing = set(payload.cases) - {c.pk for c in cases}
-    if missing:
-        raise DomainError(
-            code="meetings.unknown_case",
-            message=f"诉求 {sorted(missing)} 不存在",
-            details=[{"field": "cases", "value": str(sorted(missing))}],
-        )
+    compound = _compound(request, payload.compound)
+    cases = _cases(request, list(payload.cases))
     item = services.agenda_item_add(
         actor=request.user,
         meeting=meeting,
         title=payload.title,
-        compound=_compound(payload.compound),
+        compound=compound,
         cases=cases,
         problem=payload.problem,
     )

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound
 from linli.core.http import get_or_404, is_htmx
+from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound
 
 from . import api, selectors, services
@@ -174,15 +176,25 @@ def add(request, meeting_id: int, what: str):
             )
             done = "已登记参会人员"
         elif what == "agenda":
+            # in the user's scope first: a compound or case they cannot see reads as missing
             compound = None
             if _int(post.get("compound")):
                 compound = (
-                    Compound.objects.select_related("community")
+                    ledger_selectors.compounds_for(request.user)
+                    .select_related("community")
                     .filter(pk=_int(post.get("compound")))
                     .first()
                 )
-            ids = [_int(v) for v in post.getlist("cases") if _int(v)]
-            cases = list(Case.objects.select_related("community", "compound").filter(pk__in=ids))
+                if compound is None:
+                    raise NotFound("小区不存在或无权查看")
+            ids = {_int(v) for v in post.getlist("cases") if _int(v)}
+            cases = list(
+                case_selectors.cases_for(request.user)
+                .select_related("community", "compound")
+                .filter(pk__in=ids)
+            )
+            if len(cases) != len(ids):
+                raise NotFound("诉求不存在或无权查看")
             services.agenda_item_add(
                 actor=request.user,
                 meeting=meeting,

@@ -320,14 +320,16 @@ def _coordinate(data, name: str, bound: float) -> float:
     return value
 
 
-def compound_near(lat: float, lng: float) -> Compound | None:
-    """The compound whose recorded gate (WGS-84) is nearest to the point, within
-    :data:`NEAREST_COMPOUND_METERS`; None when there is none."""
+def compound_near(lat: float, lng: float, *, compounds=None) -> Compound | None:
+    """The compound (of ``compounds``, default all) whose recorded gate (WGS-84) is nearest
+    to the point, within :data:`NEAREST_COMPOUND_METERS`; None when there is none."""
     dlat = NEAREST_COMPOUND_METERS / 111_000
     dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-    candidates = Compound.objects.filter(
-        latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng)
-    ).select_related("community")
+    candidates = (
+        (Compound.objects.all() if compounds is None else compounds)
+        .filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng))
+        .select_related("community")
+    )
     best = min(
         ((_meters(lat, lng, float(c.latitude), float(c.longitude)), c.pk, c) for c in candidates),
         default=None,
@@ -335,10 +337,21 @@ def compound_near(lat: float, lng: float) -> Compound | None:
     return best[2] if best and best[0] <= NEAREST_COMPOUND_METERS else None
 
 
-def _place(data) -> tuple[Household | None, Compound | None]:
+def _place(data, key: Open311ApiKey | None = None) -> tuple[Household | None, Compound | None]:
     """address_id ``H<户 id>`` / ``C<小区 id>`` (a bare number is a household), else an
     address_string naming one compound (its name or address), else lat/long: the nearest
-    compound with recorded coordinates within :data:`NEAREST_COMPOUND_METERS`."""
+    compound with recorded coordinates within :data:`NEAREST_COMPOUND_METERS`.
+
+    Only places in the key's region are looked at: one outside it is answered exactly like
+    one that does not exist (the same 400 and message), so a key cannot probe other regions.
+    """
+    compounds = Compound.objects.all()
+    households = Household.objects.all()
+    if key is not None and key.region is not None:
+        compounds = compounds.filter(community__path__startswith=key.region.path)
+        households = households.filter(
+            unit__building__compound__community__path__startswith=key.region.path
+        )
     address_id = (data.get("address_id") or "").strip()
     if address_id:
         m = re.fullmatch(r"([HhCc]?)(\d{1,12})", address_id)
@@ -346,17 +359,17 @@ def _place(data) -> tuple[Household | None, Compound | None]:
             raise Open311Error(400, f"address_id {address_id} 格式不对（H<户编号> 或 C<小区编号>）")
         kind, pk = m.group(1).upper() or "H", int(m.group(2))
         if kind == "H":
-            household = Household.objects.filter(pk=pk).first()
+            household = households.filter(pk=pk).first()
             if household is None:
                 raise Open311Error(400, f"address_id {address_id} 不是已知的住户")
             return household, None
-        compound = Compound.objects.filter(pk=pk).first()
+        compound = compounds.filter(pk=pk).first()
         if compound is None:
             raise Open311Error(400, f"address_id {address_id} 不是已知的小区")
         return None, compound
     address = (data.get("address_string") or "").strip()
     if address:
-        found = list(Compound.objects.filter(Q(name=address) | Q(address=address))[:2])
+        found = list(compounds.filter(Q(name=address) | Q(address=address))[:2])
         if len(found) != 1:
             raise Open311Error(
                 400, f"address_string “{address}” 未能对应到唯一的小区，请改用 address_id"
@@ -366,7 +379,7 @@ def _place(data) -> tuple[Household | None, Compound | None]:
         if not (data.get("lat") and data.get("long")):
             raise Open311Error(400, "lat 与 long 须同时提供")
         lat, lng = _coordinate(data, "lat", 90), _coordinate(data, "long", 180)
-        compound = compound_near(lat, lng)
+        compound = compound_near(lat, lng, compounds=compounds)
         if compound is None:
             raise Open311Error(
                 400,
@@ -451,17 +464,6 @@ def _dedupe_key(key: Open311ApiKey, data) -> str | None:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _in_region(key: Open311ApiKey, household, compound) -> bool:
-    if key.region is None:
-        return True
-    if household is not None:
-        return Household.objects.filter(
-            pk=household.pk,
-            unit__building__compound__community__path__startswith=key.region.path,
-        ).exists()
-    return compound.community.path.startswith(key.region.path)
-
-
 def _contact(data) -> dict:
     out = {}
     for field, limit in CONTACT_LIMITS.items():
@@ -485,9 +487,7 @@ def request_create(key: Open311ApiKey, data) -> tuple[list[dict], bool]:
     category = _category(code)
     if category is None:
         raise Open311Error(400, f"service_code {code} 不存在")
-    household, compound = _place(data)
-    if not _in_region(key, household, compound):
-        raise Open311Error(403, "该 api_key 不能为此地点登记诉求")
+    household, compound = _place(data, key)
     attributes = parse_attributes(category, data)
     contact = _contact(data)
     description = (data.get("description") or "").strip()
