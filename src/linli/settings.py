@@ -89,9 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "ninja",  # the API docs page from its own static files (no CDN, no inline script)
-    "axes",
+    "linli.accounts.apps.LoginAttemptsConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "linli.accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
     "csp",
     "linli.core",
     "linli.accounts",

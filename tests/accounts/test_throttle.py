@@ -28,9 +28,9 @@ def locked_page(response) -> bool:
     return response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
 
 
-def cooldown_passes():
-    """Move every recorded failure 16 minutes into the past (the cooldown is 15)."""
-    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+def cooldown_passes(minutes: int = 16):
+    """Move every recorded failure ``minutes`` into the past (the cooldown is 15)."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=minutes))
 
 
 def test_five_wrong_passwords_lock_the_account_until_the_cooldown(client, xingdong_worker):
@@ -50,6 +50,17 @@ def test_five_wrong_passwords_lock_the_account_until_the_cooldown(client, xingdo
     cooldown_passes()
     response = attempt(client, "xd_worker", RIGHT)
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_a_try_while_locked_starts_the_cooldown_again(client, xingdong_worker):
+    for _ in range(5):
+        attempt(client, "xd_worker", "wrong-password")
+    cooldown_passes(10)
+    assert locked_page(attempt(client, "xd_worker", RIGHT))  # 10 minutes on: still locked
+    cooldown_passes(10)
+    assert locked_page(attempt(client, "xd_worker", RIGHT))  # 10 after that try: still
+    cooldown_passes(16)
+    assert attempt(client, "xd_worker", RIGHT).status_code == 302
 
 
 def test_fewer_failures_than_the_limit_do_not_lock_and_a_success_clears_them(
@@ -190,3 +201,13 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_address_lock(
     forwarded = "1.1.1.99, 203.0.113.9"
     response = attempt(client, "xd_worker", RIGHT, ip="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert locked_page(response)
+
+
+def test_the_admin_shows_the_attempts_in_chinese(admin_client, xingdong_worker, settings):
+    settings.LINLI_REQUIRE_2FA = False
+    for _ in range(2):
+        attempt(admin_client, "xd_worker", "wrong")
+    page = admin_client.get("/admin/").content.decode()
+    assert "登录尝试与锁定" in page and "登录失败计数" in page and "两步验证设备" in page
+    page = admin_client.get("/admin/axes/accessattempt/").content.decode()
+    assert "xd_worker" in page and "失败次数" in page
