@@ -65,6 +65,7 @@ def test_a_worker_sets_up_the_app_and_no_page_opens_before(client, xingdong_work
     assert response.status_code == 200
     page = response.content.decode()
     assert 'src="data:image/svg+xml' in page  # the QR code, drawn here
+    assert 'class="nav"></nav>' in page  # no menu of pages that would not open
     device = TOTPDevice.objects.get(user=xingdong_worker)
     assert not device.confirmed
     assert client.get(SETUP).content.decode().count("data:image/svg+xml") == 1
