@@ -150,6 +150,10 @@ def test_roles_without_unmasking_are_not_asked(client, grid_world, regions, sett
         client.post("/logout/")
         sign_in(client, username)
         assert client.get(page).status_code == 200, username
+    # the two-factor pages have nothing for them
+    response = client.get(f"{SETUP}?next=/grid/")
+    assert response.status_code == 302 and response["Location"] == "/grid/"
+    assert not TOTPDevice.objects.exists()
     # the 三长 may unmask phones: a deployment can include them
     settings.LINLI_REQUIRE_2FA_LEADERS = True
     client.post("/logout/")

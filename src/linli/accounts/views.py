@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.core.errors import DomainError
 
-from . import services
+from . import policy, services
 
 
 def _next_url(request) -> str:
@@ -40,6 +40,8 @@ def _has_device(user) -> bool:
 @login_required
 def two_factor_setup(request):
     """First sign-in of a user who must use two-factor: scan the QR code, enter a code."""
+    if not policy.requires_two_factor(request.user):
+        return redirect(_next_url(request))  # not asked of this role here: nothing to set up
     if _has_device(request.user):
         return _to("accounts:two_factor_verify", request)
     device = services.totp_device_pending(user=request.user)
@@ -67,6 +69,8 @@ def two_factor_setup(request):
 @login_required
 def two_factor_verify(request):
     """After the password: the 6-digit code from the authenticator app."""
+    if not policy.requires_two_factor(request.user):
+        return redirect(_next_url(request))
     if not _has_device(request.user):
         return _to("accounts:two_factor_setup", request)
     if request.user.is_verified():
