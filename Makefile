@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test test-sqlite test-postgres lint format check bench vendor clean
+.PHONY: install demo serve test test-sqlite test-postgres lint format check check-deploy bench vendor clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install
 	$(BIN)/linli check --fail-level WARNING
 	$(BIN)/linli makemigrations --check --dry-run
 	$(BIN)/pytest
+
+## check-deploy: Django's deployment checks with the production settings (LINLI_DEBUG=0)
+check-deploy: install
+	LINLI_DEBUG=0 LINLI_ALLOWED_HOSTS=linli.example.cn \
+	LINLI_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/linli check --deploy --fail-level WARNING
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/linli} $(MAKE) test

@@ -11,7 +11,24 @@ def test_health_needs_no_login_and_names_the_database(client, db):
     assert body["database"] in ("sqlite", "postgresql")
 
 
-def test_openapi_schema_lists_the_ledger_endpoints(client, db):
+def test_openapi_schema_and_docs_need_a_login(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/api/v1/docs")
+
+
+def test_openapi_schema_object_needs_no_request():
+    """Tests (the schemathesis run) may load the schema straight from the API object."""
+    from linli.api import api
+
+    assert "/api/v1/ledger/compounds" in api.get_openapi_schema()["paths"]
+
+
+def test_openapi_schema_lists_the_ledger_endpoints(client, county_official):
+    client.force_login(county_official)
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
@@ -33,10 +50,12 @@ def test_openapi_schema_lists_the_ledger_endpoints(client, db):
     assert {"page", "page_size", "community", "sanwu", "q"} <= params
 
 
-def test_docs_page_is_served(client, db):
+def test_docs_page_is_served_from_our_own_static_files(client, county_official):
+    client.force_login(county_official)
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+    assert b"cdn.jsdelivr" not in response.content  # no outside service, nothing the CSP blocks
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,10 @@
 """The one NinjaAPI at /api/v1/: one router per app, one place that maps domain errors."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
+from django.http import JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -14,12 +18,33 @@ from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
 
+
+def docs_login_required(view):
+    """The OpenAPI schema and its docs page are for signed-in users: the page sends a stranger
+    to the login page, the schema answers 401 in the error shape."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse(
+                {"code": "unauthenticated", "message": "请先登录", "details": []},
+                status=401,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Linli 邻里 API",
     version="1",
     description="三无小区“片组邻”三长制基层治理平台接口。错误体：{code, message, details}。",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=docs_login_required,
 )
 
 

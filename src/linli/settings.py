@@ -13,9 +13,13 @@ LINLI_IMPORT_MAX_BYTES, LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES, LINLI_IMPORT_MAX_CO
 LINLI_IMPORT_MAX_ARCHIVE_ENTRIES   workbook limits (docs/import-export.md)
 LINLI_UPLOAD_*     limits on uploaded files (see "Uploaded files" below)
 LINLI_FILE_SERVING django (default) | x-accel-redirect | x-sendfile: who sends stored files
+
+Security (HTTPS, cookies, headers, logins, two-factor, sessions): see the block at the end and
+the README's production table; each has a safe default for LINLI_DEBUG=0.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +40,7 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r}: expected 0/1/true/false")
 
 
-def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def _env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -44,8 +48,19 @@ def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
         value = int(raw.strip().replace("_", ""))
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r}: expected at least {minimum}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"{minimum}…{maximum}" if maximum is not None else f">= {minimum}"
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a number {bounds}")
+    return value
+
+
+def _env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected one of {', '.join(sorted(choices))}")
     return value
 
 
@@ -77,6 +92,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "ninja",  # the API docs page from its own static files (no CDN, no inline script)
+    "linli.accounts.apps.LoginAttemptsConfig",  # django-axes
+    "django_otp",
+    "linli.accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "csp",
     "linli.core",
     "linli.accounts",
     "linli.ledger",
@@ -91,15 +111,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "linli.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linli.accounts.middleware.LoginPolicyMiddleware",  # session lengths, the two-factor gate
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "linli.urls"
@@ -150,10 +174,21 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+_PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_PASSWORD_VALIDATION}.MinimumLengthValidator",
+        "OPTIONS": {"min_length": _env_int("LINLI_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
+    {"NAME": f"{_PASSWORD_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["linli.accounts.backends.ProfileBackend"]
+# django-axes' backend first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "linli.accounts.backends.ProfileBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -237,3 +272,89 @@ LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int(
 )
 LINLI_IMPORT_MAX_COMPRESSION_RATIO = _env_int("LINLI_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
 LINLI_IMPORT_MAX_ARCHIVE_ENTRIES = _env_int("LINLI_IMPORT_MAX_ARCHIVE_ENTRIES", 1000, minimum=1)
+
+# ---------------------------------------------------------------------------------------------
+# Security: HTTPS, cookies, headers, Content-Security-Policy, logins, two-factor, sessions.
+# Defaults are strict when LINLI_DEBUG=0 and relaxed for the embedded http://127.0.0.1 setup;
+# `linli check --deploy --fail-level WARNING` is clean with the production defaults (CI runs it).
+
+# Reverse proxies (nginx) in front of Linli that set X-Forwarded-For and X-Forwarded-Proto.
+# 0 = clients reach Linli directly (REMOTE_ADDR is the client); 1 = one nginx, and so on. Only
+# then are those headers believed: the client address is the N-th from the right of
+# X-Forwarded-For (what the outermost trusted proxy saw), and https is read from
+# X-Forwarded-Proto, which the proxy must set (`proxy_set_header X-Forwarded-Proto $scheme`).
+LINLI_PROXY_COUNT = _env_int("LINLI_PROXY_COUNT", 0, maximum=10)
+if LINLI_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_bool("LINLI_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/v1/health$"]  # a load balancer's plain-http probe
+SECURE_HSTS_SECONDS = _env_int("LINLI_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("LINLI_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("LINLI_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = _env_choice(
+    "LINLI_REFERRER_POLICY",
+    "same-origin",
+    {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"},
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies: Secure over https; never readable by scripts (htmx sends the CSRF token from the
+# page, not the cookie); SameSite=Lax so a link from WeChat or a text message still arrives
+# signed in (Strict would drop the session on that first visit).
+_SECURE_COOKIES = _env_bool("LINLI_SECURE_COOKIES", not DEBUG)
+_SAMESITE = _env_choice("LINLI_COOKIE_SAMESITE", "Lax", {"Lax", "Strict"})
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = _SAMESITE
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere — behaviour lives in
+# static/linli/linli.js, styles in static/linli/*.css, htmx runs without eval (base.html).
+# linli.core.csp relaxes style-src for /admin/ only (see there why).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "frame-ancestors": [_NONE],
+        "form-action": [_SELF],
+    },
+}
+
+# Logins (django-axes): a username is locked after LINLI_LOGIN_FAILURE_LIMIT failures from any
+# address, and an address after LINLI_LOGIN_ADDRESS_FAILURE_LIMIT failures for any usernames,
+# each within LINLI_LOGIN_COOLDOWN_MINUTES; the lock lifts that long after the last failure, or
+# with `linli accounts unlock`. See linli.accounts.throttle for why these two and not the pair.
+LINLI_LOGIN_FAILURE_LIMIT = _env_int("LINLI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LINLI_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("LINLI_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LINLI_LOGIN_COOLDOWN_MINUTES = _env_int("LINLI_LOGIN_COOLDOWN_MINUTES", 15, minimum=1)
+AXES_HANDLER = "linli.accounts.throttle.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LINLI_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the order LoginAttemptHandler reads
+AXES_COOLOFF_TIME = timedelta(minutes=LINLI_LOGIN_COOLDOWN_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "linli.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "linli.accounts.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (AccessFailureLog), not only counts
+AXES_SENSITIVE_PARAMETERS = []  # log the username and address (the password never)
+AXES_RESET_ON_SUCCESS = True  # a right password clears that username's (and address's) count
+
+# Two-factor (django-otp TOTP). With LINLI_REQUIRE_2FA=1 the roles that may unmask ID numbers
+# (officials, community workers, staff and superusers; the 三长 too with
+# LINLI_REQUIRE_2FA_LEADERS=1) set up an authenticator app and enter its 6-digit code after the
+# password, before any page. Off by default so the embedded demo logs in with a password.
+LINLI_REQUIRE_2FA = _env_bool("LINLI_REQUIRE_2FA", False)
+LINLI_REQUIRE_2FA_LEADERS = _env_bool("LINLI_REQUIRE_2FA_LEADERS", False)
+OTP_TOTP_ISSUER = "邻里 Linli"
+
+# Sessions: office roles (officials, workers, department staff, staff users) are signed out after
+# LINLI_OFFICE_SESSION_IDLE_MINUTES without a request and LINLI_OFFICE_SESSION_HOURS after they
+# signed in; residents, committee members and the 三长 stay signed in on their phones for
+# LINLI_SESSION_DAYS (linli.accounts.middleware).
+LINLI_OFFICE_SESSION_HOURS = _env_int("LINLI_OFFICE_SESSION_HOURS", 8, minimum=1)
+LINLI_OFFICE_SESSION_IDLE_MINUTES = _env_int("LINLI_OFFICE_SESSION_IDLE_MINUTES", 30, minimum=1)
+LINLI_SESSION_DAYS = _env_int("LINLI_SESSION_DAYS", 14, minimum=1)
+SESSION_COOKIE_AGE = LINLI_SESSION_DAYS * 24 * 3600

@@ -15,6 +15,7 @@ urlpatterns = [
     path("access-log/", core_views.access_log, name="access_log"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("linli.accounts.urls")),
     path("ledger/", include("linli.ledger.urls")),
     path("grid/", include("linli.grid.urls")),
     path("party/", include("linli.party.urls")),

@@ -8,6 +8,11 @@ def navigation(request):
         return {"nav": []}
     from django.urls import reverse
 
+    from linli.accounts.policy import requires_two_factor
+
+    if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
+        return {"nav": []}  # nothing opens before the second factor: show nothing to open
+
     role = scoping.role_of(user)
     office = role == "superuser" or role in scoping.REGION_ROLES
     items = []
