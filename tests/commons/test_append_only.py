@@ -11,7 +11,15 @@ from django.core.management import call_command
 from django.db import models
 
 from linli.commons.chain import verify_chain
-from linli.commons.models import Entry, ImmutableError, Notice, PublicAccount, Voucher, purging
+from linli.commons.models import (
+    Entry,
+    EntryStatus,
+    ImmutableError,
+    Notice,
+    PublicAccount,
+    Voucher,
+    purging,
+)
 
 from .test_services import png
 
@@ -58,8 +66,10 @@ def test_rejected_entries_and_their_vouchers_stay(world, enter):
 
 def test_a_pending_entry_may_still_be_saved(world, enter):
     entry = enter()
+    assert entry.status == EntryStatus.PENDING
     entry.description = "10月院内泊车费（改）"
     entry.save()
+    assert Entry.objects.get(pk=entry.pk).description == "10月院内泊车费（改）"
 
 
 def test_admin_is_read_only(world, post, rf, county_official):

@@ -1,24 +1,16 @@
 from django.conf import settings
 from django.db import models
 
+from linli.core.roles import ASSIGNABLE_ROLES, REGION_ROLES, Role
 
-class Role(models.TextChoices):
-    COUNTY_OFFICIAL = "county_official", "县级干部"
-    TOWN_OFFICIAL = "town_official", "镇（街道）干部"
-    COMMUNITY_WORKER = "community_worker", "社区工作人员"
-    DEPARTMENT_STAFF = "department_staff", "部门工作人员"
-    AREA_LEADER = "area_leader", "片长"
-    GROUP_LEADER = "group_leader", "组长"
-    NEIGHBOUR_LEADER = "neighbour_leader", "邻长"
-    COMMITTEE_MEMBER = "committee_member", "业委会成员"
-    RESIDENT = "resident", "居民"
+__all__ = ["FULL_PERSONAL_DATA_ROLES", "LEDGER_EDITOR_ROLES", "Profile", "Role"]
 
 
 # Roles whose duty needs full ID numbers and phones of the residents in their scope
 # (minimum necessary, PIPL art. 6): they see them unmasked on demand, and each view is logged.
-FULL_PERSONAL_DATA_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMUNITY_WORKER}
+FULL_PERSONAL_DATA_ROLES = REGION_ROLES
 # Roles that may change the ledger (import, edit) inside their region.
-LEDGER_EDITOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMUNITY_WORKER}
+LEDGER_EDITOR_ROLES = REGION_ROLES
 
 
 class Profile(models.Model):
@@ -27,7 +19,7 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    role = models.CharField("角色", max_length=30, choices=ASSIGNABLE_ROLES)
     region = models.ForeignKey(
         "ledger.Region",
         on_delete=models.PROTECT,

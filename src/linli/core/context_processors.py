@@ -1,4 +1,35 @@
-from linli.accounts import scoping
+from linli.core.policy import Capability, can
+
+
+def _none(user):
+    return ()
+
+
+def _own_household(user):
+    household_id = user.profile.household_id
+    return [household_id] if household_id else None
+
+
+# (label, url name, capability, url args): the menu is the capability table read in order.
+_MENU = [
+    ("网格", "grid:mine", Capability.GRID_WORK, _none),
+    ("诉求", "cases:board", Capability.CASES_BOARD, _none),
+    ("诉求", "cases:inbox", Capability.CASES_INBOX, _none),
+    ("派遣件", "cases:department", Capability.CASES_DEPARTMENT, _none),
+    ("反映问题", "cases:mine", Capability.CASES_REPORT_OWN, _none),
+    ("投票", "selfgov:index", Capability.SELFGOV_VOTE, _none),
+    ("缴费", "finance:mine", Capability.FINANCE_OWN, _none),
+    ("公共收益", "commons:index", Capability.FINANCE_OWN, _none),
+    ("自治", "selfgov:index", Capability.SELFGOV_MANAGE, _none),
+    ("收费", "finance:desk", Capability.FINANCE_DESK, _none),
+    ("公共收益", "commons:index", Capability.FINANCE_DESK, _none),
+    ("联席会", "meetings:index", Capability.MEETINGS, _none),
+    ("欠费", "finance:arrears", Capability.FINANCE_ARREARS, _none),
+    ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
+    ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
+    ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),
+    ("访问日志", "access_log", Capability.READ_ACCESS_LOG, _none),
+]
 
 
 def navigation(request):
@@ -13,39 +44,11 @@ def navigation(request):
     if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
         return {"nav": []}  # nothing opens before the second factor: show nothing to open
 
-    role = scoping.role_of(user)
-    office = role == "superuser" or role in scoping.REGION_ROLES
-    items = []
-    if office or role in scoping.GRID_ROLES:
-        items.append(("网格", reverse("grid:mine")))
-    if office:
-        items.append(("诉求", reverse("cases:board")))
-    elif role in scoping.GRID_ROLES:
-        items.append(("诉求", reverse("cases:inbox")))
-    elif role == "department_staff":
-        items.append(("派遣件", reverse("cases:department")))
-    elif role in ("resident", "committee_member"):
-        items.append(("反映问题", reverse("cases:mine")))
-    if role in ("resident", "committee_member"):
-        items.append(("投票", reverse("selfgov:index")))
-        items.append(("缴费", reverse("finance:mine")))
-        items.append(("公共收益", reverse("commons:index")))
-    if office:
-        items.append(("自治", reverse("selfgov:index")))
-        items.append(("收费", reverse("finance:desk")))
-        items.append(("公共收益", reverse("commons:index")))
-    if office or role == "department_staff":
-        items.append(("联席会", reverse("meetings:index")))
-    if role in scoping.GRID_ROLES:
-        items.append(("欠费", reverse("finance:arrears")))
-    if office or role == "department_staff":
-        items.append(("台账", reverse("ledger:index")))
-    if scoping.edits_ledger(user):
-        items.append(("导入", reverse("ledger:import")))
-    if role == "resident" and user.profile.household_id:
-        items.append(("我家", reverse("grid:household", args=[user.profile.household_id])))
-    if role == "superuser" or role in ("county_official", "town_official"):
-        items.append(("访问日志", reverse("access_log")))
+    items = [
+        (label, reverse(name, args=args(user)))
+        for label, name, cap, args in _MENU
+        if can(user, cap) and args(user) is not None
+    ]
     if user.is_staff:
         items.append(("后台", reverse("admin:index")))
     return {"nav": items}

@@ -5,3 +5,8 @@ class GridConfig(AppConfig):
     name = "linli.grid"
     label = "grid"
     verbose_name = "片组邻网格"
+
+    def ready(self) -> None:
+        from .scopes import register_scopes
+
+        register_scopes()

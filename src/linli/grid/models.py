@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from linli.core.policy import RestrictedQuerySet
 from linli.core.uploads import StoredName
 
 
@@ -19,7 +20,7 @@ class GridLevel(models.IntegerChoices):
 LEADER_TITLES = {GridLevel.AREA: "片长", GridLevel.GROUP: "组长", GridLevel.NEIGHBOUR: "邻长"}
 
 
-class GridQuerySet(models.QuerySet):
+class GridQuerySet(RestrictedQuerySet):
     def subtree(self, grid: Grid) -> GridQuerySet:
         return self.filter(path__startswith=grid.path)
 
@@ -94,6 +95,8 @@ class Membership(models.Model):
     start = models.DateTimeField("起")
     end = models.DateTimeField("止", null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "户所属邻"
         verbose_name_plural = verbose_name
@@ -114,6 +117,8 @@ class Post(models.Model):
     """The one leader post of a grid cell (片长 / 组长 / 邻长)."""
 
     grid = models.OneToOneField(Grid, on_delete=models.CASCADE, related_name="post")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "三长岗位"
@@ -144,6 +149,8 @@ class Holding(models.Model):
     start = models.DateTimeField("任职起")
     end = models.DateTimeField("任职止", null=True, blank=True)
     reason = models.CharField("事由", max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "任职记录"
@@ -176,6 +183,8 @@ class Visit(models.Model):
     raised = models.TextField("反映的事项", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "走访记录"
         verbose_name_plural = verbose_name
@@ -189,6 +198,8 @@ class Visit(models.Model):
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField("照片", upload_to=StoredName("visits/%Y/%m/"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "走访照片"

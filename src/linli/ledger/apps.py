@@ -5,3 +5,8 @@ class LedgerConfig(AppConfig):
     name = "linli.ledger"
     label = "ledger"
     verbose_name = "台账"
+
+    def ready(self) -> None:
+        from .scopes import register_scopes
+
+        register_scopes()

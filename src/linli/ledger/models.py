@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from linli.core.policy import RestrictedQuerySet
 from linli.core.tree import path_ids
 
 
@@ -19,7 +20,7 @@ class RegionLevel(models.IntegerChoices):
     COMMUNITY = 5, "社区"
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(RestrictedQuerySet):
     def subtree(self, region: Region) -> RegionQuerySet:
         return self.filter(path__startswith=region.path)
 
@@ -103,7 +104,7 @@ SANWU_Q = (
 )
 
 
-class CompoundQuerySet(models.QuerySet):
+class CompoundQuerySet(RestrictedQuerySet):
     def sanwu(self) -> CompoundQuerySet:
         return self.filter(SANWU_Q)
 
@@ -211,6 +212,8 @@ class Building(models.Model):
     )
     name = models.CharField("楼栋", max_length=50)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "楼栋"
         verbose_name_plural = verbose_name
@@ -230,6 +233,8 @@ class Unit(models.Model):
         Building, on_delete=models.CASCADE, related_name="units", verbose_name="楼栋"
     )
     name = models.CharField("单元", max_length=50)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单元"
@@ -280,6 +285,8 @@ class Household(models.Model):
     )
     note = models.CharField("备注", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="户变更记录")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "户"
@@ -371,6 +378,8 @@ class Resident(models.Model):
     other_tags = models.CharField("其他标签", max_length=200, blank=True, help_text="以顿号分隔")
     note = models.CharField("备注", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="居民变更记录")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "居民"
