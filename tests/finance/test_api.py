@@ -199,7 +199,7 @@ def test_resident_sees_own_bills_only_and_cannot_take_payments(client, billed):
         f"{API}/payments",
         {"household": own.pk, "amount": "1", "method": "cash", "client_token": "c"},
     )
-    assert (r.status_code, r.json()["code"]) == (403, "finance.forbidden")
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden")
     r = client.get(f"{API}/collection-rates", {"start": "2026-01", "end": "2026-03", "by": "party"})
     assert r.status_code == 403
     client.force_login(billed["resident_b"])

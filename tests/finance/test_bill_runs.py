@@ -224,7 +224,7 @@ def test_only_desk_roles_in_scope_may_run(fees, regions):
         )
     with pytest.raises(DomainError) as exc:
         services.bill_run(actor=fees["leader_a"], period_start="2026-01", compound=fees["compound"])
-    assert exc.value.code == "finance.forbidden"
+    assert exc.value.code == "forbidden"
     with pytest.raises(DomainError):
         services.bill_run(
             actor=fees["resident_a"], period_start="2026-01", compound=fees["compound"]

@@ -136,7 +136,7 @@ def test_payments_out_of_scope(billed):
     for who in ("leader_a", "resident_a"):
         with pytest.raises(DomainError) as exc:
             pay(billed, actor=billed[who], amount="10")
-        assert exc.value.code == "finance.forbidden"
+        assert exc.value.code == "forbidden"
     assert not Payment.objects.exists()
 
 

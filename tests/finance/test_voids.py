@@ -93,7 +93,7 @@ def test_void_bad_input_and_scope(billed):
         services.payment_void(actor=billed["xt_worker"], payment=p, reason="错收")
     with pytest.raises(DomainError) as exc:
         services.payment_void(actor=billed["resident_a"], payment=p, reason="x")
-    assert exc.value.code == "finance.forbidden"
+    assert exc.value.code == "forbidden"
     v = services.payment_void(actor=billed["worker"], payment=p, reason="错收")
     with pytest.raises(NotFound):
         services.payment_void_decide(actor=billed["xt_worker"], void=v, approve=True)

@@ -208,7 +208,7 @@ def test_town_meeting_about_a_compound_is_seen_by_its_community(world):
         {"party": "community", "name": "罗小燕"},
         content_type="application/json",
     )
-    assert r.status_code == 403 and r.json()["code"] == "meetings.forbidden"
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert Meeting.objects.count() == 1
 
 

@@ -38,9 +38,9 @@ def test_meeting_create_defaults_and_compounds(world):
     ("who", "region", "code"),
     [
         ("worker", "county", "meetings.bad_region"),  # a county is not a meeting place
-        ("xt_worker", "xingdong", "meetings.forbidden"),  # another community's worker
-        ("resident_a", "xingdong", "meetings.forbidden"),
-        ("housing_staff", "xingdong", "meetings.forbidden"),
+        ("xt_worker", "xingdong", "forbidden"),  # another community's worker
+        ("resident_a", "xingdong", "forbidden"),
+        ("housing_staff", "xingdong", "forbidden"),
     ],
 )
 def test_meeting_create_refused(world, who, region, code):
@@ -282,10 +282,10 @@ def test_department_staff_work_on_their_own_actions(world, meeting):
     services.action_progress_add(actor=staff, action=mine, note="方案已出")
     with pytest.raises(DomainError) as exc:
         services.action_progress_add(actor=staff, action=theirs, note="越权")
-    assert exc.value.code == "meetings.forbidden" and exc.value.status == 403
+    assert exc.value.code == "forbidden" and exc.value.status == 403
     with pytest.raises(DomainError) as exc:
         services.action_cancel(actor=staff, action=mine, reason="不做了")
-    assert exc.value.code == "meetings.forbidden"
+    assert exc.value.code == "forbidden"
     services.action_complete(actor=staff, action=mine, note="完成")
     assert theirs.progress.count() == 1
 
@@ -304,5 +304,5 @@ def test_other_community_worker_cannot_write(world, meeting):
     ):
         with pytest.raises(DomainError) as exc:
             call()
-        assert exc.value.code == "meetings.forbidden"
+        assert exc.value.code == "forbidden"
     assert Action.objects.count() == 1 and ActionProgress.objects.count() == 1

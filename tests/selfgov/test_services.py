@@ -189,7 +189,7 @@ def test_online_ballot_only_by_the_owner_himself(world, announce):
         services.ballot_cast(
             actor=world["wang"], vote=vote, owner=world["owners"]["刘建国"], choice="yes", when=OPEN
         )
-    assert info.value.code == "selfgov.forbidden"
+    assert info.value.code == "forbidden"
     with pytest.raises(DomainError) as info:  # a resident cannot enter paper ballots
         services.ballot_cast(
             actor=world["wang"],
@@ -199,7 +199,7 @@ def test_online_ballot_only_by_the_owner_himself(world, announce):
             channel="paper",
             when=OPEN,
         )
-    assert info.value.code == "selfgov.forbidden"
+    assert info.value.code == "forbidden"
     with pytest.raises(DomainError) as info:  # another community's worker
         services.ballot_cast(
             actor=world["other_worker"],
@@ -209,7 +209,7 @@ def test_online_ballot_only_by_the_owner_himself(world, announce):
             channel="paper",
             when=OPEN,
         )
-    assert info.value.code == "selfgov.forbidden"
+    assert info.value.code == "forbidden"
     with pytest.raises(DomainError) as info:
         services.ballot_cast(
             actor=world["worker"],

@@ -9,7 +9,7 @@ from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Invalid
 
 log = logging.getLogger("linli.accounts")
 
@@ -21,9 +21,7 @@ def login_unlock(*, username: str | None = None, ip_address: str | None = None) 
     any username), which lifts their lock; returns how many attempt records went. The failure
     log (AccessFailureLog) is kept."""
     if not username and not ip_address:
-        raise DomainError(
-            code="accounts.unlock_needs_target", message="请指定要解锁的用户名或网络地址"
-        )
+        raise Invalid("请指定要解锁的用户名或网络地址", code="accounts.unlock_needs_target")
     removed = 0
     if username:
         removed += AxesProxyHandler.reset_attempts(username=username)
@@ -36,9 +34,9 @@ def login_unlock(*, username: str | None = None, ip_address: str | None = None) 
 def _clean_token(token: str | None) -> str:
     token = (token or "").strip().replace(" ", "")
     if len(token) != TOKEN_LENGTH or not token.isascii() or not token.isdigit():
-        raise DomainError(
+        raise Invalid(
+            f"请输入验证器应用显示的 {TOKEN_LENGTH} 位数字",
             code="accounts.token_format",
-            message=f"请输入验证器应用显示的 {TOKEN_LENGTH} 位数字",
             details=[{"field": "token", "reason": "format"}],
         )
     return token
@@ -73,9 +71,9 @@ def _check_token(*, device_pk: int, token: str) -> TOTPDevice | None:
 
 def _wrong_token(request, what: str) -> DomainError:
     log.warning("%s refused: username=%r", what, request.user.get_username())
-    return DomainError(
+    return Invalid(
+        "验证码不正确或已过期，请核对手机时间后重试",
         code="accounts.token_wrong",
-        message="验证码不正确或已过期，请核对手机时间后重试",
         details=[{"field": "token", "reason": "mismatch"}],
     )
 
@@ -84,7 +82,7 @@ def totp_device_confirm(*, request, device: TOTPDevice, token: str | None) -> TO
     """Confirm a pending device with a code from it; the session is then verified."""
     token = _clean_token(token)
     if device.user_id != request.user.pk or device.confirmed:
-        raise DomainError(code="accounts.device_confirmed", message="该验证器已绑定，请直接验证")
+        raise Invalid("该验证器已绑定，请直接验证", code="accounts.device_confirmed")
     checked = _check_token(device_pk=device.pk, token=token)
     if checked is None:
         raise _wrong_token(request, "two-factor setup code")

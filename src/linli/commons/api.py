@@ -7,7 +7,7 @@ from django.urls import reverse
 from ninja import File, Router, Status, UploadedFile
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Invalid, NotFound
 from linli.core.privacy import mask_name
 from linli.ledger.models import Compound
 
@@ -163,9 +163,9 @@ def entry_list(
 ):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     if status and status not in EntryStatus.values:
-        raise DomainError(
+        raise Invalid(
+            "状态应为 pending / approved / rejected",
             code="commons.bad_status",
-            message="状态应为 pending / approved / rejected",
             details=[{"field": "status", "value": status}],
         )
     limit = max(1, min(limit, MAX_LIST))

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.privacy import mask_name
 from linli.core.uploads import IMAGES_AND_PDF, AcceptedFile, accept_uploads
 from linli.ledger.models import Compound
@@ -93,33 +93,33 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(
+        raise Invalid(
+            f"金额“{value}”不是数字",
             code="commons.bad_amount",
-            message=f"金额“{value}”不是数字",
             details=[{"field": field, "value": str(value)}],
         ) from None
     if not amount.is_finite():
-        raise DomainError(
+        raise Invalid(
+            f"金额“{value}”不是数字",
             code="commons.bad_amount",
-            message=f"金额“{value}”不是数字",
             details=[{"field": field, "value": str(value)}],
         )
     if amount <= 0:
-        raise DomainError(
+        raise Invalid(
+            "金额须大于0（支出请选择支出类别，不要填负数）",
             code="commons.amount_not_positive",
-            message="金额须大于0（支出请选择支出类别，不要填负数）",
             details=[{"field": field, "value": str(value)}],
         )
     if amount != amount.quantize(CENT):
-        raise DomainError(
+        raise Invalid(
+            f"金额“{value}”最多保留两位小数（到分）",
             code="commons.amount_too_precise",
-            message=f"金额“{value}”最多保留两位小数（到分）",
             details=[{"field": field, "value": str(value)}],
         )
     if amount > MAX_AMOUNT:
-        raise DomainError(
+        raise Invalid(
+            "金额过大",
             code="commons.amount_too_large",
-            message="金额过大",
             details=[{"field": field, "value": str(value)}],
         )
     return amount.quantize(CENT)
@@ -133,9 +133,9 @@ def _parse_date(value, *, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise DomainError(
+        raise Invalid(
+            f"日期“{value}”应为 YYYY-MM-DD",
             code="commons.bad_date",
-            message=f"日期“{value}”应为 YYYY-MM-DD",
             details=[{"field": field, "value": str(value)}],
         ) from None
 
@@ -143,13 +143,11 @@ def _parse_date(value, *, field: str = "date") -> dt.date:
 def _text(value, *, field: str, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(
-            code=f"commons.{field}_required", message=f"请填写{what}", details=[{"field": field}]
-        )
+        raise Invalid(f"请填写{what}", code=f"commons.{field}_required", details=[{"field": field}])
     if len(value) > limit:
-        raise DomainError(
+        raise Invalid(
+            f"{what}不能超过 {limit} 字",
             code=f"commons.{field}_too_long",
-            message=f"{what}不能超过 {limit} 字",
             details=[{"field": field}],
         )
     return value
@@ -157,18 +155,16 @@ def _text(value, *, field: str, what: str, required: bool = True, limit: int = M
 
 def _check_open_date(account: PublicAccount, day: dt.date, *, today: dt.date) -> None:
     if day > today:
-        raise DomainError(
+        raise Invalid(
+            f"发生日期 {day} 晚于今天",
             code="commons.future_date",
-            message=f"发生日期 {day} 晚于今天",
             details=[{"field": "date", "value": day.isoformat()}],
         )
     if account.closed_through and day <= account.closed_through:
-        raise DomainError(
+        raise Invalid(
+            f"{account.closed_through} 及以前的收支已公示，不能再入账；"
+            "更正请在之后的期间录入冲正记录",
             code="commons.period_closed",
-            message=(
-                f"{account.closed_through} 及以前的收支已公示，不能再入账；"
-                "更正请在之后的期间录入冲正记录"
-            ),
             details=[{"field": "date", "value": day.isoformat()}],
         )
 
@@ -178,9 +174,9 @@ def _validate_vouchers(files: Iterable) -> list[AcceptedFile]:
     (``linli.core.uploads``); the uploader's name and declared type are never kept."""
     files = [f for f in files if f]
     if len(files) > MAX_VOUCHERS:
-        raise DomainError(
+        raise Invalid(
+            f"每笔最多上传 {MAX_VOUCHERS} 个凭证",
             code="commons.too_many_vouchers",
-            message=f"每笔最多上传 {MAX_VOUCHERS} 个凭证",
             details=[{"field": "vouchers"}],
         )
     return accept_uploads(
@@ -224,16 +220,14 @@ def _lock_entry(entry: Entry) -> Entry:
 def account_open(*, actor, compound: Compound, when: dt.datetime | None = None) -> PublicAccount:
     """Open the compound's public account (one per compound)."""
     if not may_open(actor, compound):
-        raise DomainError(
+        raise Forbidden(
+            "只有本小区业委会成员或辖区干部、社区工作人员可以开设公共收益账户",
             code="commons.not_allowed",
-            message="只有本小区业委会成员或辖区干部、社区工作人员可以开设公共收益账户",
-            status=403,
         )
     if PublicAccount.objects.filter(compound=compound).exists():
-        raise DomainError(
+        raise Conflict(
+            f"{compound.name}已开设公共收益账户",
             code="commons.account_exists",
-            message=f"{compound.name}已开设公共收益账户",
-            status=409,
             details=[{"field": "compound", "value": compound.pk}],
         )
     try:
@@ -245,10 +239,8 @@ def account_open(*, actor, compound: Compound, when: dt.datetime | None = None) 
                 opened_by=actor,
             )
     except IntegrityError:
-        raise DomainError(
-            code="commons.account_exists",
-            message=f"{compound.name}已开设公共收益账户",
-            status=409,
+        raise Conflict(
+            f"{compound.name}已开设公共收益账户", code="commons.account_exists"
         ) from None
 
 
@@ -271,15 +263,13 @@ def entry_create(
 ) -> Entry:
     """Enter an income or spending; it waits for the committee's approval (待审核)."""
     if not may_enter(actor, account):
-        raise DomainError(
-            code="commons.not_allowed",
-            message="只有社区工作人员或本小区业委会成员可以录入公共收益收支",
-            status=403,
+        raise Forbidden(
+            "只有社区工作人员或本小区业委会成员可以录入公共收益收支", code="commons.not_allowed"
         )
     if kind not in Kind.values:
-        raise DomainError(
+        raise Invalid(
+            f"没有“{kind}”这个收支类别",
             code="commons.bad_kind",
-            message=f"没有“{kind}”这个收支类别",
             details=[{"field": "kind", "value": str(kind)}],
         )
     amount = parse_amount(amount)
@@ -311,24 +301,20 @@ def voucher_add(*, actor, entry: Entry, vouchers: Iterable) -> list[Voucher]:
     """Attach more vouchers to an entry still waiting for approval."""
     entry = _lock_entry(entry)
     if not may_enter(actor, entry.account):
-        raise DomainError(code="commons.not_allowed", message="无权为该记录添加凭证", status=403)
+        raise Forbidden("无权为该记录添加凭证", code="commons.not_allowed")
     if entry.status != EntryStatus.PENDING:
-        raise DomainError(
-            code="commons.not_pending",
-            message=f"该记录{entry.get_status_display()}，不能再添加凭证",
-            status=409,
+        raise Conflict(
+            f"该记录{entry.get_status_display()}，不能再添加凭证", code="commons.not_pending"
         )
     files = _validate_vouchers(vouchers)
     if not files:
-        raise DomainError(
-            code="commons.vouchers_required",
-            message="请选择凭证文件",
-            details=[{"field": "vouchers"}],
+        raise Invalid(
+            "请选择凭证文件", code="commons.vouchers_required", details=[{"field": "vouchers"}]
         )
     if entry.vouchers.count() + len(files) > MAX_VOUCHERS:
-        raise DomainError(
+        raise Invalid(
+            f"每笔最多 {MAX_VOUCHERS} 个凭证",
             code="commons.too_many_vouchers",
-            message=f"每笔最多 {MAX_VOUCHERS} 个凭证",
             details=[{"field": "vouchers"}],
         )
     return _save_vouchers(entry, files)
@@ -336,16 +322,13 @@ def voucher_add(*, actor, entry: Entry, vouchers: Iterable) -> list[Voucher]:
 
 def _check_decider(actor, entry: Entry, account: PublicAccount, what: str) -> None:
     if not is_committee_of(actor, account.compound_id):
-        raise DomainError(
-            code="commons.not_committee",
-            message=f"只有{account.compound.name}业委会成员可以{what}",
-            status=403,
+        raise Forbidden(
+            f"只有{account.compound.name}业委会成员可以{what}", code="commons.not_committee"
         )
     if entry.entered_by_id == actor.pk:
-        raise DomainError(
+        raise Forbidden(
+            f"录入人不能{what}自己录入的记录，请由另一位业委会成员{what}",
             code="commons.self_approval",
-            message=f"录入人不能{what}自己录入的记录，请由另一位业委会成员{what}",
-            status=403,
         )
 
 
@@ -356,27 +339,21 @@ def entry_approve(*, actor, entry: Entry, when: dt.datetime | None = None) -> En
     entry = _lock_entry(entry)
     _check_decider(actor, entry, account, "审核")
     if entry.status != EntryStatus.PENDING:
-        raise DomainError(
+        raise Conflict(
+            f"该记录{entry.get_status_display()}，不能再审核",
             code="commons.not_pending",
-            message=f"该记录{entry.get_status_display()}，不能再审核",
-            status=409,
             details=[{"field": "status", "value": entry.status}],
         )
     now = _now(when)
     if account.closed_through and entry.date <= account.closed_through:
-        raise DomainError(
+        raise Conflict(
+            f"该记录发生于 {entry.date}，该期间已公示，不能再入账；请驳回后按新的日期重新录入",
             code="commons.period_closed",
-            message=(
-                f"该记录发生于 {entry.date}，该期间已公示，不能再入账；请驳回后按新的日期重新录入"
-            ),
-            status=409,
         )
     if entry.reverses_id is not None:
         original = Entry.objects.get(pk=entry.reverses_id)
         if original.status != EntryStatus.APPROVED:
-            raise DomainError(
-                code="commons.bad_reversal", message="被冲正的原记录未入账", status=409
-            )
+            raise Conflict("被冲正的原记录未入账", code="commons.bad_reversal")
     entry.status = EntryStatus.APPROVED
     entry.decided_by = actor
     entry.decided_by_name = person_name(actor)
@@ -399,10 +376,9 @@ def entry_reject(*, actor, entry: Entry, reason: str, when: dt.datetime | None =
     _check_decider(actor, entry, account, "驳回")
     reason = _text(reason, field="reason", what="驳回理由")
     if entry.status != EntryStatus.PENDING:
-        raise DomainError(
+        raise Conflict(
+            f"该记录{entry.get_status_display()}，不能驳回",
             code="commons.not_pending",
-            message=f"该记录{entry.get_status_display()}，不能驳回",
-            status=409,
             details=[{"field": "status", "value": entry.status}],
         )
     entry.status = EntryStatus.REJECTED
@@ -429,37 +405,27 @@ def entry_reverse(
     original = _lock_entry(entry)
     account = original.account
     if not may_enter(actor, account):
-        raise DomainError(
-            code="commons.not_allowed",
-            message="只有社区工作人员或本小区业委会成员可以录入冲正记录",
-            status=403,
+        raise Forbidden(
+            "只有社区工作人员或本小区业委会成员可以录入冲正记录", code="commons.not_allowed"
         )
     if original.status != EntryStatus.APPROVED:
-        raise DomainError(
-            code="commons.reverse_not_posted",
-            message="只能冲正已入账的记录；待审核的记录请直接驳回",
-            status=409,
+        raise Conflict(
+            "只能冲正已入账的记录；待审核的记录请直接驳回", code="commons.reverse_not_posted"
         )
     if original.reverses_id is not None:
-        raise DomainError(
-            code="commons.reverse_reversal",
-            message="冲正记录不能再被冲正；如需恢复，请重新录入一笔",
-            status=409,
+        raise Conflict(
+            "冲正记录不能再被冲正；如需恢复，请重新录入一笔", code="commons.reverse_reversal"
         )
     if original.reversals.filter(status__in=[EntryStatus.PENDING, EntryStatus.APPROVED]).exists():
-        raise DomainError(
-            code="commons.already_reversed",
-            message=f"记录 {original.number} 已有冲正记录",
-            status=409,
-        )
+        raise Conflict(f"记录 {original.number} 已有冲正记录", code="commons.already_reversed")
     reason = _text(reason, field="reason", what="冲正理由")
     now = _now(when)
     day = _parse_date(date) if date else timezone.localdate(now)
     _check_open_date(account, day, today=timezone.localdate(now))
     if day < original.date:
-        raise DomainError(
+        raise Invalid(
+            "冲正日期不能早于原记录的日期",
             code="commons.reverse_before_original",
-            message="冲正日期不能早于原记录的日期",
             details=[{"field": "date", "value": day.isoformat()}],
         )
     files = _validate_vouchers(vouchers)
@@ -480,10 +446,8 @@ def entry_reverse(
                 entered_at=now,
             )
     except IntegrityError:
-        raise DomainError(
-            code="commons.already_reversed",
-            message=f"记录 {original.number} 已有冲正记录",
-            status=409,
+        raise Conflict(
+            f"记录 {original.number} 已有冲正记录", code="commons.already_reversed"
         ) from None
     _save_vouchers(reversal, files)
     return reversal
@@ -494,9 +458,9 @@ def entry_reverse(
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     if quarter not in (1, 2, 3, 4):
-        raise DomainError(
+        raise Invalid(
+            "季度应为 1–4",
             code="commons.bad_quarter",
-            message="季度应为 1–4",
             details=[{"field": "quarter", "value": str(quarter)}],
         )
     start = dt.date(year, 3 * quarter - 2, 1)
@@ -527,56 +491,50 @@ def notice_publish(
     """
     account = _lock_account(account)
     if not is_committee_of(actor, account.compound_id):
-        raise DomainError(
-            code="commons.not_committee",
-            message=f"只有{account.compound.name}业委会成员可以发布公示",
-            status=403,
+        raise Forbidden(
+            f"只有{account.compound.name}业委会成员可以发布公示", code="commons.not_committee"
         )
     try:
         year, quarter = int(year), int(quarter)
     except (TypeError, ValueError):
-        raise DomainError(code="commons.bad_quarter", message="年度或季度不是数字") from None
+        raise Invalid("年度或季度不是数字", code="commons.bad_quarter") from None
     if not 2000 <= year <= 2100:
-        raise DomainError(
+        raise Invalid(
+            "年度不正确",
             code="commons.bad_quarter",
-            message="年度不正确",
             details=[{"field": "year", "value": str(year)}],
         )
     start, end = quarter_bounds(year, quarter)
     now = _now(when)
     today = timezone.localdate(now)
     if end >= today:
-        raise DomainError(
+        raise Invalid(
+            f"{year}年第{quarter}季度尚未结束，结束后才能公示",
             code="commons.quarter_not_over",
-            message=f"{year}年第{quarter}季度尚未结束，结束后才能公示",
             details=[{"field": "quarter", "value": str(quarter)}],
         )
     if Notice.objects.filter(account=account, year=year, quarter=quarter).exists():
-        raise DomainError(
-            code="commons.notice_exists",
-            message=f"{year}年第{quarter}季度已公示，公示发布后不能修改",
-            status=409,
+        raise Conflict(
+            f"{year}年第{quarter}季度已公示，公示发布后不能修改", code="commons.notice_exists"
         )
     if account.closed_through and end <= account.closed_through:
-        raise DomainError(
+        raise Conflict(
+            f"{account.closed_through} 以前已有更晚的公示，不能再公示更早的季度",
             code="commons.period_closed",
-            message=f"{account.closed_through} 以前已有更晚的公示，不能再公示更早的季度",
-            status=409,
         )
     pending = Entry.objects.filter(account=account, status=EntryStatus.PENDING, date__lte=end)
     if pending.exists():
-        raise DomainError(
+        raise Conflict(
+            f"截至 {end} 还有 {pending.count()} 笔收支待审核，请先审核或驳回",
             code="commons.pending_in_period",
-            message=f"截至 {end} 还有 {pending.count()} 笔收支待审核，请先审核或驳回",
-            status=409,
         )
     until = _parse_date(display_until, field="display_until") if display_until else None
     until = until or today + dt.timedelta(days=MIN_DISPLAY_DAYS)
     earliest = today + dt.timedelta(days=MIN_DISPLAY_DAYS)
     if until < earliest:
-        raise DomainError(
+        raise Invalid(
+            f"公示期不少于 {MIN_DISPLAY_DAYS} 天（至少到 {earliest}）",
             code="commons.display_too_short",
-            message=f"公示期不少于 {MIN_DISPLAY_DAYS} 天（至少到 {earliest}）",
             details=[{"field": "display_until", "value": until.isoformat()}],
         )
     snapshot = selectors.notice_snapshot(account=account, start=start, end=end)

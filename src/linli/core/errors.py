@@ -1,4 +1,17 @@
-"""One domain error type, mapped in one place (``linli.api``) to a JSON body."""
+"""The domain errors, mapped once for the API (``linli.api``) and once for pages
+(``linli.core.middleware.DomainErrorMiddleware``).
+
+Four kinds, one class each; a service raises the kind, never an HTTP status:
+
+| class | status | when |
+|---|---|---|
+| ``Invalid`` | 400 (422: a rejected upload) | the request breaks a rule (a bad or missing value) |
+| ``Forbidden`` | 403 | the user sees the object but their role may not do this to it |
+| ``NotFound`` | 404 | the object does not exist **or** the user may not see it |
+| ``Conflict`` | 409 | the object's state does not allow it now (decided, changed meanwhile) |
+
+Every ``code`` is listed with its meaning in ``docs/api.md`` (a test holds the two together).
+"""
 
 from __future__ import annotations
 
@@ -34,3 +47,35 @@ class NotFound(DomainError):
         details: list[dict] | None = None,
     ):
         super().__init__(code=code, message=message, status=404, details=list(details or []))
+
+
+class Invalid(DomainError):
+    """400: the request breaks a rule; ``details`` names the field (and sheet, row, column)."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid_input",
+        details: list[dict] | None = None,
+        status: int = 400,
+    ):
+        super().__init__(code=code, message=message, status=status, details=list(details or []))
+
+
+class Forbidden(DomainError):
+    """403: the user may see the object, but their role may not do this to it."""
+
+    def __init__(
+        self,
+        message: str = "无权进行此操作",
+        code: str = "forbidden",
+        details: list[dict] | None = None,
+    ):
+        super().__init__(code=code, message=message, status=403, details=list(details or []))
+
+
+class Conflict(DomainError):
+    """409: the object's state does not allow this now (already decided, changed meanwhile)."""
+
+    def __init__(self, message: str, code: str = "conflict", details: list[dict] | None = None):
+        super().__init__(code=code, message=message, status=409, details=list(details or []))

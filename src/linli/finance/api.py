@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema, Status
 
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.ledger.selectors import visible_regions
 
 from . import selectors, services
@@ -30,9 +30,7 @@ router = Router(tags=["物业收费"])
 
 def _desk(request) -> None:
     if not services.is_desk(request.user):
-        raise DomainError(
-            code="finance.forbidden", message="只有社区工作人员或干部可以办理收费", status=403
-        )
+        raise Forbidden("只有社区工作人员或干部可以办理收费")
 
 
 @router.get("/schedules", response=list[ScheduleOut], summary="收费标准")
@@ -115,9 +113,9 @@ def payment_create(request, payload: PaymentIn):
     _desk(request)
     household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     if not payload.client_token.strip():
-        raise DomainError(
+        raise Invalid(
+            "缺少提交标识 client_token（防止重复收款）",
             code="finance.token_required",
-            message="缺少提交标识 client_token（防止重复收款）",
             details=[{"field": "client_token"}],
         )
     payment = services.payment_record(
@@ -209,9 +207,9 @@ def _rate_row(r, *, reductions: bool) -> dict:
 )
 def collection_rates(request, filters: Query[RatesQuery]):
     if filters.by not in dict(selectors.GROUPS):
-        raise DomainError(
+        raise Invalid(
+            f"分组应为 {'/'.join(dict(selectors.GROUPS))}",
             code="finance.bad_group",
-            message=f"分组应为 {'/'.join(dict(selectors.GROUPS))}",
             details=[{"field": "by", "value": filters.by}],
         )
     if not services.is_desk(request.user) and filters.by != "total":
@@ -220,7 +218,7 @@ def collection_rates(request, filters: Query[RatesQuery]):
 
     start, end = parse_month(filters.start), parse_month(filters.end)
     if end < start:
-        raise DomainError(code="finance.bad_period", message="结束月份早于开始月份")
+        raise Invalid("结束月份早于开始月份", code="finance.bad_period")
     rates = selectors.collection_rates(
         actor=request.user, start=start, end=end, by=filters.by, compound_id=filters.compound
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from linli.core.errors import DomainError
+from linli.core.errors import Invalid
 
 from .models import Basis
 
@@ -26,7 +26,7 @@ def bill_amount(*, basis: str, price: Decimal, area: Decimal | None, months: int
     if basis == Basis.PER_HOUSEHOLD:
         return round_fen(price * months)
     if area is None:
-        raise DomainError(code="finance.no_area", message="该户没有建筑面积，无法按面积计费")
+        raise Invalid("该户没有建筑面积，无法按面积计费", code="finance.no_area")
     return round_fen(price * area * months)
 
 
@@ -37,33 +37,33 @@ def parse_amount(value, *, field: str = "amount", label: str = "金额") -> Deci
     try:
         amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError):
-        raise DomainError(
+        raise Invalid(
+            f"{label}“{value}”不是有效的数字",
             code="finance.bad_amount",
-            message=f"{label}“{value}”不是有效的数字",
             details=[{"field": field, "value": str(value)}],
         ) from None
     if not amount.is_finite():
-        raise DomainError(
+        raise Invalid(
+            f"{label}“{value}”不是有效的数字",
             code="finance.bad_amount",
-            message=f"{label}“{value}”不是有效的数字",
             details=[{"field": field, "value": str(value)}],
         )
     if amount <= 0:
-        raise DomainError(
+        raise Invalid(
+            f"{label}必须大于0（收到 {value}）",
             code="finance.amount_not_positive",
-            message=f"{label}必须大于0（收到 {value}）",
             details=[{"field": field, "value": str(value)}],
         )
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):
-        raise DomainError(
+        raise Invalid(
+            f"{label}最多两位小数（到分），收到 {value}",
             code="finance.too_many_decimals",
-            message=f"{label}最多两位小数（到分），收到 {value}",
             details=[{"field": field, "value": str(value)}],
         )
     if amount > MAX_AMOUNT:
-        raise DomainError(
+        raise Invalid(
+            f"{label}过大：{value}",
             code="finance.bad_amount",
-            message=f"{label}过大：{value}",
             details=[{"field": field, "value": str(value)}],
         )
     return amount.quantize(FEN)
@@ -74,21 +74,21 @@ def parse_price(value, *, field: str = "price") -> Decimal:
     try:
         price = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError(
+        raise Invalid(
+            f"单价“{value}”不是有效的数字",
             code="finance.bad_price",
-            message=f"单价“{value}”不是有效的数字",
             details=[{"field": field, "value": str(value)}],
         ) from None
     if not price.is_finite() or price <= 0:
-        raise DomainError(
+        raise Invalid(
+            f"单价必须大于0（收到 {value}）",
             code="finance.bad_price",
-            message=f"单价必须大于0（收到 {value}）",
             details=[{"field": field, "value": str(value)}],
         )
     if price != price.quantize(Decimal("0.0001")) or price >= Decimal("1000000"):
-        raise DomainError(
+        raise Invalid(
+            f"单价最多四位小数且小于100万（收到 {value}）",
             code="finance.bad_price",
-            message=f"单价最多四位小数且小于100万（收到 {value}）",
             details=[{"field": field, "value": str(value)}],
         )
     return price.quantize(Decimal("0.0001"))
@@ -126,9 +126,9 @@ def parse_month(value) -> dt.date:
             return dt.date(int(text[:4]), int(text[5:7]), 1)
         return month_start(dt.date.fromisoformat(text))
     except ValueError:
-        raise DomainError(
+        raise Invalid(
+            f"月份“{value}”格式应为 YYYY-MM",
             code="finance.bad_month",
-            message=f"月份“{value}”格式应为 YYYY-MM",
             details=[{"field": "month", "value": text}],
         ) from None
 

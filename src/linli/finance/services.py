@@ -19,7 +19,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.ledger.models import Compound, Household, HouseholdUse, Region
 
 from .models import (
@@ -63,9 +63,7 @@ def is_desk(actor) -> bool:
 
 def _require_desk(actor) -> None:
     if actor is not None and not is_desk(actor):
-        raise DomainError(
-            code="finance.forbidden", message="只有社区工作人员或干部可以办理收费", status=403
-        )
+        raise Forbidden("只有社区工作人员或干部可以办理收费")
 
 
 def _compound_in_scope(actor, compound: Compound) -> None:
@@ -130,24 +128,24 @@ def schedule_create(
     _require_desk(actor)
     _compound_in_scope(actor, compound)
     if basis not in Basis.values:
-        raise DomainError(
+        raise Invalid(
+            f"计费方式应为 {'/'.join(Basis.values)}",
             code="finance.bad_basis",
-            message=f"计费方式应为 {'/'.join(Basis.values)}",
             details=[{"field": "basis", "value": basis}],
         )
     if use and use not in HouseholdUse.values:
-        raise DomainError(
+        raise Invalid(
+            f"房屋用途应为 {'/'.join(HouseholdUse.values)} 或留空（全部）",
             code="finance.bad_use",
-            message=f"房屋用途应为 {'/'.join(HouseholdUse.values)} 或留空（全部）",
             details=[{"field": "use", "value": use}],
         )
     price = parse_price(price)
     start = parse_month(valid_from)
     end = month_end(parse_month(valid_to)) if valid_to else None
     if end is not None and end < start:
-        raise DomainError(
+        raise Invalid(
+            "执行止早于执行起",
             code="finance.bad_validity",
-            message="执行止早于执行起",
             details=[{"field": "valid_to", "value": str(valid_to)}],
         )
     Compound.objects.select_for_update().filter(pk=compound.pk).first()
@@ -158,12 +156,10 @@ def schedule_create(
         clash = clash.filter(valid_from__lte=end)
     clash = clash.first()
     if clash is not None:
-        raise DomainError(
+        raise Invalid(
+            f"{compound.name}已有{clash.get_use_display()}收费标准"
+            f"（{clash.valid_from:%Y-%m}起），执行期不能重叠；请先为原标准设定执行止",
             code="finance.schedule_overlap",
-            message=(
-                f"{compound.name}已有{clash.get_use_display()}收费标准"
-                f"（{clash.valid_from:%Y-%m}起），执行期不能重叠；请先为原标准设定执行止"
-            ),
             details=[{"field": "valid_from", "schedule": clash.pk}],
         )
     return FeeSchedule.objects.create(
@@ -187,7 +183,7 @@ def schedule_end(*, actor, schedule: FeeSchedule, last_month) -> FeeSchedule:
     _compound_in_scope(actor, schedule.compound)
     end = month_end(parse_month(last_month))
     if end < schedule.valid_from:
-        raise DomainError(code="finance.bad_validity", message="执行止早于执行起")
+        raise Invalid("执行止早于执行起", code="finance.bad_validity")
     billed = (
         BilledPeriod.objects.filter(
             compound_id=schedule.compound_id, period_end__gt=end, period_start__lte=end
@@ -195,10 +191,7 @@ def schedule_end(*, actor, schedule: FeeSchedule, last_month) -> FeeSchedule:
         or Bill.objects.filter(schedule=schedule, period_end__gt=end).exists()
     )
     if billed:
-        raise DomainError(
-            code="finance.schedule_in_use",
-            message="该标准已用于此后账期的账单，不能提前终止",
-        )
+        raise Invalid("该标准已用于此后账期的账单，不能提前终止", code="finance.schedule_in_use")
     schedule.valid_to = end
     schedule.save(update_fields=["valid_to"])
     return schedule
@@ -220,7 +213,7 @@ def _amount_sql() -> str:
 
 def _run_compounds(actor, *, compound, region) -> list[int]:
     if (compound is None) == (region is None):
-        raise DomainError(code="finance.bad_scope", message="请指定一个小区或一个区域出账")
+        raise Invalid("请指定一个小区或一个区域出账", code="finance.bad_scope")
     if compound is not None:
         _compound_in_scope(actor, compound)
         return [compound.pk]
@@ -251,12 +244,10 @@ def _resolve_rates(compound_ids: list[int], start: dt.date, end: dt.date):
             continue
         chosen[(s.compound_id, s.use)] = s
     if partial:
-        raise DomainError(
+        raise Invalid(
+            "账期内收费标准有变化，请按标准执行期分段出账："
+            + "、".join(_validity(s) for s in partial[:5]),
             code="finance.schedule_changes_in_period",
-            message=(
-                "账期内收费标准有变化，请按标准执行期分段出账："
-                + "、".join(_validity(s) for s in partial[:5])
-            ),
             details=[{"compound": s.compound_id, "schedule": s.pk} for s in partial],
         )
     rates = {}
@@ -291,9 +282,9 @@ def bill_run(
     _require_desk(actor)
     start = parse_month(period_start)
     if not isinstance(months, int) or not 1 <= months <= MAX_RUN_MONTHS:
-        raise DomainError(
+        raise Invalid(
+            f"账期月数应为1到{MAX_RUN_MONTHS}",
             code="finance.bad_months",
-            message=f"账期月数应为1到{MAX_RUN_MONTHS}",
             details=[{"field": "months", "value": str(months)}],
         )
     end = month_end(add_months(start, months - 1))
@@ -310,15 +301,13 @@ def bill_run(
         .select_related("compound")[:20]
     )
     if overlap:
-        raise DomainError(
-            code="finance.period_overlap",
-            message=(
-                f"账期 {start:%Y-%m}—{end:%Y-%m} 与已出账账期重叠："
-                + "、".join(
-                    f"{p.compound.name} {p.period_start:%Y-%m}—{p.period_end:%Y-%m}"
-                    for p in overlap[:5]
-                )
+        raise Invalid(
+            f"账期 {start:%Y-%m}—{end:%Y-%m} 与已出账账期重叠："
+            + "、".join(
+                f"{p.compound.name} {p.period_start:%Y-%m}—{p.period_end:%Y-%m}"
+                for p in overlap[:5]
             ),
+            code="finance.period_overlap",
             details=[
                 {
                     "compound": p.compound_id,
@@ -547,10 +536,9 @@ def _replay(token: str, household: Household, amount: Decimal) -> Payment | None
     if payment is None:
         return None
     if payment.household_id != household.pk or payment.amount != amount:
-        raise DomainError(
+        raise Conflict(
+            "该提交标识已用于另一笔收款，请刷新收款页面后重试",
             code="finance.token_reused",
-            message="该提交标识已用于另一笔收款，请刷新收款页面后重试",
-            status=409,
             details=[{"field": "client_token", "payment": payment.pk}],
         )
     payment.replayed = True
@@ -583,19 +571,19 @@ def payment_record(
     household = _household_for(actor, household)
     amount = parse_amount(amount)
     if method not in Method.values:
-        raise DomainError(
+        raise Invalid(
+            "收款方式应为 现金/银行转账/微信/支付宝",
             code="finance.bad_method",
-            message="收款方式应为 现金/银行转账/微信/支付宝",
             details=[{"field": "method", "value": str(method)}],
         )
     token = (client_token or "").strip() or None
     if token is not None and len(token) > 64:
-        raise DomainError(code="finance.bad_token", message="提交标识过长（最多64位）")
+        raise Invalid("提交标识过长（最多64位）", code="finance.bad_token")
     if token is not None and (replay := _replay(token, household, amount)) is not None:
         return replay
     payer = payer or (Payer.DEVELOPER if household.developer_unsold else Payer.OWNER)
     if payer not in Payer.values:
-        raise DomainError(code="finance.bad_payer", message="缴费义务人应为 owner/developer")
+        raise Invalid("缴费义务人应为 owner/developer", code="finance.bad_payer")
     now = _now(when)
     _lock_account(household.pk)
     if token is not None and (replay := _replay(token, household, amount)) is not None:
@@ -605,32 +593,27 @@ def payment_record(
     excess = amount - owed
     if excess > 0:
         if not prepay:
-            raise DomainError(
+            raise Invalid(
+                f"收款 ¥{amount} 超过当前欠费 ¥{owed}；如需预交，请勾选“预交”"
+                f"（最多预交{PREPAY_MONTHS}个月）",
                 code="finance.overpayment",
-                message=(
-                    f"收款 ¥{amount} 超过当前欠费 ¥{owed}；如需预交，请勾选“预交”"
-                    f"（最多预交{PREPAY_MONTHS}个月）"
-                ),
                 details=[{"field": "amount", "owed": str(owed), "amount": str(amount)}],
             )
         month = add_months(timezone.localtime(now).date(), 1)
         monthly = monthly_fee(household, month)
         if monthly is None:
-            raise DomainError(
-                code="finance.no_schedule",
-                message="该户没有下月适用的收费标准（或缺建筑面积），无法预交",
+            raise Invalid(
+                "该户没有下月适用的收费标准（或缺建筑面积），无法预交", code="finance.no_schedule"
             )
         held = Payment.objects.filter(household=household, unallocated__gt=0).aggregate(
             s=Sum("unallocated")
         )["s"] or Decimal("0")
         cap = monthly * PREPAY_MONTHS
         if held + excess > cap:
-            raise DomainError(
+            raise Invalid(
+                f"预交最多{PREPAY_MONTHS}个月（¥{cap}），已预交 ¥{held}，"
+                f"本次欠费 ¥{owed}，最多可收 ¥{owed + cap - held}",
                 code="finance.prepay_limit",
-                message=(
-                    f"预交最多{PREPAY_MONTHS}个月（¥{cap}），已预交 ¥{held}，"
-                    f"本次欠费 ¥{owed}，最多可收 ¥{owed + cap - held}"
-                ),
                 details=[
                     {
                         "field": "amount",
@@ -680,20 +663,18 @@ def waiver_request(
     """Ask to reduce ``bill`` by ``amount`` (e.g. 低保); another person must approve it."""
     _require_desk(actor)
     if actor is None:
-        raise DomainError(code="finance.forbidden", message="减免须由具体工作人员申请", status=403)
+        raise Forbidden("减免须由具体工作人员申请")
     _household_in_scope(actor, bill.household)
     amount = parse_amount(amount, label="减免金额")
     if kind not in WaiverKind.values:
-        raise DomainError(
+        raise Invalid(
+            f"减免类别应为 {'/'.join(WaiverKind.labels)}",
             code="finance.bad_kind",
-            message=f"减免类别应为 {'/'.join(WaiverKind.labels)}",
             details=[{"field": "kind", "value": str(kind)}],
         )
     if not reason.strip():
-        raise DomainError(
-            code="finance.reason_required",
-            message="请填写减免理由",
-            details=[{"field": "reason"}],
+        raise Invalid(
+            "请填写减免理由", code="finance.reason_required", details=[{"field": "reason"}]
         )
     _lock_account(bill.household_id)
     bill.refresh_from_db()
@@ -701,12 +682,10 @@ def waiver_request(
         s=Sum("amount")
     )["s"] or Decimal("0")
     if amount > bill.outstanding - pending:
-        raise DomainError(
+        raise Invalid(
+            f"减免 ¥{amount} 超过该账单未缴金额 ¥{bill.outstanding}"
+            + (f"（另有待审批减免 ¥{pending}）" if pending else ""),
             code="finance.waiver_exceeds",
-            message=(
-                f"减免 ¥{amount} 超过该账单未缴金额 ¥{bill.outstanding}"
-                + (f"（另有待审批减免 ¥{pending}）" if pending else "")
-            ),
             details=[{"field": "amount", "outstanding": str(bill.outstanding)}],
         )
     return Waiver.objects.create(
@@ -726,28 +705,22 @@ def waiver_decide(
     """Approve (the bill is reduced) or reject a waiver; never by the person who asked."""
     _require_desk(actor)
     if actor is None:
-        raise DomainError(code="finance.forbidden", message="减免须由具体工作人员审批", status=403)
+        raise Forbidden("减免须由具体工作人员审批")
     _household_in_scope(actor, waiver.bill.household)
     if actor.pk == waiver.requested_by_id:
-        raise DomainError(
-            code="finance.self_approval",
-            message="申请人不能审批自己提出的减免，请由另一位工作人员审批",
-            status=403,
+        raise Forbidden(
+            "申请人不能审批自己提出的减免，请由另一位工作人员审批", code="finance.self_approval"
         )
     _lock_account(waiver.bill.household_id)
     waiver = Waiver.objects.select_related("bill").get(pk=waiver.pk)
     if waiver.status != Waiver.Status.PENDING:
-        raise DomainError(
-            code="finance.already_decided",
-            message=f"该减免已{waiver.get_status_display()}",
-            status=409,
-        )
+        raise Conflict(f"该减免已{waiver.get_status_display()}", code="finance.already_decided")
     bill = waiver.bill
     if approve:
         if waiver.amount > bill.outstanding:
-            raise DomainError(
+            raise Invalid(
+                f"减免 ¥{waiver.amount} 超过该账单未缴金额 ¥{bill.outstanding}",
                 code="finance.waiver_exceeds",
-                message=f"减免 ¥{waiver.amount} 超过该账单未缴金额 ¥{bill.outstanding}",
             )
         bill.waived += waiver.amount
         bill.outstanding -= waiver.amount
@@ -774,10 +747,9 @@ def _payment_in_scope(actor, payment: Payment) -> None:
 def _not_voided(payment: Payment) -> None:
     if payment.voided_at is not None:
         day = timezone.localtime(payment.voided_at)
-        raise DomainError(
+        raise Conflict(
+            f"收据 {payment.receipt_no} 已于{day:%Y-%m-%d}作废，不能再次作废",
             code="finance.already_voided",
-            message=f"收据 {payment.receipt_no} 已于{day:%Y-%m-%d}作废，不能再次作废",
-            status=409,
             details=[{"payment": payment.pk}],
         )
 
@@ -790,23 +762,22 @@ def payment_void(
     (:func:`payment_void_decide`). One pending request per payment."""
     _require_desk(actor)
     if actor is None:
-        raise DomainError(code="finance.forbidden", message="作废须由具体工作人员申请", status=403)
+        raise Forbidden("作废须由具体工作人员申请")
     _payment_in_scope(actor, payment)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(
+        raise Invalid(
+            "请填写作废原因（如：错收到其他户、金额录错）",
             code="finance.reason_required",
-            message="请填写作废原因（如：错收到其他户、金额录错）",
             details=[{"field": "reason"}],
         )
     _lock_account(payment.household_id)
     payment = Payment.objects.get(pk=payment.pk)
     _not_voided(payment)
     if PaymentVoid.objects.filter(payment=payment, status=PaymentVoid.Status.PENDING).exists():
-        raise DomainError(
+        raise Conflict(
+            f"收据 {payment.receipt_no} 已有待审批的作废申请",
             code="finance.void_pending",
-            message=f"收据 {payment.receipt_no} 已有待审批的作废申请",
-            status=409,
             details=[{"payment": payment.pk}],
         )
     return PaymentVoid.objects.create(
@@ -826,22 +797,16 @@ def payment_void_decide(
     prepayment is dropped, and the payment is marked voided (who, when, why) — not deleted."""
     _require_desk(actor)
     if actor is None:
-        raise DomainError(code="finance.forbidden", message="作废须由具体工作人员审批", status=403)
+        raise Forbidden("作废须由具体工作人员审批")
     _payment_in_scope(actor, void.payment)
     if actor.pk == void.requested_by_id:
-        raise DomainError(
-            code="finance.self_approval",
-            message="申请人不能审批自己提出的作废，请由另一位工作人员审批",
-            status=403,
+        raise Forbidden(
+            "申请人不能审批自己提出的作废，请由另一位工作人员审批", code="finance.self_approval"
         )
     _lock_account(void.payment.household_id)
     void = PaymentVoid.objects.select_related("payment").get(pk=void.pk)
     if void.status != PaymentVoid.Status.PENDING:
-        raise DomainError(
-            code="finance.already_decided",
-            message=f"该作废申请已{void.get_status_display()}",
-            status=409,
-        )
+        raise Conflict(f"该作废申请已{void.get_status_display()}", code="finance.already_decided")
     payment = void.payment
     now = _now(when)
     if approve:

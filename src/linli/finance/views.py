@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404, is_htmx
 from linli.ledger.models import Region, RegionLevel
 
@@ -330,11 +330,11 @@ def run(request):
             region = next((r for r in communities if f"r{r.pk}" == target), None)
         try:
             if compound is None and region is None:
-                raise DomainError(code="finance.bad_scope", message="请选择出账的小区或社区")
+                raise Invalid("请选择出账的小区或社区", code="finance.bad_scope")
             try:
                 months = int(form.get("months") or 1)
             except ValueError:
-                raise DomainError(code="finance.bad_months", message="月数应为1到12") from None
+                raise Invalid("月数应为1到12", code="finance.bad_months") from None
             result = services.bill_run(
                 actor=request.user,
                 period_start=form.get("period_start", ""),
@@ -370,7 +370,7 @@ def schedule_create(request):
     compound = selectors.compounds_for(request.user).filter(pk=form.get("compound") or 0).first()
     try:
         if compound is None:
-            raise DomainError(code="finance.bad_scope", message="请选择小区")
+            raise Invalid("请选择小区", code="finance.bad_scope")
         schedule = services.schedule_create(
             actor=request.user,
             compound=compound,

@@ -7,7 +7,7 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Forbidden, NotFound
 from linli.ledger.models import Resident
 from linli.ledger.selectors import community_get_for
 
@@ -142,7 +142,7 @@ def report(request, community_id: int):
     one they see without the role a 403."""
     community = community_get_for(actor=request.user, community_id=community_id)
     if scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
-        raise DomainError(code="forbidden", message="当前角色无权查看网格体检", status=403)
+        raise Forbidden("当前角色无权查看网格体检")
     return {
         "households_without_neighbour": list(
             selectors.households_without_neighbour(

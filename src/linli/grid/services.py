@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.tree import child_path
 from linli.core.uploads import accept_uploads
 from linli.ledger.models import Household, Region, RegionLevel, Resident
@@ -34,7 +34,7 @@ def _check_editor(actor, community: Region) -> None:
     if q is None or not Region.objects.filter(q, pk=community.pk).exists():
         raise NotFound("社区不存在或无权查看")
     if not scoping.edits_ledger(actor):
-        raise DomainError(code="forbidden", message="当前角色无权调整网格", status=403)
+        raise Forbidden("当前角色无权调整网格")
 
 
 def grid_code(community: Region, level: int, sequence: int) -> str:
@@ -56,14 +56,14 @@ def grid_create(
 ) -> Grid:
     _check_editor(actor, community)  # scope first: nothing named out of scope
     if community.level != RegionLevel.COMMUNITY:
-        raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
+        raise Invalid(f"“{community.name}”不是社区", code="grid.not_a_community")
     if level != GridLevel.AREA:
         if parent is None or parent.level != level - 1:
-            raise DomainError(code="grid.parent_level", message="组须属于片，邻须属于组")
+            raise Invalid("组须属于片，邻须属于组", code="grid.parent_level")
         if parent.community_id != community.pk:
-            raise DomainError(code="grid.parent_community", message="上级网格不在同一社区")
+            raise Invalid("上级网格不在同一社区", code="grid.parent_community")
     elif parent is not None:
-        raise DomainError(code="grid.parent_level", message="片是最上级网格，没有上级")
+        raise Invalid("片是最上级网格，没有上级", code="grid.parent_level")
     sequence = (
         Grid.objects.filter(community=community, level=level)
         .order_by("-sequence")
@@ -107,11 +107,9 @@ def household_assign(
         if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
             raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
     if neighbour.level != GridLevel.NEIGHBOUR or neighbour.dissolved_at is not None:
-        raise DomainError(code="grid.not_a_neighbour", message=f"“{neighbour.name}”不是现行的邻")
+        raise Invalid(f"“{neighbour.name}”不是现行的邻", code="grid.not_a_neighbour")
     if _household_community_id(household) != neighbour.community_id:
-        raise DomainError(
-            code="grid.other_community", message=f"{household}不在{community.name}，不能划入该邻"
-        )
+        raise Invalid(f"{household}不在{community.name}，不能划入该邻", code="grid.other_community")
     when = when or timezone.now()
     current = (
         Membership.objects.select_for_update().filter(household=household, end__isnull=True).first()
@@ -137,7 +135,7 @@ def post_assign(
     """Make ``resident`` the leader of ``grid``; the previous holder's term ends now."""
     _check_editor(actor, grid.community)
     if grid.dissolved_at is not None:
-        raise DomainError(code="grid.dissolved", message=f"网格“{grid.name}”已撤销")
+        raise Invalid(f"网格“{grid.name}”已撤销", code="grid.dissolved")
     if actor is not None:
         rq = scoping.household_q(actor, prefix="household")
         if rq is None or not Resident.objects.filter(rq, pk=resident.pk).exists():
@@ -177,17 +175,15 @@ def visit_record(
     """A 走访 by a grid leader (or worker) to a household they may see."""
     hq = scoping.household_q(actor)
     if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
-        raise DomainError(code="not_found", message="房屋不存在或无权查看", status=404)
+        raise NotFound("房屋不存在或无权查看")
     if visited_on > timezone.localdate():
-        raise DomainError(
+        raise Invalid(
+            "走访日期不能晚于今天",
             code="grid.visit_in_future",
-            message="走访日期不能晚于今天",
             details=[{"field": "visited_on", "value": visited_on.isoformat()}],
         )
     if not met.strip():
-        raise DomainError(
-            code="grid.visit_met_required", message="请填写见到的人", details=[{"field": "met"}]
-        )
+        raise Invalid("请填写见到的人", code="grid.visit_met_required", details=[{"field": "met"}])
     photos = accept_uploads(photos, app="grid", field_name="photos", what="照片")
     visit = Visit.objects.create(
         household=household,
@@ -213,18 +209,18 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
     """
     _check_editor(actor, community)
     if community.level != RegionLevel.COMMUNITY:
-        raise DomainError(code="grid.not_a_community", message=f"“{community.name}”不是社区")
+        raise Invalid(f"“{community.name}”不是社区", code="grid.not_a_community")
     neighbours = [n for a in plan.areas for g in a.groups for n in g.neighbours]
     if not neighbours:
-        raise DomainError(code="grid.empty_plan", message=f"{community.name}没有可划分的住户")
+        raise Invalid(f"{community.name}没有可划分的住户", code="grid.empty_plan")
     planned_ids = [h for n in neighbours for h in n.households]
     if len(planned_ids) != len(set(planned_ids)):
-        raise DomainError(code="grid.overlap", message="方案中有住户被划入两个邻")
+        raise Invalid("方案中有住户被划入两个邻", code="grid.overlap")
     outside = Household.objects.filter(pk__in=planned_ids).exclude(
         unit__building__compound__community=community
     )
     if outside.exists():
-        raise DomainError(code="grid.other_community", message="方案中有不属于本社区的住户")
+        raise Invalid("方案中有不属于本社区的住户", code="grid.other_community")
     now = timezone.now()
     current = dict(
         Membership.objects.filter(

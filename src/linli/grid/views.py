@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.core import uploads
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.services import access_log_record
@@ -205,7 +205,7 @@ def visit_create(request, household_id: int):
         visited_on = None
     try:
         if visited_on is None:
-            raise DomainError(code="grid.visit_date", message="请填写正确的走访日期")
+            raise Invalid("请填写正确的走访日期", code="grid.visit_date")
         services.visit_record(
             actor=request.user,
             household=household,

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 
 from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Invalid, NotFound
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound, Region
 
@@ -59,9 +59,9 @@ def _department(pk: int | None) -> Department | None:
         return None
     dep = Department.objects.filter(pk=pk, active=True).first()
     if dep is None:
-        raise DomainError(
+        raise Invalid(
+            f"职能部门 {pk} 不存在",
             code="meetings.unknown_department",
-            message=f"职能部门 {pk} 不存在",
             details=[{"field": "department", "value": str(pk)}],
         )
     return dep
@@ -214,9 +214,9 @@ def decision_add(request, meeting_id: int, payload: DecisionIn):
     if payload.agenda_item is not None:
         item = meeting.agenda.filter(pk=payload.agenda_item).first()
         if item is None:
-            raise DomainError(
+            raise Invalid(
+                "所选议题不属于本次会议",
                 code="meetings.agenda_other_meeting",
-                message="所选议题不属于本次会议",
                 details=[{"field": "agenda_item", "value": str(payload.agenda_item)}],
             )
     action = services.action_record(

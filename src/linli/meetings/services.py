@@ -20,7 +20,7 @@ from django.utils import timezone
 from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.cases.models import Case, Department, DepartmentMember
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.ledger.models import Compound, Region, RegionLevel
 
 from .models import (
@@ -53,9 +53,12 @@ def actor_label(actor) -> str:
     return f"{name}（{profile.get_role_display()}）"
 
 
-def _err(code: str, message: str, field: str | None = None, value=None, status: int = 400):
+def _err(code: str, message: str, field: str | None = None, value=None, *, conflict=False):
+    """An ``Invalid`` (or with ``conflict``, a ``Conflict``) naming the request's field."""
     details = [{"field": field, "value": None if value is None else str(value)}] if field else []
-    return DomainError(code=f"meetings.{code}", message=message, status=status, details=details)
+    if conflict:
+        return Conflict(message, code=f"meetings.{code}", details=details)
+    return Invalid(message, code=f"meetings.{code}", details=details)
 
 
 def _text(value: str | None, *, field: str, label: str, required: bool, limit: int = MAX_TEXT):
@@ -106,7 +109,7 @@ def may_work_on(actor, action: Action) -> bool:
 def _check_manage(actor, meeting_or_region) -> None:
     region = getattr(meeting_or_region, "region", meeting_or_region)
     if not may_manage(actor, region):
-        raise _err("forbidden", f"您无权管理{region.name}的五方联席会", status=403)
+        raise Forbidden(f"您无权管理{region.name}的五方联席会")
 
 
 def _in_region(compound: Compound, region: Region) -> bool:
@@ -358,13 +361,13 @@ def _check_open(action: Action, what: str) -> None:
             f"事项已{action.get_status_display()[1:]}，不能{what}",
             "status",
             action.status,
-            status=409,
+            conflict=True,
         )
 
 
 def _check_work(actor, action: Action) -> None:
     if actor is not None and not may_work_on(actor, action):
-        raise _err("forbidden", "您无权办理该事项", status=403)
+        raise Forbidden("您无权办理该事项")
 
 
 @transaction.atomic
@@ -393,7 +396,7 @@ def action_complete(*, actor, action: Action, note: str, when: dt.datetime | Non
     _check_work(actor, action)
     if action.status == ActionStatus.CANCELLED:
         raise _err(
-            "action_cancelled", "事项已取消，不能标记为完成", "status", action.status, status=409
+            "action_cancelled", "事项已取消，不能标记为完成", "status", action.status, conflict=True
         )
     _check_open(action, "重复办结")
     note = _text(note, field="note", label="办结说明", required=True)

@@ -17,7 +17,7 @@ from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.http import get_or_404, is_htmx
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound
@@ -88,7 +88,7 @@ def new(request):
         chosen = [c for c in compounds if str(c.pk) in request.POST.getlist("compounds")]
         try:
             if region is None:
-                raise DomainError(code="meetings.bad_region", message="请选择召开区域")
+                raise Invalid("请选择召开区域", code="meetings.bad_region")
             meeting = services.meeting_create(
                 actor=request.user,
                 region=region,

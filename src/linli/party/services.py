@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from linli.core.errors import DomainError
+from linli.core.errors import Invalid
 from linli.core.tree import child_path
 from linli.ledger.models import Region, RegionLevel, Resident
 
@@ -33,11 +33,11 @@ def organisation_create(
     compound=None,
 ) -> Organisation:
     if community.level != RegionLevel.COMMUNITY:
-        raise DomainError(code="party.not_a_community", message=f"“{community.name}”不是社区")
+        raise Invalid(f"“{community.name}”不是社区", code="party.not_a_community")
     if parent is not None and kind not in ALLOWED_CHILDREN[OrgKind(parent.kind)]:
-        raise DomainError(
+        raise Invalid(
+            f"{OrgKind(kind).label}不能设在{parent.get_kind_display()}之下",
             code="party.kind_under_parent",
-            message=f"{OrgKind(kind).label}不能设在{parent.get_kind_display()}之下",
         )
     org = Organisation.objects.create(
         community=community, kind=kind, name=name, parent=parent, grid=grid, compound=compound
@@ -49,7 +49,7 @@ def organisation_create(
 
 def co_building_unit_add(*, organisation: Organisation, name: str, kind: str) -> CoBuildingUnit:
     if organisation.kind != OrgKind.JOINT_BRANCH:
-        raise DomainError(code="party.not_joint_branch", message="联建单位只能加入联建党支部")
+        raise Invalid("联建单位只能加入联建党支部", code="party.not_joint_branch")
     return CoBuildingUnit.objects.create(organisation=organisation, name=name, kind=kind)
 
 
@@ -65,12 +65,10 @@ def member_add(
 ) -> Member:
     """A member is a resident (who then carries the 党员 tag) or someone of a co-building unit."""
     if resident is None and unit is None:
-        raise DomainError(code="party.member_origin", message="党员须关联居民或联建单位")
+        raise Invalid("党员须关联居民或联建单位", code="party.member_origin")
     if resident is not None:
         if Member.objects.filter(resident=resident).exists():
-            raise DomainError(
-                code="party.member_twice", message=f"{resident.name}已在其他党组织登记"
-            )
+            raise Invalid(f"{resident.name}已在其他党组织登记", code="party.member_twice")
         if not resident.is_party_member:
             resident.is_party_member = True
             resident.save(update_fields=["is_party_member"])
@@ -99,9 +97,8 @@ def theme_day_record(
     """一月一课一片一实践: one record per organisation and month."""
     month = month.replace(day=1)
     if ThemeDay.objects.filter(organisation=organisation, month=month).exists():
-        raise DomainError(
-            code="party.theme_day_exists",
-            message=f"{organisation.name}{month:%Y年%m月}的主题党日已记录",
+        raise Invalid(
+            f"{organisation.name}{month:%Y年%m月}的主题党日已记录", code="party.theme_day_exists"
         )
     attendees = list(attendees)
     day = ThemeDay.objects.create(

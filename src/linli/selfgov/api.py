@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Forbidden, Invalid
 
 from . import selectors, services
 from .models import Ballot
@@ -50,9 +50,9 @@ def vote_cast(request, vote_id: int, data: BallotIn):
     if data.owner is not None:
         mine = [(o, b) for o, b in mine if o.pk == data.owner]
     if not mine:
-        raise DomainError("selfgov.not_an_owner", "您不是本次表决名册中的业主", status=403)
+        raise Forbidden("您不是本次表决名册中的业主", code="selfgov.not_an_owner")
     if len(mine) > 1:
-        raise DomainError("selfgov.owner_ambiguous", "您代表多个业主，请用 owner 指明")
+        raise Invalid("您代表多个业主，请用 owner 指明", code="selfgov.owner_ambiguous")
     owner, ballot = mine[0]
     if ballot is None:
         b = services.ballot_cast(actor=request.user, vote=vote, owner=owner, choice=data.choice)
@@ -65,5 +65,5 @@ def vote_cast(request, vote_id: int, data: BallotIn):
 def vote_tally(request, vote_id: int):
     vote = selectors.vote_get_for(actor=request.user, vote_id=vote_id)
     if not vote.result:
-        raise DomainError("selfgov.not_tallied", "表决尚未截止计票", status=409)
+        raise Conflict("表决尚未截止计票", code="selfgov.not_tallied")
     return vote.result

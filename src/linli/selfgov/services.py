@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import Forbidden, Invalid
 from linli.ledger.models import Compound, Household, Resident
 
 from .models import (
@@ -70,9 +70,7 @@ def manages(actor, compound: Compound) -> bool:
 
 def _require_manager(actor, compound: Compound) -> None:
     if actor is not None and not manages(actor, compound):
-        raise DomainError(
-            "selfgov.forbidden", f"无权管理“{compound.name}”的业主自治事务", status=403
-        )
+        raise Forbidden(f"无权管理“{compound.name}”的业主自治事务")
 
 
 def owner_acts_for(actor, owner: Owner) -> bool:
@@ -104,7 +102,7 @@ def settings_update(
 ) -> CompoundSettings:
     _require_manager(actor, compound)
     if notice_days < 1:
-        raise DomainError("selfgov.bad_notice_days", "公告提前天数至少为 1 天")
+        raise Invalid("公告提前天数至少为 1 天", code="selfgov.bad_notice_days")
     row, _ = CompoundSettings.objects.update_or_create(
         compound=compound,
         defaults={"notice_days": notice_days, "follow_majority": follow_majority},
@@ -250,13 +248,13 @@ def ownership_add(*, actor, owner: Owner, household: Household) -> Ownership:
     compound = household.unit.building.compound
     _require_manager(actor, compound)
     if owner.compound_id != compound.pk:
-        raise DomainError("selfgov.other_compound", "业主与专有部分不在同一小区")
+        raise Invalid("业主与专有部分不在同一小区", code="selfgov.other_compound")
     if owner.kind != OwnerKind.PERSON:
-        raise DomainError("selfgov.bad_owner", "只能为自然人业主登记其他专有部分")
+        raise Invalid("只能为自然人业主登记其他专有部分", code="selfgov.bad_owner")
     if household.developer_unsold:
-        raise DomainError("selfgov.unsold", f"“{unit_label(household)}”为开发商未售房屋")
+        raise Invalid(f"“{unit_label(household)}”为开发商未售房屋", code="selfgov.unsold")
     if Ownership.objects.filter(owner=owner, household=household).exists():
-        raise DomainError("selfgov.duplicate_share", "该业主已登记为此专有部分的产权人")
+        raise Invalid("该业主已登记为此专有部分的产权人", code="selfgov.duplicate_share")
     # a unit whose owner was unknown now has one
     Ownership.objects.filter(household=household, owner__kind=OwnerKind.UNIDENTIFIED).delete()
     position = Ownership.objects.filter(household=household).count()
@@ -286,11 +284,11 @@ def nomination_create(
     """A candidate with a reason under each of the four 有 (有能力、有威望、有公心、有热情)."""
     _require_manager(actor, compound)
     if nominee.compound_id != compound.pk or nominee.kind != OwnerKind.PERSON:
-        raise DomainError("selfgov.bad_nominee", "候选人须为本小区的自然人业主")
+        raise Invalid("候选人须为本小区的自然人业主", code="selfgov.bad_nominee")
     if not nominee.active:
-        raise DomainError("selfgov.bad_nominee", f"{nominee.name}已不是本小区业主")
+        raise Invalid(f"{nominee.name}已不是本小区业主", code="selfgov.bad_nominee")
     if post not in Post.values:
-        raise DomainError("selfgov.bad_post", f"职务应为主任、副主任或委员，收到 {post!r}")
+        raise Invalid(f"职务应为主任、副主任或委员，收到 {post!r}", code="selfgov.bad_post")
     missing = [
         label
         for label, value in (
@@ -302,13 +300,13 @@ def nomination_create(
         if not (value or "").strip()
     ]
     if missing:
-        raise DomainError(
-            "selfgov.reasons_missing",
+        raise Invalid(
             f"推荐理由须写明“四有”：缺少{'、'.join(missing)}",
+            code="selfgov.reasons_missing",
             details=[{"field": m} for m in missing],
         )
     if replaces is not None and (replaces.committee.compound_id != compound.pk or replaces.end):
-        raise DomainError("selfgov.bad_replacement", "被替换的成员不是本小区业委会的现任成员")
+        raise Invalid("被替换的成员不是本小区业委会的现任成员", code="selfgov.bad_replacement")
     return Nomination.objects.create(
         compound=compound,
         nominee=nominee,
@@ -378,28 +376,28 @@ def proposal_create(
 ) -> Proposal:
     """An owner (``proposer_owner``, acting for himself) or the committee/worker proposes."""
     if isinstance(item, bool) or item not in ITEMS:
-        raise DomainError("selfgov.bad_item", f"表决事项应为第二百七十八条第1–9项，收到 {item!r}")
+        raise Invalid(f"表决事项应为第二百七十八条第1–9项，收到 {item!r}", code="selfgov.bad_item")
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise DomainError("selfgov.title_missing", "请填写议题名称")
+        raise Invalid("请填写议题名称", code="selfgov.title_missing")
     if not body:
-        raise DomainError("selfgov.body_missing", "请填写议题内容")
+        raise Invalid("请填写议题内容", code="selfgov.body_missing")
     by_committee = manages(actor, compound) if actor is not None else True
     if proposer_owner is not None:
         if proposer_owner.compound_id != compound.pk or not proposer_owner.active:
-            raise DomainError("selfgov.bad_owner", "提议人须为本小区业主")
+            raise Invalid("提议人须为本小区业主", code="selfgov.bad_owner")
         if not by_committee and not owner_acts_for(actor, proposer_owner):
-            raise DomainError("selfgov.forbidden", "只能以本人名义提出议题", status=403)
+            raise Forbidden("只能以本人名义提出议题")
         by_committee = False
     elif not by_committee:
-        raise DomainError("selfgov.forbidden", "业主提出议题须以本人业主身份", status=403)
+        raise Forbidden("业主提出议题须以本人业主身份")
     nominations = list(nominations)
     if nominations and item != 3:
-        raise DomainError(
-            "selfgov.bad_item", "候选人只能列入第（三）项（选举或更换业委会成员）议题"
+        raise Invalid(
+            "候选人只能列入第（三）项（选举或更换业委会成员）议题", code="selfgov.bad_item"
         )
     if any(n.compound_id != compound.pk or n.proposal_id for n in nominations):
-        raise DomainError("selfgov.bad_nominee", "候选人推荐不属于本小区或已列入其他议题")
+        raise Invalid("候选人推荐不属于本小区或已列入其他议题", code="selfgov.bad_nominee")
     proposal = Proposal.objects.create(
         compound=compound,
         item=item,
@@ -422,8 +420,8 @@ def proposal_publish(*, actor, proposal: Proposal, when: dt.datetime | None = No
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _require_manager(actor, proposal.compound)
     if proposal.status != ProposalStatus.DRAFT:
-        raise DomainError(
-            "selfgov.bad_status", f"议题状态为“{proposal.get_status_display()}”，不能公布"
+        raise Invalid(
+            f"议题状态为“{proposal.get_status_display()}”，不能公布", code="selfgov.bad_status"
         )
     proposal.status, proposal.published_at = ProposalStatus.PUBLISHED, _when(when)
     proposal.save(update_fields=["status", "published_at"])
@@ -450,20 +448,20 @@ def vote_announce(
     compound = proposal.compound
     _require_manager(actor, compound)
     if proposal.status != ProposalStatus.PUBLISHED:
-        raise DomainError("selfgov.unpublished", f"议题“{proposal.title}”尚未公布，不能付诸表决")
+        raise Invalid(f"议题“{proposal.title}”尚未公布，不能付诸表决", code="selfgov.unpublished")
     if Vote.objects.filter(proposal=proposal).exists():
-        raise DomainError("selfgov.already_announced", f"议题“{proposal.title}”已公告表决")
+        raise Invalid(f"议题“{proposal.title}”已公告表决", code="selfgov.already_announced")
     conf = settings_for(compound)
     if opens_at - now < dt.timedelta(days=conf.notice_days):
-        raise DomainError(
-            "selfgov.notice_too_short",
+        raise Invalid(
             f"表决须至少提前{conf.notice_days}日公告：公告于"
             f"{timezone.localtime(now):%Y-%m-%d %H:%M}，开始表决于"
             f"{timezone.localtime(opens_at):%Y-%m-%d %H:%M}",
+            code="selfgov.notice_too_short",
             details=[{"field": "opens_at", "notice_days": conf.notice_days}],
         )
     if closes_at <= opens_at:
-        raise DomainError("selfgov.bad_period", "截止表决时间须晚于开始表决时间")
+        raise Invalid("截止表决时间须晚于开始表决时间", code="selfgov.bad_period")
     shares = list(
         Ownership.objects.filter(household__unit__building__compound=compound, owner__active=True)
         .select_related("owner", "household__unit__building")
@@ -475,14 +473,14 @@ def vote_announce(
         .order_by("unit__building__name", "unit__name", "room", "id")
     )
     if not households:
-        raise DomainError("selfgov.no_units", f"“{compound.name}”台账中没有专有部分（户）")
+        raise Invalid(f"“{compound.name}”台账中没有专有部分（户）", code="selfgov.no_units")
     no_area = [unit_label(h) for h in households if h.area is None]
     if no_area:
-        raise DomainError(
-            "selfgov.area_missing",
+        raise Invalid(
             f"{len(no_area)}个专有部分没有面积（登记、测绘或合同面积），不能计票："
             + "、".join(no_area[:5])
             + ("等" if len(no_area) > 5 else ""),
+            code="selfgov.area_missing",
             details=[{"unit": label} for label in no_area[:50]],
         )
     by_household: dict[int, list[Owner]] = defaultdict(list)
@@ -526,14 +524,14 @@ def vote_announce(
 def _locked_open_vote(vote: Vote, now: dt.datetime) -> Vote:
     vote = Vote.objects.select_for_update().select_related("compound", "proposal").get(pk=vote.pk)
     if vote.status != VoteStatus.ANNOUNCED or now >= vote.closes_at:
-        raise DomainError(
-            "selfgov.vote_closed",
+        raise Invalid(
             f"表决已于{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}截止，选票不能再投或修改",
+            code="selfgov.vote_closed",
         )
     if now < vote.opens_at:
-        raise DomainError(
-            "selfgov.vote_not_open",
+        raise Invalid(
             f"表决尚未开始（{timezone.localtime(vote.opens_at):%Y-%m-%d %H:%M}开始）",
+            code="selfgov.vote_not_open",
         )
     return vote
 
@@ -543,22 +541,20 @@ def _check_ballot(
     proxy_document: str,
 ) -> None:  # fmt: skip
     if choice not in BallotChoice.values:
-        raise DomainError("selfgov.bad_choice", f"表决意见应为同意、反对或弃权，收到 {choice!r}")
+        raise Invalid(f"表决意见应为同意、反对或弃权，收到 {choice!r}", code="selfgov.bad_choice")
     if channel not in BallotChannel.values:
-        raise DomainError("selfgov.bad_channel", f"投票方式不正确：{channel!r}")
+        raise Invalid(f"投票方式不正确：{channel!r}", code="selfgov.bad_channel")
     if not RollOwner.objects.filter(vote=vote, owner=owner).exists():
-        raise DomainError(
-            "selfgov.not_on_roll", f"{owner.name}不在本次表决公告时冻结的业主名册中", status=403
+        raise Forbidden(
+            f"{owner.name}不在本次表决公告时冻结的业主名册中", code="selfgov.not_on_roll"
         )
     if channel == BallotChannel.ONLINE:
         if not owner_acts_for(actor, owner):
-            raise DomainError("selfgov.forbidden", "线上投票只能由业主本人进行", status=403)
+            raise Forbidden("线上投票只能由业主本人进行")
     elif not manages(actor, vote.compound):
-        raise DomainError(
-            "selfgov.forbidden", "纸质选票和委托投票须由业委会或社区工作人员录入", status=403
-        )
+        raise Forbidden("纸质选票和委托投票须由业委会或社区工作人员录入")
     if channel == BallotChannel.PROXY and not (proxy_name.strip() and proxy_document.strip()):
-        raise DomainError("selfgov.proxy_missing", "委托投票须登记受托人姓名和授权委托书编号")
+        raise Invalid("委托投票须登记受托人姓名和授权委托书编号", code="selfgov.proxy_missing")
 
 
 @transaction.atomic
@@ -583,8 +579,9 @@ def ballot_cast(
         proxy_name=proxy_name, proxy_document=proxy_document,
     )  # fmt: skip
     if Ballot.objects.filter(vote=vote, owner=owner).exists():
-        raise DomainError(
-            "selfgov.already_voted", f"{owner.name}已经投过票；表决截止前可以改票，但不能再投一票"
+        raise Invalid(
+            f"{owner.name}已经投过票；表决截止前可以改票，但不能再投一票",
+            code="selfgov.already_voted",
         )
     try:
         with transaction.atomic():
@@ -599,8 +596,9 @@ def ballot_cast(
                 cast_at=now,
             )
     except IntegrityError:
-        raise DomainError(
-            "selfgov.already_voted", f"{owner.name}已经投过票；表决截止前可以改票，但不能再投一票"
+        raise Invalid(
+            f"{owner.name}已经投过票；表决截止前可以改票，但不能再投一票",
+            code="selfgov.already_voted",
         ) from None
     BallotEvent.objects.create(
         ballot=ballot, action="cast", choice=choice, channel=channel, at=now, actor=actor
@@ -629,7 +627,7 @@ def ballot_change(
     )  # fmt: skip
     ballot = Ballot.objects.select_for_update().filter(vote=vote, owner=owner).first()
     if ballot is None:
-        raise DomainError("selfgov.no_ballot", f"{owner.name}尚未投票，无可修改的选票")
+        raise Invalid(f"{owner.name}尚未投票，无可修改的选票", code="selfgov.no_ballot")
     ballot.choice, ballot.channel, ballot.changed_at = choice, channel, now
     ballot.proxy_name, ballot.proxy_document = proxy_name.strip(), proxy_document.strip()
     ballot.entered_by = actor
@@ -691,11 +689,11 @@ def vote_close(*, actor, vote: Vote, when: dt.datetime | None = None) -> Vote:
     vote = Vote.objects.select_for_update().select_related("compound", "proposal").get(pk=vote.pk)
     _require_manager(actor, vote.compound)
     if vote.status != VoteStatus.ANNOUNCED:
-        raise DomainError("selfgov.already_closed", "表决已计票")
+        raise Invalid("表决已计票", code="selfgov.already_closed")
     if now < vote.closes_at:
-        raise DomainError(
-            "selfgov.not_yet_closed",
+        raise Invalid(
             f"表决{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}截止，截止前不能计票",
+            code="selfgov.not_yet_closed",
         )
     result = vote_tally(vote)
     vote.result = result_figures(result)
@@ -718,8 +716,9 @@ def vote_publish(*, actor, vote: Vote, when: dt.datetime | None = None) -> Vote:
     vote = Vote.objects.select_for_update().select_related("compound").get(pk=vote.pk)
     _require_manager(actor, vote.compound)
     if vote.status != VoteStatus.CLOSED:
-        raise DomainError(
-            "selfgov.bad_status", f"表决状态为“{vote.get_status_display()}”，计票后才能公示结果"
+        raise Invalid(
+            f"表决状态为“{vote.get_status_display()}”，计票后才能公示结果",
+            code="selfgov.bad_status",
         )
     vote.status, vote.published_at = VoteStatus.PUBLISHED, now
     vote.save(update_fields=["status", "published_at"])
@@ -741,9 +740,9 @@ def ballots_enter_batch(
     now = _when(when)
     vote = _locked_open_vote(vote, now)
     if not manages(actor, vote.compound):
-        raise DomainError("selfgov.forbidden", "纸质选票须由业委会或社区工作人员录入", status=403)
+        raise Forbidden("纸质选票须由业委会或社区工作人员录入")
     if channel not in (BallotChannel.PAPER, BallotChannel.PROXY):
-        raise DomainError("selfgov.bad_channel", "批量录入只用于纸质选票")
+        raise Invalid("批量录入只用于纸质选票", code="selfgov.bad_channel")
     roll = set(RollOwner.objects.filter(vote=vote).values_list("owner_id", flat=True))
     voted = set(Ballot.objects.filter(vote=vote).values_list("owner_id", flat=True))
     seen: set[int] = set()
@@ -758,10 +757,10 @@ def ballots_enter_batch(
         seen.add(owner.pk)
     if problems:
         first = problems[0]
-        raise DomainError(
-            "selfgov.batch_invalid",
+        raise Invalid(
             f"{len(problems)}张选票有误，全部未录入；第{first['row']}张（{first['owner']}）"
             f"{first['error']}",
+            code="selfgov.batch_invalid",
             details=problems[:50],
         )
     ballots = Ballot.objects.bulk_create(

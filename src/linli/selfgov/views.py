@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_name
 
@@ -128,7 +128,7 @@ def vote_detail(request, vote_id: int):
 def _owner_in(vote, owner_id) -> Owner:
     owner = Owner.objects.filter(pk=owner_id, compound=vote.compound).first()
     if owner is None:
-        raise DomainError("selfgov.bad_owner", "业主不存在")
+        raise Invalid("业主不存在", code="selfgov.bad_owner")
     return owner
 
 
@@ -175,7 +175,7 @@ def _local(value: str) -> dt.datetime:
     try:
         naive = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise DomainError("selfgov.bad_time", f"时间格式不正确：{value!r}") from None
+        raise Invalid(f"时间格式不正确：{value!r}", code="selfgov.bad_time") from None
     return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
 
 
@@ -218,7 +218,7 @@ def compound_act(request, compound_id: int, action: str):
                 pk=post.get("proposal"), compound=c, status=ProposalStatus.PUBLISHED
             ).first()
             if proposal is None:
-                raise DomainError("selfgov.unpublished", "议题不存在或尚未公布，不能付诸表决")
+                raise Invalid("议题不存在或尚未公布，不能付诸表决", code="selfgov.unpublished")
             vote = services.vote_announce(
                 actor=actor,
                 proposal=proposal,
@@ -230,7 +230,7 @@ def compound_act(request, compound_id: int, action: str):
         elif action == "nominate":
             nominee = Owner.objects.filter(pk=post.get("nominee") or 0, compound=c).first()
             if nominee is None:
-                raise DomainError("selfgov.bad_nominee", "请选择本小区的业主作为候选人")
+                raise Invalid("请选择本小区的业主作为候选人", code="selfgov.bad_nominee")
             replaces = None
             if post.get("replaces"):
                 replaces = selectors.committee_members(c).filter(pk=post["replaces"]).first()

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from ..errors import DomainError
+from ..errors import DomainError, Invalid
 from .kinds import HEAD_BYTES, IMAGES, JPEG, PNG, WEBP, FileKind, labels, sniff
 
 JPEG_QUALITY = 85
@@ -126,7 +126,7 @@ def _error(app: str, reason: str, message: str, field_name: str, value=None, **e
     if value is not None:
         detail["value"] = value
     detail.update(extra)
-    return DomainError(code=f"{app}.{reason}", message=message, details=[detail])
+    return Invalid(message, code=f"{app}.{reason}", details=[detail])
 
 
 def _read(upload, limit: int) -> bytes:
