@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "linli.accounts.middleware.LoginPolicyMiddleware",  # session lengths, the two-factor gate
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.middleware.DomainErrorMiddleware",  # a DomainError left by a page: its page
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
