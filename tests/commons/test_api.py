@@ -100,8 +100,8 @@ def test_create_approve_reject_reverse_through_the_api(client, world):
     ("change", "code"),
     [
         ({"amount": "-3"}, "commons.amount_not_positive"),
-        ({"amount": "1.005"}, "commons.amount_too_precise"),
-        ({"amount": 1.005}, "commons.amount_too_precise"),
+        ({"amount": "1.005"}, "commons.too_many_decimals"),
+        ({"amount": 1.005}, "commons.too_many_decimals"),
         ({"kind": "bribe"}, "commons.bad_kind"),
         ({"date": "2026/10/08"}, "commons.bad_date"),
     ],

@@ -83,7 +83,7 @@ def test_entry_form_shows_errors_and_keeps_input(client, world):
         },
     )
     body = r.content.decode()
-    assert r.status_code == 200 and "最多保留两位小数" in body and "停车管理员" in body
+    assert r.status_code == 200 and "最多两位小数" in body and "停车管理员" in body
     assert not Entry.objects.exists()
     r = client.post(
         url,

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core import money
+from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.privacy import mask_name
 from linli.core.uploads import IMAGES_AND_PDF, AcceptedFile, accept_uploads
@@ -89,40 +91,10 @@ def may_open(user, compound: Compound) -> bool:
 
 
 def parse_amount(value, *, field: str = "amount") -> Decimal:
-    """A positive amount in 元 with at most two decimals (Decimal, never float)."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except (InvalidOperation, ValueError, TypeError):
-        raise Invalid(
-            f"金额“{value}”不是数字",
-            code="commons.bad_amount",
-            details=[{"field": field, "value": str(value)}],
-        ) from None
-    if not amount.is_finite():
-        raise Invalid(
-            f"金额“{value}”不是数字",
-            code="commons.bad_amount",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount <= 0:
-        raise Invalid(
-            "金额须大于0（支出请选择支出类别，不要填负数）",
-            code="commons.amount_not_positive",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount != amount.quantize(CENT):
-        raise Invalid(
-            f"金额“{value}”最多保留两位小数（到分）",
-            code="commons.amount_too_precise",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount > MAX_AMOUNT:
-        raise Invalid(
-            "金额过大",
-            code="commons.amount_too_large",
-            details=[{"field": field, "value": str(value)}],
-        )
-    return amount.quantize(CENT)
+    """A positive amount in 元 with at most two decimals (``linli.core.money``)."""
+    return money.parse_amount(
+        value, app="commons", field=field, hint="支出请选择支出类别，不要填负数"
+    )
 
 
 def _parse_date(value, *, field: str = "date") -> dt.date:
@@ -325,11 +297,13 @@ def _check_decider(actor, entry: Entry, account: PublicAccount, what: str) -> No
         raise Forbidden(
             f"只有{account.compound.name}业委会成员可以{what}", code="commons.not_committee"
         )
-    if entry.entered_by_id == actor.pk:
-        raise Forbidden(
-            f"录入人不能{what}自己录入的记录，请由另一位业委会成员{what}",
-            code="commons.self_approval",
-        )
+    require_second_person(
+        actor,
+        entry.entered_by_id,
+        code="commons.self_approval",
+        message=f"录入人不能{what}自己录入的记录，请由另一位业委会成员{what}",
+        what=what,
+    )
 
 
 @transaction.atomic

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
+from linli.core import money
 from linli.core.errors import Invalid
 
 from .models import Basis
 
-FEN = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")
-
-
-def round_fen(value: Decimal) -> Decimal:
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+FEN = money.FEN
+MAX_AMOUNT = money.MAX_AMOUNT
+round_fen = money.round_fen
 
 
 def bill_amount(*, basis: str, price: Decimal, area: Decimal | None, months: int) -> Decimal:
@@ -31,42 +29,8 @@ def bill_amount(*, basis: str, price: Decimal, area: Decimal | None, months: int
 
 
 def parse_amount(value, *, field: str = "amount", label: str = "金额") -> Decimal:
-    """A positive amount with at most two decimals, or a DomainError saying what is wrong."""
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except (InvalidOperation, ValueError):
-        raise Invalid(
-            f"{label}“{value}”不是有效的数字",
-            code="finance.bad_amount",
-            details=[{"field": field, "value": str(value)}],
-        ) from None
-    if not amount.is_finite():
-        raise Invalid(
-            f"{label}“{value}”不是有效的数字",
-            code="finance.bad_amount",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount <= 0:
-        raise Invalid(
-            f"{label}必须大于0（收到 {value}）",
-            code="finance.amount_not_positive",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):
-        raise Invalid(
-            f"{label}最多两位小数（到分），收到 {value}",
-            code="finance.too_many_decimals",
-            details=[{"field": field, "value": str(value)}],
-        )
-    if amount > MAX_AMOUNT:
-        raise Invalid(
-            f"{label}过大：{value}",
-            code="finance.bad_amount",
-            details=[{"field": field, "value": str(value)}],
-        )
-    return amount.quantize(FEN)
+    """A positive amount with at most two decimals (``linli.core.money``), ``finance.*`` codes."""
+    return money.parse_amount(value, app="finance", field=field, label=label)
 
 
 def parse_price(value, *, field: str = "price") -> Decimal:

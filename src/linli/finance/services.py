@@ -19,6 +19,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from linli.accounts import scoping
+from linli.core.approval import require_pending, require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.ledger.models import Compound, Household, HouseholdUse, Region
 
@@ -707,14 +708,17 @@ def waiver_decide(
     if actor is None:
         raise Forbidden("减免须由具体工作人员审批")
     _household_in_scope(actor, waiver.bill.household)
-    if actor.pk == waiver.requested_by_id:
-        raise Forbidden(
-            "申请人不能审批自己提出的减免，请由另一位工作人员审批", code="finance.self_approval"
-        )
+    require_second_person(
+        actor,
+        waiver.requested_by_id,
+        code="finance.self_approval",
+        message="申请人不能审批自己提出的减免，请由另一位工作人员审批",
+    )
     _lock_account(waiver.bill.household_id)
     waiver = Waiver.objects.select_related("bill").get(pk=waiver.pk)
-    if waiver.status != Waiver.Status.PENDING:
-        raise Conflict(f"该减免已{waiver.get_status_display()}", code="finance.already_decided")
+    require_pending(
+        waiver, pending=Waiver.Status.PENDING, code="finance.already_decided", label="该减免"
+    )
     bill = waiver.bill
     if approve:
         if waiver.amount > bill.outstanding:
@@ -799,14 +803,17 @@ def payment_void_decide(
     if actor is None:
         raise Forbidden("作废须由具体工作人员审批")
     _payment_in_scope(actor, void.payment)
-    if actor.pk == void.requested_by_id:
-        raise Forbidden(
-            "申请人不能审批自己提出的作废，请由另一位工作人员审批", code="finance.self_approval"
-        )
+    require_second_person(
+        actor,
+        void.requested_by_id,
+        code="finance.self_approval",
+        message="申请人不能审批自己提出的作废，请由另一位工作人员审批",
+    )
     _lock_account(void.payment.household_id)
     void = PaymentVoid.objects.select_related("payment").get(pk=void.pk)
-    if void.status != PaymentVoid.Status.PENDING:
-        raise Conflict(f"该作废申请已{void.get_status_display()}", code="finance.already_decided")
+    require_pending(
+        void, pending=PaymentVoid.Status.PENDING, code="finance.already_decided", label="该作废申请"
+    )
     payment = void.payment
     now = _now(when)
     if approve:

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts import scoping
+from linli.core.approval import require_second_person
 from linli.core.errors import DomainError, NotFound
 
 from .models import ExportRequest, Region, RegionLevel
@@ -98,12 +99,12 @@ def export_request_decide(
     *, actor, export_request: ExportRequest, approve: bool, note: str = ""
 ) -> ExportRequest:
     req = ExportRequest.objects.select_for_update().get(pk=export_request.pk)
-    if req.requested_by_id == actor.pk:
-        raise DomainError(
-            code="ledger.export_self_approval",
-            message="导出申请须由申请人以外的人审批",
-            status=403,
-        )
+    require_second_person(
+        actor,
+        req.requested_by_id,
+        code="ledger.export_self_approval",
+        message="导出申请须由申请人以外的人审批",
+    )
     if not _covers(actor, req.region):
         raise DomainError(
             code="forbidden", message=f"您的范围不包含“{req.region.name}”，不能审批", status=403

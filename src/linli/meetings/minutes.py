@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from linli.core.exports import neutralise_lines, xml_text
+from linli.core.pdf import cjk_font
 from linli.core.privacy import mask_name
 
 from . import selectors
@@ -245,14 +246,10 @@ def to_pdf(m: Minutes) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     m = safe(m)
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = cjk_font()
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=12)
     head_cell = ParagraphStyle("head", parent=cell, textColor=colors.white)

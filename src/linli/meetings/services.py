@@ -21,6 +21,7 @@ from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.cases.models import Case, Department, DepartmentMember
 from linli.core.errors import Conflict, Forbidden, Invalid
+from linli.core.labels import actor_label
 from linli.ledger.models import Compound, Region, RegionLevel
 
 from .models import (
@@ -41,16 +42,6 @@ MAX_TEXT = 2000
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def actor_label(actor) -> str:
-    if actor is None:
-        return "系统"
-    profile = getattr(actor, "profile", None)
-    if profile is None:
-        return actor.get_username()
-    name = profile.display_name or actor.get_username()
-    return f"{name}（{profile.get_role_display()}）"
 
 
 def _err(code: str, message: str, field: str | None = None, value=None, *, conflict=False):
