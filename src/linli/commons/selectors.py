@@ -19,10 +19,10 @@ from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Val
 from django.db.models.functions import Coalesce
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import uploads
 from linli.core.errors import NotFound
 from linli.core.privacy import mask_name
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Household
 
 from .models import (

@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import money
 from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.privacy import mask_name
+from linli.core.roles import Role
 from linli.core.uploads import IMAGES_AND_PDF, AcceptedFile, accept_uploads
 from linli.ledger.models import Compound
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import uploads
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
+from linli.core.roles import Role
 from linli.ledger.models import Compound
 
 from . import selectors, services

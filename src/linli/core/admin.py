@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from linli.accounts import scoping
+from linli.core.policy import Capability, can
 
 from .models import AccessLog
 from .privacy import mask_id_number, mask_phone
@@ -64,6 +64,9 @@ class MaskedFieldsForm(forms.ModelForm):
                 if name in self.fields and cleaned.get(name) in (None, ""):
                     cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+
+UNMASK = {"id_number": Capability.UNMASK_ID_NUMBER, "phone": Capability.UNMASK_PHONE}
 
 
 class MaskedPersonalDataAdmin(admin.ModelAdmin):
@@ -158,8 +161,8 @@ class MaskedPersonalDataAdmin(admin.ModelAdmin):
         ]
 
     def revealable_fields(self, request) -> list[str]:
-        """The masked fields this user's duty lets them see in full (``scoping.may_unmask``)."""
-        return [f for f in self.masked_fields if scoping.may_unmask(request.user, f)]
+        """The masked fields this user's duty lets them see in full (the unmask capabilities)."""
+        return [f for f in self.masked_fields if f in UNMASK and can(request.user, UNMASK[f])]
 
     def reveal_view(self, request, object_id):
         """GET: ask for the reason. POST with a reason: write the access-log row, then show

@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from linli.accounts import scoping
+from .policy import Capability, can
 
 
 def healthz(request):
@@ -15,13 +15,15 @@ def healthz(request):
 @login_required
 def home(request):
     """Each role lands where its work is."""
-    role = scoping.role_of(request.user)
-    if role in scoping.GRID_ROLES:
+    user = request.user
+    if can(user, Capability.CASES_INBOX):  # the 三长: their households
         return redirect("grid:mine")
-    if role == "resident" and request.user.profile.household_id:
-        return redirect("grid:household", household_id=request.user.profile.household_id)
-    if role == "superuser" or role in scoping.REGION_ROLES | {"department_staff"}:
+    if can(user, Capability.MY_HOUSEHOLD) and user.profile.household_id:
+        return redirect("grid:household", household_id=user.profile.household_id)
+    if can(user, Capability.LEDGER_VIEW):  # the back office
         return redirect("ledger:index")
+    if can(user, Capability.SELFGOV_VOTE) and can(user, Capability.COMMONS_VIEW):
+        return redirect("commons:index")  # a committee member: the accounts they approve
     return render(request, "core/no_role.html")
 
 
@@ -30,10 +32,9 @@ def access_log(request):
     from django.core.paginator import Paginator
     from django.http import Http404
 
-    from .selectors import LOG_READER_ROLES, access_log_for
+    from .selectors import access_log_for
 
-    role = scoping.role_of(request.user)
-    if role != "superuser" and role not in LOG_READER_ROLES:
+    if not can(request.user, Capability.READ_ACCESS_LOG):
         raise Http404("无权查看")
     page = Paginator(access_log_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "core/access_log.html", {"page": page})

@@ -22,9 +22,9 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.cases.models import DepartmentMember
 from linli.core.errors import NotFound
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region, RegionLevel
 
 from .models import OPEN_STATUSES, Action, ActionProgress, ActionStatus, Meeting, Party

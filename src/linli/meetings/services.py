@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.cases.models import Case, Department, DepartmentMember
 from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.labels import actor_label
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region, RegionLevel
 
 from .models import (

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
 from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.http import get_or_404, is_htmx
+from linli.core.roles import Role
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound
 

@@ -14,8 +14,8 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import NotFound
+from linli.core.roles import Role
 from linli.ledger.models import Compound
 
 from .models import (

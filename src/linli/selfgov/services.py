@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import Forbidden, Invalid
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Household, Resident
 
 from .models import (

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_name
+from linli.core.roles import Role
 
 from . import selectors, services
 from .models import (
