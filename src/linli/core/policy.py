@@ -25,8 +25,9 @@ place". Out of scope is answered as missing (``get_or_404``), so a response neve
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -45,11 +46,19 @@ class Actor:
 
     role: Role | None
     region_id: int | None = None
-    region_path: str = ""
     grid_id: int | None = None
-    grid_path: str = ""
     compound_id: int | None = None
     household_id: int | None = None
+    profile: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def region_path(self) -> str:
+        """The materialised path of the actor's region, read only when a filter needs it."""
+        return self.profile.region.path if self.region_id and self.profile else ""
+
+    @cached_property
+    def grid_path(self) -> str:
+        return self.profile.grid.path if self.grid_id and self.profile else ""
 
     @property
     def is_superuser(self) -> bool:
@@ -83,16 +92,13 @@ def actor_of(user: Any) -> Actor:
     profile = getattr(user, "profile", None)
     if profile is None or not profile.role:
         return NOBODY
-    region = profile.region if profile.region_id else None
-    grid = profile.grid if profile.grid_id else None
     return Actor(
         role=Role(profile.role),
         region_id=profile.region_id,
-        region_path=region.path if region else "",
         grid_id=profile.grid_id,
-        grid_path=grid.path if grid else "",
         compound_id=profile.compound_id,
         household_id=profile.household_id,
+        profile=profile,
     )
 
 
