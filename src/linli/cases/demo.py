@@ -22,7 +22,7 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -246,6 +246,7 @@ class _Walk:
     worker: object
     departments: list[Department]
     summary: YearSummary
+    at: dt.datetime = field(init=False)  # when the last step was taken
 
     def __post_init__(self) -> None:
         self.at = self.case.reported_at
