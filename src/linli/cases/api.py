@@ -14,11 +14,10 @@ from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
 from linli.core.errors import DomainError, NotFound
-from linli.grid.models import LEADER_TITLES, GridLevel
 from linli.ledger.models import Compound, Resident
 
 from . import selectors, services
-from .models import WORKING_STAGES, Case, Department, HandlerLevel, Stage, WorkCalendarDay
+from .models import WORKING_STAGES, Case, Department, WorkCalendarDay
 from .schemas import (
     CalendarDayIn,
     CalendarDayOut,
@@ -38,86 +37,33 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE
 
 
-def _holder(row: dict) -> str:
-    """services.holder_label for a list row."""
-    level = HandlerLevel(row["level"])
-    if level in (HandlerLevel.NEIGHBOUR, HandlerLevel.GROUP, HandlerLevel.AREA) and row["grid_id"]:
-        return f"{row['grid__name']}{LEADER_TITLES[GridLevel(row['grid__level'])]}"
-    if level == HandlerLevel.DEPARTMENT and row["department_id"]:
-        return row["department__name"]
-    if level == HandlerLevel.COMMUNITY:
-        return f"{row['community__name']}（社区）"
-    return str(level.label)
-
-
-# A page of the list is built by hand from plain rows instead of validating model instances
-# through CaseOut (ninja's per-attribute getter made that most of a list request).
-# tests/cases/test_api.py holds the hand-built items equal, field for field, to CaseOut's output.
-def case_list_items(rows: list[dict]) -> list[dict]:
-    """CaseOut's JSON for each list row (``selectors.LIST_FIELDS``)."""
-    stages = {k: str(v) for k, v in Stage.choices}
-    levels = {k: str(v) for k, v in HandlerLevel.choices}
-    items = []
-    for r in rows:
-        items.append(
-            {
-                "id": r["id"],
-                "number": f"SQ{timezone.localtime(r['reported_at']):%Y%m%d}-{r['id']:05d}",
-                "category": r["category__name"],
-                "category_code": r["category__code"],
-                "description": r["description"],
-                "urgency": r["urgency"],
-                "channel": r["channel"],
-                "household_id": r["household_id"],
-                "compound_id": r["compound_id"],
-                "community_id": r["community_id"],
-                "stage": r["stage"],
-                "stage_label": stages.get(r["stage"], r["stage"]),
-                "status": r["status"],
-                "close_reason": r["close_reason"],
-                "level": r["level"],
-                "level_label": levels.get(r["level"], r["level"]),
-                "holder": _holder(r),
-                "grid_id": r["grid_id"],
-                "department_id": r["department_id"],
-                "merged_into_id": r["merged_into_id"],
-                "satisfaction": r["satisfaction"],
-                "reported_at": r["reported_at"],
-                "accepted_at": r["accepted_at"],
-                "resolved_at": r["resolved_at"],
-                "closed_at": r["closed_at"],
-                "deadline": r["deadline"],
-                "original_deadline": r["original_deadline"],
-                "reopen_count": r["reopen_count"],
-                "version": r["version"],
-            }
-        )
-    return items
-
-
 def case_page(queryset, *, page: int, page_size: int | None) -> dict:
-    """One page of ``queryset`` as ``{items, count}``. The page is chosen on the case table
-    alone (its ids, by the list's order) inside the query that reads its rows with their
-    relations, so the joins cover one page, not every case the filters match; the count
-    costs no query when the page is the last one and not empty (or the first)."""
+    """One page of ``queryset`` as ``{items, count}``. The page's ids are chosen on the case
+    table alone (by the list's order), then their rows are read with their relations by one
+    statement (``selectors.case_rows``), so the joins cover one page, not every case the
+    filters match; the count costs no query when the page is the last one and not empty (or
+    the first)."""
     size = PAGE_SIZE if page_size is None else min(page_size, MAX_PAGE_SIZE)
     offset = (page - 1) * size
     page_ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
-    rows = selectors.case_list_rows(page_ids)
+    rows = selectors.case_rows(page_ids)
     last_page = len(rows) < size and (rows or offset == 0)
     count = offset + len(rows) if last_page else queryset.count()
-    return {"items": case_list_items(rows), "count": count}
+    return {"items": rows, "count": count}
 
 
 ACTIONS = ("accept", "progress", "resolve", "reply", "return", "escalate", "dispatch", "rate")
 ACTIONS += ("close", "merge")
 
 
-def _detail(request, case):
-    case.timeline = selectors.case_timeline(case=case)
-    case.photo_urls = [p.get_absolute_url() for p in case.photos.all()]
-    case.allowed = services.available_actions(request.user, case)
-    return case
+def _detail(request, case: Case) -> dict:
+    """CaseDetailOut's input: the case's row, its timeline, photos and allowed actions."""
+    return {
+        **selectors.case_row(case),
+        "timeline": selectors.case_timeline(case=case),
+        "photo_urls": [p.get_absolute_url() for p in case.photos.all()],
+        "allowed": services.available_actions(request.user, case),
+    }
 
 
 @router.get("/categories", response=list[CategoryOut], summary="诉求类别")
@@ -207,18 +153,7 @@ def _report(request, payload: CaseIn, *, photos):
 
 def new_case_detail(request, case: Case) -> dict:
     """CaseDetailOut's JSON for a case just reported (its one event is ``case.report_event``)."""
-    row = {name: getattr(case, name) for name in selectors.LIST_FIELDS if "__" not in name}
-    grid = case.grid if case.grid_id else None
-    row.update(
-        category__name=case.category.name,
-        category__code=case.category.code,
-        grid__name=grid.name if grid else None,
-        grid__level=grid.level if grid else None,
-        department__name=None,
-        community__name="",
-    )
-    (body,) = case_list_items([row])
-    body["holder"] = services.holder_label(case)
+    body = selectors.case_row(case)
     event = case.report_event
     body["timeline"] = [
         {

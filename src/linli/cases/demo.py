@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -210,17 +211,15 @@ def simulate_year(
                 if with_photo and photo_rng.random() < 0.5
                 else None
             )
-            _walk(
+            _Walk(
                 rng,
                 case,
-                duplicate,
-                after=after,
                 now=now,
                 holder=holder,
                 worker=worker,
                 departments=departments,
                 summary=summary,
-            )
+            ).run(duplicate, after)
     services.deadlines_check(now=now)
     final = Case.objects.filter(community=community)
     summary.open = final.filter(status="open").count()
@@ -234,84 +233,146 @@ def simulate_year(
     return summary
 
 
-def _walk(rng, case, duplicate, *, after, now, holder, worker, departments, summary) -> None:
-    """Take one case through the loop, step by step, stopping at ``now``; ``after`` makes the
-    photos sent with the first resolution (None: none)."""
-    at = case.reported_at
+@dataclass
+class _Walk:
+    """One case's way through the loop, step by step, stopping at ``now``. The random draws
+    come in a fixed order (the same seed gives the same year); each step lands a little
+    after the one before (:meth:`step`)."""
 
-    def step(lo, hi):
-        nonlocal at
-        at = _later(rng, at, lo, hi)
-        return at <= now
+    rng: random.Random
+    case: Case
+    now: dt.datetime
+    holder: Callable[[Case], object]
+    worker: object
+    departments: list[Department]
+    summary: YearSummary
+    at: dt.datetime = field(init=False)  # when the last step was taken
 
-    if not step(1, 20):
-        return
-    case = services.case_accept(actor=holder(case), case=case, when=at)
-    if duplicate is not None:
-        at = max(at, duplicate.reported_at + dt.timedelta(minutes=rng.randint(10, 90)))
-        if at > now:
+    def __post_init__(self) -> None:
+        self.at = self.case.reported_at
+
+    def step(self, lo: float, hi: float) -> bool:
+        """Move the clock on ``lo``–``hi`` hours; whether that is still before ``now``."""
+        self.at = _later(self.rng, self.at, lo, hi)
+        return self.at <= self.now
+
+    def run(self, duplicate: Case | None, after: Callable[[], list] | None) -> None:
+        """``duplicate`` (if any) is merged into the case once it is accepted; ``after`` makes
+        the photos sent with the first resolution (None: none)."""
+        if not self.step(1, 20):
             return
-        services.case_merge(actor=None, case=duplicate, into=case, note="同一问题", when=at)
-        summary.merged += 1
-    roll = rng.random()
-    if roll < 0.03:
-        if step(1, 24):
-            services.case_return(
-                actor=holder(case), case=case, reason="不属于社区受理范围，已告知办理渠道", when=at
-            )
-            summary.returned += 1
-        return
-    if roll < 0.20 and case.level < HandlerLevel.COMMUNITY:
-        # one or two levels up (the 邻长 cannot solve it alone)
-        for _ in range(rng.choice([1, 1, 2])):
-            if case.level >= HandlerLevel.COMMUNITY or not step(4, 48):
-                break
-            case = services.case_escalate(
-                actor=holder(case), case=case, reason="需上级协调解决", when=at
-            )
-            summary.escalated += 1
-    if roll < 0.12 or (case.level == HandlerLevel.COMMUNITY and roll < 0.30):
-        while case.level < HandlerLevel.COMMUNITY:
-            if not step(2, 24):
+        self.case = services.case_accept(actor=self.holder(self.case), case=self.case, when=self.at)
+        if duplicate is not None and not self._merge(duplicate):
+            return
+        roll = self.rng.random()
+        if roll < 0.03:
+            self._return()
+            return
+        if roll < 0.20 and self.case.level < HandlerLevel.COMMUNITY:
+            self._escalate_some()
+        if roll < 0.12 or (self.case.level == HandlerLevel.COMMUNITY and roll < 0.30):
+            if not self._dispatch():
                 return
-            case = services.case_escalate(
-                actor=holder(case), case=case, reason="需社区协调部门", when=at
+        elif self.rng.random() < 0.3 and self.step(2, 24):
+            self.case = services.case_progress(
+                actor=self.holder(self.case), case=self.case, note="已上门了解情况", when=self.at
             )
-            summary.escalated += 1
-        if not step(2, 24):
+        if not self.step(6, 24 * self.rng.choice([1, 2, 3, 5, 8])):
             return
-        department = case.category.default_department or rng.choice(departments)
-        case = services.case_dispatch(
-            actor=worker, case=case, department=department, note="请部门处理", when=at
+        self.case = services.case_resolve(
+            actor=self.holder(self.case),
+            case=self.case,
+            note=self.rng.choice(HANDLED),
+            photos=after() if after else (),
+            when=self.at,
         )
-        summary.dispatched += 1
-        if not step(4, 48):
-            return
-        case = services.case_accept(actor=None, case=case, when=at)
-    elif rng.random() < 0.3 and step(2, 24):
-        case = services.case_progress(actor=holder(case), case=case, note="已上门了解情况", when=at)
-    if not step(6, 24 * rng.choice([1, 2, 3, 5, 8])):
-        return
-    case = services.case_resolve(
-        actor=holder(case),
-        case=case,
-        note=rng.choice(HANDLED),
-        photos=after() if after else (),
-        when=at,
-    )
-    for _ in range(2):
-        if not step(4, 72):
-            return
-        if rng.random() < 0.12:
-            services.case_close(actor=worker, case=case, note="回访未接通，现场核查已解决", when=at)
-            return
-        pick = rng.choices(["satisfied", "basically", "unsatisfied"], weights=[80, 15, 5])[0]
-        case = services.case_rate(actor=None, case=case, satisfaction=pick, when=at)
-        if pick != "unsatisfied":
-            return
-        summary.reopened += 1
-        if not step(12, 72):
-            return
-        case = services.case_resolve(
-            actor=holder(case), case=case, note="再次上门处理，问题已解决", when=at
+        self._follow_up()
+
+    def _merge(self, duplicate: Case) -> bool:
+        delay = dt.timedelta(minutes=self.rng.randint(10, 90))
+        self.at = max(self.at, duplicate.reported_at + delay)
+        if self.at > self.now:
+            return False
+        services.case_merge(
+            actor=None, case=duplicate, into=self.case, note="同一问题", when=self.at
         )
+        self.summary.merged += 1
+        return True
+
+    def _return(self) -> None:
+        if self.step(1, 24):
+            services.case_return(
+                actor=self.holder(self.case),
+                case=self.case,
+                reason="不属于社区受理范围，已告知办理渠道",
+                when=self.at,
+            )
+            self.summary.returned += 1
+
+    def _escalate_some(self) -> None:
+        """One or two levels up (the 邻长 cannot solve it alone)."""
+        for _ in range(self.rng.choice([1, 1, 2])):
+            if self.case.level >= HandlerLevel.COMMUNITY or not self.step(4, 48):
+                break
+            self._escalate("需上级协调解决")
+
+    def _escalate(self, reason: str) -> None:
+        self.case = services.case_escalate(
+            actor=self.holder(self.case), case=self.case, reason=reason, when=self.at
+        )
+        self.summary.escalated += 1
+
+    def _dispatch(self) -> bool:
+        """Up to the community, which sends it to a department, which signs for it; False
+        when ``now`` comes first."""
+        while self.case.level < HandlerLevel.COMMUNITY:
+            if not self.step(2, 24):
+                return False
+            self._escalate("需社区协调部门")
+        if not self.step(2, 24):
+            return False
+        department = self.case.category.default_department or self.rng.choice(self.departments)
+        self.case = services.case_dispatch(
+            actor=self.worker,
+            case=self.case,
+            department=department,
+            note="请部门处理",
+            when=self.at,
+        )
+        self.summary.dispatched += 1
+        if not self.step(4, 48):
+            return False
+        self.case = services.case_accept(actor=None, case=self.case, when=self.at)
+        return True
+
+    def _follow_up(self) -> None:
+        """回访: the resident rates (an unsatisfied rating reopens it, once more at most), or
+        the community closes it when the callback went unanswered."""
+        for _ in range(2):
+            if not self.step(4, 72):
+                return
+            if self.rng.random() < 0.12:
+                services.case_close(
+                    actor=self.worker,
+                    case=self.case,
+                    note="回访未接通，现场核查已解决",
+                    when=self.at,
+                )
+                return
+            pick = self.rng.choices(["satisfied", "basically", "unsatisfied"], weights=[80, 15, 5])[
+                0
+            ]
+            self.case = services.case_rate(
+                actor=None, case=self.case, satisfaction=pick, when=self.at
+            )
+            if pick != "unsatisfied":
+                return
+            self.summary.reopened += 1
+            if not self.step(12, 72):
+                return
+            self.case = services.case_resolve(
+                actor=self.holder(self.case),
+                case=self.case,
+                note="再次上门处理，问题已解决",
+                when=self.at,
+            )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.core.uploads import StoredName
+from linli.grid.models import LEADER_TITLES, GridLevel
 
 
 class HandlerLevel(models.IntegerChoices):
@@ -24,6 +25,37 @@ class HandlerLevel(models.IntegerChoices):
     COMMUNITY = 4, "社区"
     DEPARTMENT = 5, "部门"
     JOINT_MEETING = 6, "五方联席会"
+
+
+# The levels at which a grid cell's leader (邻长, 组长, 片长) holds the case.
+GRID_HANDLER_LEVELS = (HandlerLevel.NEIGHBOUR, HandlerLevel.GROUP, HandlerLevel.AREA)
+
+
+def holder_name(
+    level: int,
+    *,
+    grid_name: str | None = None,
+    grid_level: int | None = None,
+    department_name: str | None = None,
+    community_name: str = "",
+) -> str:
+    """Who holds a case at ``level``, in words (第1邻邻长, 消防, 新塘社区（社区）, 五方联席会):
+    the one wording of a holder for pages, API rows, timelines and Open311. The names are
+    those of the case's grid cell, department and community (only the one its level names is
+    read)."""
+    level = HandlerLevel(level)
+    if level in GRID_HANDLER_LEVELS and grid_name is not None:
+        return f"{grid_name}{LEADER_TITLES[GridLevel(grid_level)]}"
+    if level == HandlerLevel.DEPARTMENT and department_name is not None:
+        return department_name
+    if level == HandlerLevel.COMMUNITY:
+        return f"{community_name}（社区）"
+    return str(level.label)
+
+
+def case_number(pk: int, reported_at) -> str:
+    """诉求编号: ``SQ<local report date>-<id, five digits>``."""
+    return f"SQ{timezone.localtime(reported_at):%Y%m%d}-{pk:05d}"
 
 
 class Stage(models.TextChoices):
@@ -312,7 +344,21 @@ class Case(models.Model):
     def number(self) -> str:
         if not self.pk:
             return "SQ-新"
-        return f"SQ{timezone.localtime(self.reported_at):%Y%m%d}-{self.pk:05d}"
+        return case_number(self.pk, self.reported_at)
+
+    @property
+    def holder(self) -> str:
+        """:func:`holder_name` of this case; loads only the relation its level names."""
+        level = HandlerLevel(self.level)
+        grid = self.grid if level in GRID_HANDLER_LEVELS else None
+        department = self.department if level == HandlerLevel.DEPARTMENT else None
+        return holder_name(
+            level,
+            grid_name=grid.name if grid else None,
+            grid_level=grid.level if grid else None,
+            department_name=department.name if department else None,
+            community_name=self.community.name if level == HandlerLevel.COMMUNITY else "",
+        )
 
     @property
     def is_open(self) -> bool:

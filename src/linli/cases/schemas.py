@@ -73,6 +73,9 @@ class EventOut(Schema):
 
 
 class CaseOut(Schema):
+    """A case as lists show it. Validated from (and rendered by hand as) the row
+    ``selectors.case_row`` / ``selectors.case_rows`` make — the one definition of its values."""
+
     id: int
     number: str
     category: str
@@ -103,37 +106,18 @@ class CaseOut(Schema):
     reopen_count: int
     version: int
 
-    @staticmethod
-    def resolve_category(obj) -> str:
-        return obj.category.name
-
-    @staticmethod
-    def resolve_category_code(obj) -> str:
-        return obj.category.code
-
-    @staticmethod
-    def resolve_stage_label(obj) -> str:
-        return obj.get_stage_display()
-
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
-
-    @staticmethod
-    def resolve_holder(obj) -> str:
-        from .services import holder_label
-
-        return holder_label(obj)
-
 
 class PagedCaseOut(Schema):
-    """The case list's page (built by hand in ``api.case_page``, see there)."""
+    """The case list's page (rendered by hand in ``api.case_page``, see there)."""
 
     items: list[CaseOut]
     count: int
 
 
 class CaseDetailOut(CaseOut):
+    """A case's row with its timeline, photos and the actions the viewer may try
+    (``api._detail`` makes its input)."""
+
     timeline: list[EventOut]
     photos: list[str] = Field(..., alias="photo_urls")
     actions: list[str] = Field(..., alias="allowed")

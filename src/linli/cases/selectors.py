@@ -37,7 +37,10 @@ from .models import (
     DepartmentMember,
     HandlerLevel,
     Satisfaction,
+    Stage,
     Status,
+    case_number,
+    holder_name,
 )
 
 
@@ -65,70 +68,143 @@ def case_q(user) -> Q | None:
     return own
 
 
-# The columns of a list row and where each comes from: the page's rows are
-# read by this one written-out statement, by id, once the page's ids are chosen on the case
-# table by the ORM (scope and filters). The ORM's version of it — four joins and thirty
-# columns through values() — cost more to build than the rest of the request.
-_LIST_COLUMNS = (
-    ("id", "c.id"),
-    ("description", "c.description"),
-    ("urgency", "c.urgency"),
-    ("channel", "c.channel"),
-    ("household_id", "c.household_id"),
-    ("compound_id", "c.compound_id"),
-    ("community_id", "c.community_id"),
-    ("stage", "c.stage"),
-    ("status", "c.status"),
-    ("close_reason", "c.close_reason"),
-    ("level", "c.level"),
-    ("grid_id", "c.grid_id"),
-    ("department_id", "c.department_id"),
-    ("merged_into_id", "c.merged_into_id"),
-    ("satisfaction", "c.satisfaction"),
-    ("reported_at", "c.reported_at"),
-    ("accepted_at", "c.accepted_at"),
-    ("resolved_at", "c.resolved_at"),
-    ("closed_at", "c.closed_at"),
-    ("deadline", "c.deadline"),
-    ("original_deadline", "c.original_deadline"),
-    ("reopen_count", "c.reopen_count"),
-    ("version", "c.version"),
-    ("category__name", "cat.name"),
-    ("category__code", "cat.code"),
-    ("grid__name", "g.name"),
-    ("grid__level", "g.level"),
-    ("department__name", "d.name"),
-    ("community__name", "r.name"),
+# ---------------------------------------------------------------- the case row
+
+# A case as a list shows it — the fields of ``schemas.CaseOut``, in its order — is made in one
+# place, :func:`_row`, from raw values: the case's own columns, its category's name and code,
+# and who holds it. They come either from the list's one written-out statement
+# (:func:`case_rows`) or from a loaded case (:func:`case_row`: a detail, a case just reported).
+# The list's page is chosen by the ORM on the case table alone (scope, filters, order), then
+# its rows are read by id with their relations: the ORM's version of that statement (four
+# joins and thirty columns through values()) cost more to build than the rest of the request,
+# and validating model instances through CaseOut (ninja's per-attribute getter) most of it.
+_ROW_CASE_COLUMNS = (
+    "id",
+    "description",
+    "urgency",
+    "channel",
+    "household_id",
+    "compound_id",
+    "community_id",
+    "stage",
+    "status",
+    "close_reason",
+    "level",
+    "grid_id",
+    "department_id",
+    "merged_into_id",
+    "satisfaction",
+    "reported_at",
+    "accepted_at",
+    "resolved_at",
+    "closed_at",
+    "deadline",
+    "original_deadline",
+    "reopen_count",
+    "version",
 )
-LIST_FIELDS = tuple(name for name, _ in _LIST_COLUMNS)
-_LIST_SQL = (
-    f"SELECT {', '.join(column for _, column in _LIST_COLUMNS)}"
-    " FROM cases_case c"
+# The related values a row needs (the category; the names the holder's wording takes) and the
+# statement's column for each.
+_ROW_JOINED_COLUMNS = (
+    ("category_name", "cat.name"),
+    ("category_code", "cat.code"),
+    ("grid_name", "g.name"),
+    ("grid_level", "g.level"),
+    ("department_name", "d.name"),
+    ("community_name", "r.name"),
+)
+_ROW_SQL_NAMES = _ROW_CASE_COLUMNS + tuple(name for name, _ in _ROW_JOINED_COLUMNS)
+_ROW_SQL = (
+    "SELECT "
+    + ", ".join([f"c.{name}" for name in _ROW_CASE_COLUMNS])
+    + ", "
+    + ", ".join(column for _, column in _ROW_JOINED_COLUMNS)
+    + " FROM cases_case c"
     " INNER JOIN cases_category cat ON c.category_id = cat.id"
     " LEFT OUTER JOIN grid_grid g ON c.grid_id = g.id"
     " LEFT OUTER JOIN cases_department d ON c.department_id = d.id"
     " INNER JOIN ledger_region r ON c.community_id = r.id"
     " WHERE c.id IN ({ids})"
 )
-_LIST_DATETIMES = ("reported_at", "accepted_at", "resolved_at", "closed_at")
+_ROW_DATETIMES = ("reported_at", "accepted_at", "resolved_at", "closed_at")
+_STAGE_LABELS = {value: str(label) for value, label in Stage.choices}
+_LEVEL_LABELS = {value: str(label) for value, label in HandlerLevel.choices}
 
 
-def case_list_rows(ids: list[int]) -> list[dict]:
-    """The list rows (:data:`LIST_FIELDS`) of these cases, in the order of ``ids``."""
+def _row(values: dict, *, holder: str) -> dict:
+    """The row — ``CaseOut``'s fields in its order, before JSON encoding — from raw values
+    (:data:`_ROW_CASE_COLUMNS`, ``category_name``, ``category_code``) and the holder."""
+    v = values
+    return {
+        "id": v["id"],
+        "number": case_number(v["id"], v["reported_at"]),
+        "category": v["category_name"],
+        "category_code": v["category_code"],
+        "description": v["description"],
+        "urgency": v["urgency"],
+        "channel": v["channel"],
+        "household_id": v["household_id"],
+        "compound_id": v["compound_id"],
+        "community_id": v["community_id"],
+        "stage": v["stage"],
+        "stage_label": _STAGE_LABELS.get(v["stage"], v["stage"]),
+        "status": v["status"],
+        "close_reason": v["close_reason"],
+        "level": v["level"],
+        "level_label": _LEVEL_LABELS.get(v["level"], v["level"]),
+        "holder": holder,
+        "grid_id": v["grid_id"],
+        "department_id": v["department_id"],
+        "merged_into_id": v["merged_into_id"],
+        "satisfaction": v["satisfaction"],
+        "reported_at": v["reported_at"],
+        "accepted_at": v["accepted_at"],
+        "resolved_at": v["resolved_at"],
+        "closed_at": v["closed_at"],
+        "deadline": v["deadline"],
+        "original_deadline": v["original_deadline"],
+        "reopen_count": v["reopen_count"],
+        "version": v["version"],
+    }
+
+
+def _fetched_row(fetched: tuple) -> dict:
+    values = dict(zip(_ROW_SQL_NAMES, fetched, strict=True))
+    for name in _ROW_DATETIMES:  # SQLite hands back naive UTC datetimes
+        value = values[name]
+        if value is not None and value.tzinfo is None:
+            values[name] = value.replace(tzinfo=dt.UTC)
+    holder = holder_name(
+        values["level"],
+        grid_name=values["grid_name"],
+        grid_level=values["grid_level"],
+        department_name=values["department_name"],
+        community_name=values["community_name"],
+    )
+    return _row(values, holder=holder)
+
+
+def case_rows(ids: list[int]) -> list[dict]:
+    """The rows of these cases, in the order of ``ids``, read by one statement."""
     if not ids:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_LIST_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
+        cursor.execute(_ROW_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
         fetched = cursor.fetchall()
-    by_id = {}
-    for values in fetched:
-        row = dict(zip(LIST_FIELDS, values, strict=True))
-        for name in _LIST_DATETIMES:  # SQLite hands back naive UTC datetimes
-            value = row[name]
-            if value is not None and value.tzinfo is None:
-                row[name] = value.replace(tzinfo=dt.UTC)
-        by_id[row["id"]] = row
+    by_id = {row["id"]: row for row in map(_fetched_row, fetched)}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def case_row(case: Case) -> dict:
+    """The row of a loaded case (its category at hand; the holder reads only the relation its
+    level names, :attr:`Case.holder`)."""
+    values = {name: getattr(case, name) for name in _ROW_CASE_COLUMNS}
+    values["category_name"] = case.category.name
+    values["category_code"] = case.category.code
+    return _row(values, holder=case.holder)
+
+
+# ---------------------------------------------------------------- scoped reads
 
 
 def cases_for(user, *, household: int | None = None) -> QuerySet[Case]:

@@ -229,48 +229,67 @@ def _parse_when(raw: str, name: str) -> dt.datetime:
     return value
 
 
+def _cases_by_id(qs, ids_raw: str) -> list[Case]:
+    """The cases a comma list of ids names (at most :data:`MAX_REQUESTS`), newest first."""
+    wanted = [p for p in (s.strip() for s in ids_raw.split(",")) if p]
+    ids = {}
+    for raw in wanted[:MAX_REQUESTS]:
+        pk = parse_request_id(raw)
+        if pk is None:
+            raise Open311Error(400, f"service_request_id {raw} 格式不对")
+        ids[pk] = raw
+    cases = [c for c in qs.filter(pk__in=list(ids)) if _matches_number(c, ids[c.pk])]
+    cases.sort(key=lambda c: (c.reported_at, c.pk), reverse=True)
+    return cases
+
+
+def _comma_list(params, name: str) -> list[str]:
+    return [s.strip() for s in (params.get(name) or "").split(",") if s.strip()]
+
+
+def _date_window(params) -> tuple[dt.datetime, dt.datetime]:
+    """``start_date``..``end_date``: either end defaults to :data:`DEFAULT_DAYS` from the
+    other (the end to now), and the window may be no wider."""
+    start_raw, end_raw = params.get("start_date"), params.get("end_date")
+    window = dt.timedelta(days=DEFAULT_DAYS)
+    end = _parse_when(end_raw, "end_date") if end_raw else None
+    start = _parse_when(start_raw, "start_date") if start_raw else None
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - window
+    if end is None:
+        end = start + window
+    if end < start:
+        raise Open311Error(400, "end_date 早于 start_date")
+    if end - start > window:
+        raise Open311Error(400, f"start_date 至 end_date 不能超过 {DEFAULT_DAYS} 天")
+    return start, end
+
+
+def _cases_filtered(qs, params) -> list[Case]:
+    """The cases ``service_code``, ``status`` and the date window choose, newest first."""
+    codes = _comma_list(params, "service_code")
+    if codes:
+        qs = qs.filter(category__code__in=codes)
+    statuses = _comma_list(params, "status")
+    for s in statuses:
+        if s not in ("open", "closed"):
+            raise Open311Error(400, f"status 须为 open 或 closed，收到 {s}")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    start, end = _date_window(params)
+    qs = qs.filter(reported_at__gte=start, reported_at__lte=end)
+    return list(qs.order_by("-reported_at", "-id")[:MAX_REQUESTS])
+
+
 def request_list(params, *, key: Open311ApiKey | None, base_url: str) -> list[dict]:
     """GET requests: ``service_request_id`` (comma list) overrides the other filters; else
     ``service_code``, ``status`` (open/closed), ``start_date``/``end_date`` (default and at
     most 90 days), newest first, at most :data:`MAX_REQUESTS`."""
     qs = _request_qs()
     ids_raw = (params.get("service_request_id") or "").strip()
-    if ids_raw:
-        wanted = [p for p in (s.strip() for s in ids_raw.split(",")) if p]
-        ids = {}
-        for raw in wanted[:MAX_REQUESTS]:
-            pk = parse_request_id(raw)
-            if pk is None:
-                raise Open311Error(400, f"service_request_id {raw} 格式不对")
-            ids[pk] = raw
-        cases = [c for c in qs.filter(pk__in=list(ids)) if _matches_number(c, ids[c.pk])]
-        cases.sort(key=lambda c: (c.reported_at, c.pk), reverse=True)
-    else:
-        codes = [s.strip() for s in (params.get("service_code") or "").split(",") if s.strip()]
-        if codes:
-            qs = qs.filter(category__code__in=codes)
-        statuses = [s.strip() for s in (params.get("status") or "").split(",") if s.strip()]
-        for s in statuses:
-            if s not in ("open", "closed"):
-                raise Open311Error(400, f"status 须为 open 或 closed，收到 {s}")
-        if statuses:
-            qs = qs.filter(status__in=statuses)
-        start_raw, end_raw = params.get("start_date"), params.get("end_date")
-        window = dt.timedelta(days=DEFAULT_DAYS)
-        end = _parse_when(end_raw, "end_date") if end_raw else None
-        start = _parse_when(start_raw, "start_date") if start_raw else None
-        if start is None and end is None:
-            end = timezone.now()
-        if start is None:
-            start = end - window
-        if end is None:
-            end = start + window
-        if end < start:
-            raise Open311Error(400, "end_date 早于 start_date")
-        if end - start > window:
-            raise Open311Error(400, f"start_date 至 end_date 不能超过 {DEFAULT_DAYS} 天")
-        qs = qs.filter(reported_at__gte=start, reported_at__lte=end)
-        cases = list(qs.order_by("-reported_at", "-id")[:MAX_REQUESTS])
+    cases = _cases_by_id(qs, ids_raw) if ids_raw else _cases_filtered(qs, params)
     _attach_submissions(cases)
     return [request_out(c, key=key, base_url=base_url) for c in cases]
 
