@@ -6,13 +6,10 @@ the cell is the number of items the persona must see; otherwise an HTTP status.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from linli.accounts.models import Role
-from linli.ledger import services
 from linli.ledger.models import SENSITIVE_TAGS
 
-from .factories import make_user
+from .matrix_world import build_later_world, build_money_world, build_oracle_world, build_world
 
 ENDPOINTS = {
     # pages
@@ -66,50 +63,7 @@ EXPECTED = {
 
 @pytest.fixture
 def world(grid_world, regions, compound, other_compound):
-    h = services.household_ensure(compound=other_compound, building="1栋", unit="1单元", room="101")
-    services.resident_save(household=h, name="李四", id_number="360426199101010071")
-    people = {
-        "superuser": get_user_model().objects.create_superuser("root", password="x"),
-        "county": make_user("county", Role.COUNTY_OFFICIAL, regions["county"]),
-        "town": make_user("town", Role.TOWN_OFFICIAL, regions["town"]),
-        "xd_worker": make_user("xd", Role.COMMUNITY_WORKER, regions["xingdong"]),
-        "xt_worker": make_user("xt", Role.COMMUNITY_WORKER, regions["xintang"]),
-        "department": make_user("fire", Role.DEPARTMENT_STAFF, regions["county"]),
-        "committee": make_user("ywh", Role.COMMITTEE_MEMBER, regions["xingdong"]),
-        "anonymous": None,
-    }
-    people["committee"].profile.compound = compound
-    people["committee"].profile.save()
-    for key in ("area_leader", "group_leader", "leader_a", "leader_b", "resident_a", "resident_b"):
-        people[key] = grid_world[key]
-    ids = {
-        "xd": regions["xingdong"].pk,
-        "compound": compound.pk,
-        "h101": grid_world["households"]["101"].pk,
-        "h201": grid_world["households"]["201"].pk,
-        "n_a": grid_world["n_a"].pk,
-        "n_b": grid_world["n_b"].pk,
-        "case101": _cases(grid_world),
-    }
-    return people, ids
-
-
-def _cases(grid_world) -> int:
-    """One case from 101 (邻 A) and one from 201 (邻 B); returns 101's."""
-    from linli.cases import services as case_services
-
-    case_services.case_report(
-        actor=grid_world["resident_b"],
-        household=grid_world["households"]["201"],
-        category="sanitation",
-        description="楼道积水",
-    )
-    return case_services.case_report(
-        actor=grid_world["resident_a"],
-        household=grid_world["households"]["101"],
-        category="sanitation",
-        description="垃圾满溢",
-    ).pk
+    return build_world(grid_world, regions, compound, other_compound)
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
@@ -172,40 +126,7 @@ LATER_EXPECTED = {
 
 @pytest.fixture
 def later_world(world, regions, compound):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from linli.commons import services as commons_services
-    from linli.meetings import services as meeting_services
-    from linli.selfgov import services as selfgov_services
-
-    people, ids = world
-    worker = people["xd_worker"]
-    for h in compound.buildings.first().units.first().households.all():
-        h.area = "89.37"
-        h.save()
-    selfgov_services.owners_sync(compound=compound, actor=worker)
-    proposal = selfgov_services.proposal_create(
-        actor=worker, compound=compound, item=4, title="续聘物业服务", body="续聘现物业公司"
-    )
-    selfgov_services.proposal_publish(actor=worker, proposal=proposal)
-    now = timezone.now()
-    vote = selfgov_services.vote_announce(
-        actor=worker,
-        proposal=proposal,
-        opens_at=now + dt.timedelta(days=16),
-        closes_at=now + dt.timedelta(days=30),
-    )
-    meeting = meeting_services.meeting_create(
-        actor=worker,
-        region=regions["xingdong"],
-        held_on=timezone.localdate(),
-        place="兴东社区会议室",
-        compounds=[compound],
-    )
-    commons_services.account_open(actor=worker, compound=compound)
-    return people, {**ids, "vote": vote.pk, "meeting": meeting.pk}
+    return build_later_world(world, regions, compound)
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
@@ -287,44 +208,7 @@ OWN_HOUSEHOLD_ENDPOINTS = {"api_bills_101", "finance_mine"}
 
 @pytest.fixture
 def money_world(later_world, compound):
-    from decimal import Decimal
-
-    from linli.finance import services as finance_services
-    from linli.ledger.models import Household, Resident
-
-    people, ids = later_world
-    worker, town = people["xd_worker"], people["town"]
-    h101 = Household.objects.get(pk=ids["h101"])
-    Resident.objects.filter(household=h101).update(is_low_income=True)
-    finance_services.schedule_create(
-        actor=worker, compound=compound, basis="per_area", price="0.50", valid_from="2026-01"
-    )
-    for month in ("2026-01", "2026-02"):
-        finance_services.bill_run(actor=worker, period_start=month, compound=compound)
-    january, february = h101.bills.order_by("period_start")
-    reduced = Decimal("20.00")  # of ¥44.69 (0.50 元/㎡·月 × 89.37 ㎡)
-    waiver = finance_services.waiver_request(
-        actor=worker, bill=january, amount=reduced, kind="low_income", reason="低保户减免"
-    )
-    finance_services.waiver_decide(actor=town, waiver=waiver, approve=True)
-    payment = finance_services.payment_record(
-        actor=worker,
-        household=h101,
-        amount=january.amount - reduced,
-        method="cash",
-        client_token="money-world",
-    )
-    pending = finance_services.waiver_request(
-        actor=worker, bill=february, amount=reduced, kind="low_income", reason="低保户减免"
-    )
-    void = finance_services.payment_void(actor=worker, payment=payment, reason="核对中")
-    return people, {
-        **ids,
-        "payment": payment.pk,
-        "bill": february.pk,
-        "waiver": pending.pk,
-        "void": void.pk,
-    }
+    return build_money_world(later_world, compound)
 
 
 def _get(client, url):
@@ -617,164 +501,7 @@ ORACLE_PERSONAS = {
 
 @pytest.fixture
 def oracle_world(money_world, regions, compound, other_compound):
-    """Side B (新塘社区): the same kinds of objects as side A, by the 新塘 worker."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from linli.cases import services as case_services
-    from linli.commons import services as commons_services
-    from linli.finance import services as finance_services
-    from linli.grid import services as grid_services
-    from linli.grid.models import GridLevel
-    from linli.ledger import exports
-    from linli.ledger.models import Household
-    from linli.meetings import services as meeting_services
-    from linli.selfgov import services as selfgov_services
-
-    people, a = money_world
-    xd, xt = people["xd_worker"], people["xt_worker"]
-    xingdong, xintang = regions["xingdong"], regions["xintang"]
-    hb = Household.objects.get(unit__building__compound=other_compound)
-    hb.area = Decimal("70.00")
-    hb.save()
-    area = grid_services.grid_create(community=xintang, level=GridLevel.AREA, name="新塘第1片")
-    group = grid_services.grid_create(
-        community=xintang, level=GridLevel.GROUP, name="新塘第1组", parent=area
-    )
-    nb = grid_services.grid_create(
-        community=xintang, level=GridLevel.NEIGHBOUR, name="新塘第1邻", parent=group
-    )
-    grid_services.household_assign(household=hb, neighbour=nb)
-    case_b = case_services.case_report(
-        actor=xt, household=hb, category="sanitation", description="路灯不亮"
-    )
-    now = timezone.now()
-    selfgov_services.owners_sync(compound=other_compound, actor=xt)
-    proposal = selfgov_services.proposal_create(
-        actor=xt, compound=other_compound, item=4, title="续聘物业", body="续聘"
-    )
-    selfgov_services.proposal_publish(actor=xt, proposal=proposal)
-    vote_b = selfgov_services.vote_announce(
-        actor=xt,
-        proposal=proposal,
-        opens_at=now + dt.timedelta(days=16),
-        closes_at=now + dt.timedelta(days=30),
-    )
-    meeting_b = meeting_services.meeting_create(
-        actor=xt,
-        region=xintang,
-        held_on=timezone.localdate(),
-        place="新塘社区会议室",
-        compounds=[other_compound],
-    )
-    actions = {}
-    for side, meeting_id, actor in (("A", a["meeting"], xd), ("B", meeting_b.pk, xt)):
-        from linli.meetings.models import Meeting
-
-        actions[side] = meeting_services.action_record(
-            actor=actor,
-            meeting=Meeting.objects.get(pk=meeting_id),
-            decision="修复路灯",
-            responsible_party="community",
-            responsible_person="张三",
-            deadline=timezone.localdate() + dt.timedelta(days=30),
-        ).pk
-    committee_b = make_user("ywh_b", Role.COMMITTEE_MEMBER, xintang)
-    committee_b.profile.compound = other_compound
-    committee_b.profile.save()
-    from linli.commons.models import PublicAccount
-
-    accounts = {
-        "A": PublicAccount.objects.get(compound=compound),
-        "B": commons_services.account_open(actor=xt, compound=other_compound),
-    }
-    year, quarter = commons_services.last_full_quarter(timezone.localdate())
-    start, _end = commons_services.quarter_bounds(year, quarter)
-    entries, notices = {}, {}
-    for side, actor, approver in (("A", xd, people["committee"]), ("B", xt, committee_b)):
-        entry = commons_services.entry_create(
-            actor=actor,
-            account=accounts[side],
-            kind="parking",
-            amount="100.00",
-            date=start,
-            counterparty="停车管理员",
-            description="停车费",
-        )
-        commons_services.entry_approve(actor=approver, entry=entry)
-        entries[side] = entry.pk
-        notices[side] = commons_services.notice_publish(
-            actor=approver, account=accounts[side], year=year, quarter=quarter
-        ).pk
-    finance_services.schedule_create(
-        actor=xt, compound=other_compound, basis="per_area", price="0.50", valid_from="2026-01"
-    )
-    finance_services.bill_run(actor=xt, period_start="2026-01", compound=other_compound)
-    bill_b = hb.bills.get()
-    payment_b = finance_services.payment_record(
-        actor=xt, household=hb, amount="10.00", method="cash", client_token="side-b"
-    )
-    waiver_b = finance_services.waiver_request(
-        actor=xt, bill=bill_b, amount="5.00", kind="hardship", reason="临时困难"
-    )
-    void_b = finance_services.payment_void(actor=xt, payment=payment_b, reason="核对中")
-    from linli.cases.models import Case
-
-    side_a = {
-        "community": xingdong.pk,
-        "compound": compound.pk,
-        "household": a["h101"],
-        "resident": Household.objects.get(pk=a["h101"]).residents.order_by("pk").first().pk,
-        "grid": a["n_a"],
-        "case": a["case101"],
-        "vote": a["vote"],
-        "meeting": a["meeting"],
-        "action": actions["A"],
-        "bill": a["bill"],
-        "waiver": a["waiver"],
-        "payment": a["payment"],
-        "void": a["void"],
-        "account": accounts["A"].pk,
-        "entry": entries["A"],
-        "notice": notices["A"],
-        "export_request": exports.export_request_create(
-            actor=xd, community=xingdong, reason="年度核对"
-        ).pk,
-    }
-    side_b = {
-        "community": xintang.pk,
-        "compound": other_compound.pk,
-        "household": hb.pk,
-        "resident": hb.residents.first().pk,
-        "grid": nb.pk,
-        "case": case_b.pk,
-        "vote": vote_b.pk,
-        "meeting": meeting_b.pk,
-        "action": actions["B"],
-        "bill": bill_b.pk,
-        "waiver": waiver_b.pk,
-        "payment": payment_b.pk,
-        "void": void_b.pk,
-        "account": accounts["B"].pk,
-        "entry": entries["B"],
-        "notice": notices["B"],
-        "export_request": exports.export_request_create(
-            actor=xt, community=xintang, reason="年度核对"
-        ).pk,
-    }
-    for side in (side_a, side_b):
-        side["meeting_compound"] = side["compound"]
-        side["meeting_case"] = side["case"]
-    fixed = {
-        "xd": xingdong.pk,
-        "meeting": a["meeting"],
-        "n_b": a["n_b"],
-        "h201": a["h201"],
-        "case201": Case.objects.get(household_id=a["h201"]).pk,
-    }
-    return people, {"A": side_a, "B": side_b}, fixed
+    return build_oracle_world(money_world, regions, compound, other_compound)
 
 
 def _fill(value, names: dict):
