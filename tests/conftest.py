@@ -14,6 +14,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (kept tables reload from the test's own rows)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to the test's own folder, never to ./data/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

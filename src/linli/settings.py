@@ -9,6 +9,7 @@ LINLI_DEBUG        0/1 (default 1 for the embedded setup)
 LINLI_SECRET_KEY   required when LINLI_DEBUG=0
 LINLI_ALLOWED_HOSTS comma-separated (default localhost,127.0.0.1)
 CELERY_BROKER_URL  e.g. redis://127.0.0.1:6379/0 (default: none, tasks run in-process)
+LINLI_CACHE_URL    e.g. redis://127.0.0.1:6379/1 (default: a per-process memory cache)
 LINLI_IMPORT_MAX_BYTES, LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES, LINLI_IMPORT_MAX_COMPRESSION_RATIO,
 LINLI_IMPORT_MAX_ARCHIVE_ENTRIES   workbook limits (docs/import-export.md)
 LINLI_UPLOAD_*     limits on uploaded files (see "Uploaded files" below)
@@ -239,6 +240,25 @@ if not (LINLI_FILE_SERVING_PREFIX.startswith("/") and LINLI_FILE_SERVING_PREFIX.
         f"LINLI_FILE_SERVING_PREFIX={LINLI_FILE_SERVING_PREFIX!r}: "
         "expected a path such as /_protected/"
     )
+
+# Caches (linli.core.cache): per-process memory in the embedded default; Redis in production, so
+# an edit made through one worker is seen by every worker at once.
+LINLI_CACHE_URL = os.environ.get("LINLI_CACHE_URL", "")
+if LINLI_CACHE_URL and not LINLI_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"LINLI_CACHE_URL={LINLI_CACHE_URL!r}: expected redis://host:port/db or rediss://…"
+    )
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LINLI_CACHE_URL,
+            "KEY_PREFIX": "linli",
+        }
+        if LINLI_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "linli"}
+    )
+}
 
 # Background work: Celery with a broker in production, in-process otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

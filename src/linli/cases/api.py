@@ -13,7 +13,7 @@ from ninja.conf import settings as ninja_settings
 from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Invalid, NotFound
 from linli.ledger.models import Compound, Resident
 
 from . import selectors, services
@@ -121,9 +121,9 @@ def _report(request, payload: CaseIn, *, photos):
             else None
         )
         if on_behalf_of is None:
-            raise DomainError(
+            raise Invalid(
+                "诉求人不是该户居民",
                 code="cases.resident_not_in_household",
-                message="诉求人不是该户居民",
                 details=[{"field": "on_behalf_of"}],
             )
     case = services.case_report(
@@ -222,9 +222,9 @@ def measures(
     until: dt.date | None = None,
 ):
     if by not in selectors.MEASURE_GROUPS:
-        raise DomainError(
+        raise Invalid(
+            "分组须为 neighbour/group/area/community/department/category",
             code="cases.bad_grouping",
-            message="分组须为 neighbour/group/area/community/department/category",
             details=[{"field": "by", "value": by}],
         )
     return selectors.case_measures(actor=request.user, by=by, since=since, until=until)
@@ -259,7 +259,7 @@ def case_act(request, case_id: int, action: str, payload: TransitionIn):
     merge. Send ``version`` (from the detail) so a stale screen cannot act twice."""
     case = selectors.case_get_for(actor=request.user, case_id=case_id)
     if action not in ACTIONS:
-        raise DomainError(code="cases.unknown_action", message=f"未知操作“{action}”", status=404)
+        raise NotFound(f"未知操作“{action}”", code="cases.unknown_action")
     department = into = None
     if payload.department is not None:
         department = Department.objects.filter(pk=payload.department, active=True).first()

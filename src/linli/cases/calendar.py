@@ -5,26 +5,26 @@ falls back to the ``holidays`` library for China — public holidays off, adjust
 weekends (调休) on — and otherwise Monday–Friday.
 
 The table is small (one row a day for the seeded and edited years), so each process keeps all
-of it in memory: loaded on first use, dropped at once when a day is saved or deleted in this
-process (``post_save``/``post_delete``, again when the edit commits), and reloaded at least every
-:data:`CACHE_SECONDS` so an edit made in another process (another gunicorn worker, the admin)
-counts there within that time. Deadlines are therefore computed without a query.
+of it in memory (``linli.core.cache.Table``): loaded on first use, dropped in every process when a
+day is saved or deleted (``post_save``/``post_delete``, again when the edit commits) — at once
+where the cache is shared (Redis in production) — and reloaded at least every
+:data:`CACHE_SECONDS`. Deadlines are therefore computed without a query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import lru_cache
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from linli.core import cache
+
 from .models import WorkCalendarDay
 
 CACHE_SECONDS = 60.0
-_cache: tuple[dict[dt.date, bool], float] | None = None  # (table, monotonic load time)
 
 
 @lru_cache(maxsize=32)
@@ -44,9 +44,8 @@ def library_is_working_day(day: dt.date) -> bool:
 
 
 def clear_cache() -> None:
-    """Forget the in-memory calendar; the next lookup reads the table again."""
-    global _cache
-    _cache = None
+    """Forget the kept calendar; the next lookup reads the table again."""
+    _table.forget()
 
 
 @receiver(post_save, sender=WorkCalendarDay, dispatch_uid="cases_calendar_saved")
@@ -57,15 +56,12 @@ def _day_changed(**kwargs) -> None:
 
 
 def _days() -> dict[dt.date, bool]:
-    """Every row of the table as ``{date: is_working_day}`` (from memory when fresh)."""
-    global _cache
-    now = time.monotonic()
-    cached = _cache
-    if cached is not None and 0 <= now - cached[1] < CACHE_SECONDS:
-        return cached[0]
-    table = dict(WorkCalendarDay.objects.values_list("date", "is_working_day"))
-    _cache = (table, now)
-    return table
+    """Every row of the table as ``{date: is_working_day}`` (from the cache when kept)."""
+    return _table.get()
+
+
+def _load() -> dict[dt.date, bool]:
+    return dict(WorkCalendarDay.objects.values_list("date", "is_working_day"))
 
 
 def _working(day: dt.date, table: dict[dt.date, bool]) -> bool:
@@ -110,3 +106,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
             n += 1
         day += dt.timedelta(days=1)
     return n
+
+
+_table: cache.Table = cache.Table("cases.calendar", _load, CACHE_SECONDS)

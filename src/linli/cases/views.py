@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core import uploads
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.grid import selectors as grid_selectors
 from linli.ledger.models import Household
@@ -91,7 +91,7 @@ def report_form(request, code: str):
         )
         try:
             if household is None:
-                raise DomainError(code="cases.place_required", message="请选择住户")
+                raise Invalid("请选择住户", code="cases.place_required")
             case = services.case_report(
                 actor=request.user,
                 household=household,

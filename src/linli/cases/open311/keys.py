@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts import scoping
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Forbidden, Invalid
 
 from ..models import Open311ApiKey
 
@@ -23,9 +23,7 @@ def hash_key(raw: str) -> str:
 def _check_issuer(actor) -> None:
     role = scoping.role_of(actor)
     if actor is not None and role != "superuser" and role not in scoping.REGION_ROLES:
-        raise DomainError(
-            code="open311.forbidden", message="只有干部和社区工作人员可以签发接口密钥", status=403
-        )
+        raise Forbidden("只有干部和社区工作人员可以签发接口密钥")
 
 
 @transaction.atomic
@@ -37,7 +35,7 @@ def key_issue(*, actor, name: str, region=None) -> tuple[Open311ApiKey, str]:
     _check_issuer(actor)
     name = (name or "").strip()
     if not name or len(name) > 60:
-        raise DomainError(code="open311.bad_name", message="密钥名称须为 1–60 个字符")
+        raise Invalid("密钥名称须为 1–60 个字符", code="open311.bad_name")
     if region is None and actor is not None and not actor.is_superuser:
         region = actor.profile.region
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -48,10 +46,8 @@ def key_issue(*, actor, name: str, region=None) -> tuple[Open311ApiKey, str]:
         with transaction.atomic():
             key.save()
     except IntegrityError:
-        raise DomainError(
-            code="open311.name_taken",
-            message=f"已有名为“{name}”的有效密钥，请先吊销（revoke-key）",
-            status=409,
+        raise Conflict(
+            f"已有名为“{name}”的有效密钥，请先吊销（revoke-key）", code="open311.name_taken"
         ) from None
     return key, raw
 

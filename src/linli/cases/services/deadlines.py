@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import Forbidden
 
 from .. import calendar
 from ..models import WORKING_STAGES, Case, Category, HandlerLevel, Status, Urgency, WorkCalendarDay
@@ -85,7 +85,7 @@ def _check_calendar_editor(actor) -> None:
         Role.COUNTY_OFFICIAL,
         Role.TOWN_OFFICIAL,
     }:
-        raise DomainError(code="forbidden", message="只有县、镇干部可以维护工作日历", status=403)
+        raise Forbidden("只有县、镇干部可以维护工作日历")
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.uploads import AcceptedFile, accept_uploads
 from linli.ledger.models import Compound, Household, Resident
 
@@ -86,27 +86,22 @@ def _report_compound(actor, *, household: Household | None, compound: Compound |
     """The compound the report is about: the household's (a different one named alongside is
     an error), else the one named — which a department may not report for."""
     if household is None and compound is None:
-        raise DomainError(
-            code="cases.place_required",
-            message="请选择住户或小区",
-            details=[{"field": "household"}],
+        raise Invalid(
+            "请选择住户或小区", code="cases.place_required", details=[{"field": "household"}]
         )
     if household is not None:
         household_compound = _compound_of(household)
         if compound is not None and compound.pk != household_compound.pk:
-            raise DomainError(
-                code="cases.place_mismatch",
-                message="住户不在所选小区",
-                details=[{"field": "compound"}],
+            raise Invalid(
+                "住户不在所选小区", code="cases.place_mismatch", details=[{"field": "compound"}]
             )
         return household_compound
     if actor is not None and scoping.role_of(actor) == Role.DEPARTMENT_STAFF:
         # a compound the department sees (its region), but reports come from residents and
         # the grid, not from departments
-        raise DomainError(
+        raise Forbidden(
+            "您不能为该小区登记诉求",
             code="cases.compound_not_allowed",
-            message="您不能为该小区登记诉求",
-            status=403,
             details=[{"field": "compound"}],
         )
     return compound
@@ -116,9 +111,9 @@ def _check_on_behalf(on_behalf_of: Resident | None, household: Household | None)
     if on_behalf_of is not None and (
         household is None or on_behalf_of.household_id != household.pk
     ):
-        raise DomainError(
+        raise Invalid(
+            "诉求人不是该户居民",
             code="cases.resident_not_in_household",
-            message="诉求人不是该户居民",
             details=[{"field": "on_behalf_of"}],
         )
 
@@ -136,9 +131,9 @@ def category_get(*, key) -> Category:
     elif isinstance(key, str):
         found = categories.active(code=key)
     if found is None:
-        raise DomainError(
+        raise Invalid(
+            f"没有“{key}”这个诉求类别",
             code="cases.unknown_category",
-            message=f"没有“{key}”这个诉求类别",
             details=[{"field": "category", "value": str(key)}],
         )
     return found
@@ -147,15 +142,15 @@ def category_get(*, key) -> Category:
 def _clean_description(description: str) -> str:
     description = (description or "").strip()
     if not description:
-        raise DomainError(
+        raise Invalid(
+            "请描述遇到的问题",
             code="cases.description_required",
-            message="请描述遇到的问题",
             details=[{"field": "description"}],
         )
     if len(description) > MAX_DESCRIPTION:
-        raise DomainError(
+        raise Invalid(
+            f"问题描述不能超过 {MAX_DESCRIPTION} 字",
             code="cases.description_too_long",
-            message=f"问题描述不能超过 {MAX_DESCRIPTION} 字",
             details=[{"field": "description"}],
         )
     return description
@@ -163,9 +158,9 @@ def _clean_description(description: str) -> str:
 
 def _check_urgency(urgency: str) -> None:
     if urgency not in Urgency.values:
-        raise DomainError(
+        raise Invalid(
+            "紧急程度须为“一般”或“紧急”",
             code="cases.bad_urgency",
-            message="紧急程度须为“一般”或“紧急”",
             details=[{"field": "urgency", "value": str(urgency)}],
         )
 
@@ -182,9 +177,9 @@ def _default_channel(actor) -> str:
 def _report_channel(actor, channel: str | None) -> str:
     channel = channel or _default_channel(actor)
     if channel not in Channel.values:
-        raise DomainError(
+        raise Invalid(
+            "未知的来源渠道",
             code="cases.bad_channel",
-            message="未知的来源渠道",
             details=[{"field": "channel", "value": str(channel)}],
         )
     return channel
@@ -223,10 +218,9 @@ def _replay(actor, client_key: str, fingerprint: str) -> Case | None:
     if existing is None:
         return None
     if existing.fingerprint != fingerprint:
-        raise DomainError(
+        raise Conflict(
+            "该提交标识已用于另一条诉求，请勿重复使用",
             code="cases.client_key_reused",
-            message="该提交标识已用于另一条诉求，请勿重复使用",
-            status=409,
             details=[{"field": "client_key", "value": client_key}],
         )
     existing.replayed = True

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.ledger.models import Compound, Household
 
 from ..models import Case, Department, DepartmentMember, HandlerLevel
@@ -51,11 +51,7 @@ def may_act(actor, case: Case) -> bool:
 
 def _check_act(actor, case: Case) -> None:
     if not may_act(actor, case):
-        raise DomainError(
-            code="cases.not_your_case",
-            message=f"该诉求目前由{case.holder}办理，您无权操作",
-            status=403,
-        )
+        raise Forbidden(f"该诉求目前由{case.holder}办理，您无权操作", code="cases.not_your_case")
 
 
 def _may_rate(actor, case: Case) -> bool:
@@ -99,9 +95,9 @@ def report_place_check(actor, *, household: Household | None, compound: Compound
 @transaction.atomic
 def department_member_add(*, actor, department: Department, user) -> DepartmentMember:
     if not _is_official(actor):
-        raise DomainError(code="forbidden", message="无权设置部门人员", status=403)
+        raise Forbidden("无权设置部门人员")
     profile = getattr(user, "profile", None)
     if profile is None or profile.role != Role.DEPARTMENT_STAFF:
-        raise DomainError(code="cases.not_department_staff", message="该账号不是部门工作人员")
+        raise Invalid("该账号不是部门工作人员", code="cases.not_department_staff")
     member, _ = DepartmentMember.objects.get_or_create(department=department, user=user)
     return member

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, Invalid
 from linli.grid.models import Grid, GridLevel, Holding, Membership
 from linli.ledger.models import Compound, Household
 
@@ -139,9 +139,9 @@ def _above_community(case: Case, to: str | None, department: Department | None) 
     department = department or (None if to == "joint_meeting" else case.category.default_department)
     if to == "department" or (to is None and department is not None):
         if department is None:
-            raise DomainError(
+            raise Invalid(
+                "请选择派遣的部门",
                 code="cases.department_required",
-                message="请选择派遣的部门",
                 details=[{"field": "department"}],
             )
         return Position(HandlerLevel.DEPARTMENT, None, department)
@@ -162,11 +162,7 @@ def _next_up(case: Case, to: str | None, department: Department | None) -> Posit
         return _above_community(case, to, department)
     if level == HandlerLevel.DEPARTMENT:
         return Position(HandlerLevel.JOINT_MEETING, None, case.department)
-    raise DomainError(
-        code="cases.top_level",
-        message="诉求已在五方联席会，不能再上报",
-        status=409,
-    )
+    raise Conflict("诉求已在五方联席会，不能再上报", code="cases.top_level")
 
 
 def _escalate(

@@ -11,7 +11,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from linli.core.errors import DomainError
+from linli.core.errors import Conflict, DomainError
+from linli.core.labels import actor_label
 
 from ..models import Case, CaseEvent
 
@@ -22,21 +23,10 @@ def _when(when: dt.datetime | None) -> dt.datetime:
     return when or timezone.now()
 
 
-def actor_label(actor) -> str:
-    if actor is None:
-        return "系统"
-    profile = getattr(actor, "profile", None)
-    if profile is None:
-        return actor.get_username()
-    name = profile.display_name or actor.get_username()
-    return f"{name}（{profile.get_role_display()}）"
-
-
 def _bad_transition(case: Case, what: str) -> DomainError:
-    return DomainError(
+    return Conflict(
+        f"诉求当前处于“{case.get_stage_display()}”（{case.get_status_display()}），不能{what}",
         code="cases.bad_transition",
-        message=f"诉求当前处于“{case.get_stage_display()}”（{case.get_status_display()}），不能{what}",
-        status=409,
         details=[{"field": "stage", "value": case.stage}],
     )
 
@@ -48,10 +38,9 @@ def _lock(case: Case, expected_version: int | None) -> Case:
         .get(pk=case.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise DomainError(
+        raise Conflict(
+            "诉求已被他人处理，请刷新后重试",
             code="cases.stale",
-            message="诉求已被他人处理，请刷新后重试",
-            status=409,
             details=[{"field": "version", "value": locked.version}],
         )
     return locked

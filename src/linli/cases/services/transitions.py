@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.grid.models import Grid
 
 from .. import calendar
@@ -39,9 +39,7 @@ from .steps import Action, _bad_transition, _event, _lock, _save, _when
 def _require_note(note: str, what: str) -> str:
     note = (note or "").strip()
     if not note:
-        raise DomainError(
-            code="cases.note_required", message=f"请填写{what}", details=[{"field": "note"}]
-        )
+        raise Invalid(f"请填写{what}", code="cases.note_required", details=[{"field": "note"}])
     return note
 
 
@@ -218,7 +216,7 @@ def case_escalate(
     _check_act(actor, case)
     reason = _require_note(reason, "上报理由")
     if to not in (None, "department", "joint_meeting"):
-        raise DomainError(code="cases.bad_target", message="上报去向须为部门或五方联席会")
+        raise Invalid("上报去向须为部门或五方联席会", code="cases.bad_target")
     return _escalate(case, actor=actor, at=_when(when), note=reason, to=to, department=department)
 
 
@@ -242,10 +240,8 @@ def case_dispatch(
         raise _bad_transition(case, "派遣（须由社区或五方联席会在立案后派遣）")
     _check_act(actor, case)
     if department is None or not department.active:
-        raise DomainError(
-            code="cases.department_required",
-            message="请选择派遣的部门",
-            details=[{"field": "department"}],
+        raise Invalid(
+            "请选择派遣的部门", code="cases.department_required", details=[{"field": "department"}]
         )
     at = _when(when)
     from_stage, from_holder = case.stage, case.holder
@@ -279,9 +275,9 @@ def case_rate(
     不满意 reopens it with the holder who resolved it and a fresh time limit."""
     case = _lock(case, expected_version)
     if satisfaction not in Satisfaction.values:
-        raise DomainError(
+        raise Invalid(
+            "评价须为满意、基本满意或不满意",
             code="cases.bad_satisfaction",
-            message="评价须为满意、基本满意或不满意",
             details=[{"field": "satisfaction", "value": str(satisfaction)}],
         )
     if case.stage not in (Stage.FEEDBACK, Stage.VERIFIED) or case.close_reason in (
@@ -290,16 +286,13 @@ def case_rate(
     ):
         if case.stage == Stage.RATED:
             raise _bad_transition(case, "再次评价")
-        raise DomainError(
+        raise Conflict(
+            "诉求尚未办结，暂不能评价",
             code="cases.not_resolved",
-            message="诉求尚未办结，暂不能评价",
-            status=409,
             details=[{"field": "stage", "value": case.stage}],
         )
     if not _may_rate(actor, case):
-        raise DomainError(
-            code="cases.not_your_case", message="只有诉求人或回访人员可以评价", status=403
-        )
+        raise Forbidden("只有诉求人或回访人员可以评价", code="cases.not_your_case")
     at = _when(when)
     from_stage = case.stage
     case.satisfaction = satisfaction
@@ -344,9 +337,7 @@ def case_close(
     if case.status != Status.OPEN or case.stage != Stage.FEEDBACK:
         raise _bad_transition(case, "核查结案")
     if not _is_official(actor) or not may_act(actor, case):
-        raise DomainError(
-            code="cases.not_your_case", message="核查结案须由社区工作人员办理", status=403
-        )
+        raise Forbidden("核查结案须由社区工作人员办理", code="cases.not_your_case")
     at = _when(when)
     case.stage = Stage.VERIFIED
     case.status = Status.CLOSED
@@ -377,7 +368,7 @@ def case_merge(
 ) -> Case:
     """合并: ``case`` is a duplicate of ``into``; it closes and follows ``into`` from now on."""
     if case.pk == into.pk:
-        raise DomainError(code="cases.merge_self", message="不能把诉求合并到它自己")
+        raise Invalid("不能把诉求合并到它自己", code="cases.merge_self")
     if actor is not None and not case_visible_to(actor, into):
         # before anything about ``into`` is looked at: a case the actor cannot see is missing
         raise NotFound("诉求不存在或无权查看", details=[{"field": "into"}])
@@ -386,11 +377,11 @@ def case_merge(
     locked = {first.pk: _lock(first, None), second.pk: _lock(second, None)}
     case, into = locked[case.pk], locked[into.pk]
     if expected_version is not None and case.version != expected_version:
-        raise DomainError(code="cases.stale", message="诉求已被他人处理，请刷新后重试", status=409)
+        raise Conflict("诉求已被他人处理，请刷新后重试", code="cases.stale")
     if case.status != Status.OPEN or into.status != Status.OPEN:
         raise _bad_transition(case if case.status != Status.OPEN else into, "合并")
     if case.community_id != into.community_id:
-        raise DomainError(code="cases.merge_other_community", message="只能合并同一社区的诉求")
+        raise Invalid("只能合并同一社区的诉求", code="cases.merge_other_community")
     _check_act(actor, case)
     at = _when(when)
     from_stage, from_holder = case.stage, case.holder
@@ -478,10 +469,10 @@ def case_transition(*, actor, case: Case, action: str, **params) -> Case:
     if action == "merge":
         into = params.get("into")
         if into is None:
-            raise DomainError(
+            raise Invalid(
+                "请选择要并入的诉求",
                 code="cases.merge_target_required",
-                message="请选择要并入的诉求",
                 details=[{"field": "into"}],
             )
         return case_merge(into=into, note=note, **common)
-    raise DomainError(code="cases.unknown_action", message=f"未知操作“{action}”", status=404)
+    raise NotFound(f"未知操作“{action}”", code="cases.unknown_action")
