@@ -122,6 +122,9 @@ class LoginPolicyMiddleware:
                     request, reverse("login"), code="session_expired", message=why, status=401
                 )
         if policy.requires_two_factor(user) and not user.is_verified():
+            request.two_factor_pending = (
+                True  # the menu shows nothing to open (core.context_processors)
+            )
             allowed = {
                 reverse("accounts:two_factor_setup"),
                 reverse("accounts:two_factor_verify"),

@@ -39,9 +39,7 @@ def navigation(request):
         return {"nav": []}
     from django.urls import reverse
 
-    from linli.accounts.policy import requires_two_factor
-
-    if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
+    if getattr(request, "two_factor_pending", False):  # set by accounts' login-policy middleware
         return {"nav": []}  # nothing opens before the second factor: show nothing to open
 
     items = [
