@@ -18,9 +18,8 @@ from django.db import transaction
 from linli.accounts.models import Profile, Role
 from linli.cases.models import Case, Department, HandlerLevel
 from linli.ledger.models import Compound, Region
-
-from . import services
-from .models import Action, ActionStatus, Meeting
+from linli.meetings import services
+from linli.meetings.models import Action, ActionStatus, Meeting
 
 DAY = dt.timedelta(days=1)
 
