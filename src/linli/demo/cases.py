@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
 from linli.cases import services
 from linli.cases.models import (
     Case,
@@ -38,6 +38,7 @@ from linli.cases.models import (
     HandlerLevel,
     Stage,
 )
+from linli.core.roles import Role
 from linli.grid.models import Holding, Membership
 from linli.ledger.models import Household, Region
 

@@ -22,9 +22,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Role
 from linli.commons import selectors, services
 from linli.commons.models import Entry, EntryStatus, Notice, PublicAccount, Voucher, purging
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Household, Region, Resident
 
 from .logins import COMMITTEE_PASSWORD, COMMITTEE_USERNAME, ensure_login

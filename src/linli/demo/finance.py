@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
-from linli.accounts.models import Role
+from linli.core.roles import Role
 from linli.finance import selectors, services
 from linli.finance.models import (
     Account,

@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
+from linli.core.roles import Role
 from linli.grid import services
 from linli.grid.models import Grid, GridLevel, Holding, Membership, Visit, VisitPhoto
 from linli.grid.planning import PlanSettings, load_keys, plan_households

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from faker import Faker
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
+from linli.core.roles import Role
 from linli.ledger.models import Household, HouseholdUse, Region
 
 from .names import XINGDONG

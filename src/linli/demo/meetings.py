@@ -15,8 +15,9 @@ import random
 
 from django.db import transaction
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
 from linli.cases.models import Case, Department, HandlerLevel
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region
 from linli.meetings import services
 from linli.meetings.models import Action, ActionStatus, Meeting

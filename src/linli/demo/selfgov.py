@@ -16,7 +16,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region
 from linli.selfgov import services
 from linli.selfgov.models import (
