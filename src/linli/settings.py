@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "linli.meetings",
     "linli.finance",
     "linli.commons",
+    "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
 MIDDLEWARE = [

@@ -5,9 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from linli.commons import demo as commons_demo
-from linli.grid import demo as grid_demo
-from linli.ledger import demo as ledger_demo
+from linli.demo import logins
 
 
 def refused(password: str, username: str = "liujianguo") -> list[str]:
@@ -48,17 +46,17 @@ def test_the_messages_are_chinese():
         ("admin", "linli-admin"),
         ("county", "linli-county"),
         ("town", "linli-town"),
-        ("pianzhang", grid_demo.DEMO_LEADER_PASSWORD),
-        ("zuzhang", grid_demo.DEMO_LEADER_PASSWORD),
-        ("linzhang", grid_demo.DEMO_LEADER_PASSWORD),
-        (commons_demo.USERNAME.format(n=1), commons_demo.PASSWORD),
+        ("pianzhang", logins.LEADER_PASSWORD),
+        ("zuzhang", logins.LEADER_PASSWORD),
+        ("linzhang", logins.LEADER_PASSWORD),
+        (logins.COMMITTEE_USERNAME.format(n=1), logins.COMMITTEE_PASSWORD),
     ],
 )
 def test_the_printed_demo_passwords_would_pass_the_rules(username, password):
     """The demo sets its passwords directly (set_password validates nothing); these would also
     pass a password form. (`linli-xingdong` and `linli-resident` contain their usernames and
     would not: they stay as the demo prints them, since nothing validates them.)"""
-    assert (username, password) in {(u, p) for u, p, *_ in ledger_demo.DEMO_USERS} or (
+    assert (username, password) in {(u, p) for u, p, *_ in logins.DEMO_USERS} or (
         password == "linli-demo"
     )
     validate_password(password, user=get_user_model()(username=username))

@@ -3,8 +3,8 @@ are in time order and never after "now", and the proportions are the article's."
 
 import datetime as dt
 
-from linli.cases import demo
 from linli.cases.models import Case, CaseEvent, CasePhoto
+from linli.demo import cases as demo
 
 NOW = dt.datetime(2026, 6, 30, 18, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from linli.commons import demo
 from linli.commons.chain import verify_chain
 from linli.commons.models import Entry, EntryStatus, Notice, PublicAccount
+from linli.demo import commons as demo
 from linli.ledger import services as ledger_services
 
 from .conftest import CST

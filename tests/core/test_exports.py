@@ -116,7 +116,7 @@ def test_without_the_helpers_openpyxl_writes_formulas(tmp_path):
 
 
 def test_the_demo_workbook_writer_neutralises(monkeypatch, tmp_path):
-    from linli.ledger import demo
+    from linli.demo import county as demo
 
     monkeypatch.setattr(demo, "_resident_rows", lambda plans: iter([HOSTILE]))
     assert demo.write_workbook([], tmp_path / "demo.xlsx") == 1

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from linli.accounts.models import Role
-from linli.finance import demo, selectors
+from linli.demo import finance as demo
+from linli.finance import selectors
 from linli.finance.models import Bill, BillRun, FeeSchedule, Payment
 from linli.ledger import services as ledger_services
 

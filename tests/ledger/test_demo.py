@@ -11,7 +11,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from linli.accounts.models import Role
-from linli.ledger import demo
+from linli.demo import county, names
+from linli.demo.build import build_county
+from linli.demo.logins import DEMO_USERS
 from linli.ledger.models import (
     Compound,
     Household,
@@ -32,7 +34,7 @@ SCALE = 0.02  # other communities get 2 % of their households; 兴东 is always 
 
 @pytest.fixture(scope="module")
 def plan():
-    return demo.plan_demo(seed=SEED, scale=SCALE)
+    return county.plan_demo(seed=SEED, scale=SCALE)
 
 
 def people(plans):
@@ -51,20 +53,20 @@ def test_plan_has_the_article_numbers(plan):
 
 
 def test_plan_is_reproducible_and_xingdong_does_not_depend_on_scale(plan):
-    again = demo.plan_demo(seed=SEED, scale=SCALE)
+    again = county.plan_demo(seed=SEED, scale=SCALE)
     assert [p.id_number for p in people(again)] == [p.id_number for p in people(plan)]
     assert [p.name for p in people(again)] == [p.name for p in people(plan)]
-    other = demo.plan_demo(seed=SEED, scale=0)
+    other = county.plan_demo(seed=SEED, scale=0)
     xingdong = [p.id_number for c in other if c.community == "兴东社区" for p in people([c])]
     assert xingdong == [p.id_number for c in plan if c.community == "兴东社区" for p in people([c])]
-    assert [p.id_number for p in people(demo.plan_demo(seed=SEED + 1, scale=0))] != xingdong
+    assert [p.id_number for p in people(county.plan_demo(seed=SEED + 1, scale=0))] != xingdong
 
 
 def test_plan_people_are_valid_and_plausible(plan):
     everyone = people(plan)
     ids = [p.id_number for p in everyone]
     assert len(ids) == len(set(ids))
-    ref = demo.REFERENCE_DATE
+    ref = names.REFERENCE_DATE
     for person in everyone:
         info = parse_id_number(person.id_number, today=dt.date(2026, 7, 1))
         assert (info.sex, info.birth_date) == (person.sex, person.birth_date)
@@ -138,7 +140,7 @@ def test_demo_builds_the_county_and_rebuilds_it_identically():
     assert Compound.objects.filter(community__in=communities).count() == 107
 
     now = timezone.now()
-    assert sanwu_count_as_of(actor=admin, when=demo.SURVEY_AT) == 43
+    assert sanwu_count_as_of(actor=admin, when=names.SURVEY_AT) == 43
     today = sanwu_count_as_of(actor=admin, when=now)
     assert 0 < today < 43
     assert Compound.objects.sanwu().count() == today
@@ -147,7 +149,7 @@ def test_demo_builds_the_county_and_rebuilds_it_identically():
     xd_compounds = Compound.objects.filter(community=xingdong)
     assert xd_compounds.count() == 11
     assert Household.objects.filter(unit__building__compound__community=xingdong).count() == 1786
-    assert sanwu_count_as_of(actor=admin, when=demo.SURVEY_AT, region=xingdong) > 0
+    assert sanwu_count_as_of(actor=admin, when=names.SURVEY_AT, region=xingdong) > 0
     assert sanwu_count_as_of(actor=admin, when=now, region=xingdong) == 0
     assert not xd_compounds.filter(property_service=PropertyService.NONE).exists()
     custody = Compound.history.filter(history_change_reason__contains="社区托管")
@@ -164,7 +166,7 @@ def test_demo_builds_the_county_and_rebuilds_it_identically():
     def login(username, password):
         return authenticate(RequestFactory().post("/login/"), username=username, password=password)
 
-    logins = {u: p for u, p, *_ in demo.DEMO_USERS}
+    logins = {u: p for u, p, *_ in DEMO_USERS}
     assert login("admin", "linli-admin").is_superuser
     roles = {
         "county": (Role.COUNTY_OFFICIAL, "衡东县"),
@@ -176,7 +178,7 @@ def test_demo_builds_the_county_and_rebuilds_it_identically():
         assert (user.profile.role, user.profile.region.name) == (role, region)
     assert (
         sanwu_count_as_of(
-            actor=get_user_model().objects.get(username="county"), when=demo.SURVEY_AT
+            actor=get_user_model().objects.get(username="county"), when=names.SURVEY_AT
         )
         == 43
     )
@@ -186,10 +188,10 @@ def test_demo_builds_the_county_and_rebuilds_it_identically():
 
     first = snapshot()
     history_rows = Compound.history.count()
-    demo.build_demo(seed=SEED, scale=SCALE)
+    build_county(seed=SEED, scale=SCALE)
     assert snapshot() == first
     assert Compound.history.count() == history_rows
-    assert sanwu_count_as_of(actor=admin, when=demo.SURVEY_AT) == 43
+    assert sanwu_count_as_of(actor=admin, when=names.SURVEY_AT) == 43
     assert sanwu_count_as_of(actor=admin, when=timezone.now()) == today
     assert get_user_model().objects.filter(username__in=logins).count() == 5
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from linli.demo import meetings as demo
 from linli.ledger import services as ledger_services
-from linli.meetings import demo, selectors
+from linli.meetings import selectors
 from linli.meetings.models import Action, ActionProgress, Meeting
 
 pytestmark = pytest.mark.django_db

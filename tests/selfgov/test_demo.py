@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from linli.accounts.models import Role
+from linli.demo import selfgov as demo
 from linli.ledger import services as ledger
-from linli.selfgov import demo
 from linli.selfgov.models import Ballot, Committee, Owner, Vote
 
 from ..factories import make_user

@@ -15,12 +15,12 @@ import random
 
 from django.db import transaction
 
-from linli.accounts.models import Profile, Role
+from linli.accounts.models import Profile
 from linli.cases.models import Case, Department, HandlerLevel
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region
-
-from . import services
-from .models import Action, ActionStatus, Meeting
+from linli.meetings import services
+from linli.meetings.models import Action, ActionStatus, Meeting
 
 DAY = dt.timedelta(days=1)
 

@@ -16,10 +16,11 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from linli.accounts.models import Profile
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Region
-
-from . import services
-from .models import (
+from linli.selfgov import services
+from linli.selfgov.models import (
     Ballot,
     BallotEvent,
     Committee,
@@ -34,6 +35,7 @@ from .models import (
     RollUnit,
     Vote,
 )
+from linli.selfgov.selectors import owners_of_user
 
 FOUR = {
     "director": (
@@ -94,8 +96,6 @@ OPEN_STORY = (
 
 
 def _worker(community: Region):
-    from linli.accounts.models import Profile, Role
-
     profile = (
         Profile.objects.filter(role=Role.COMMUNITY_WORKER, region=community)
         .select_related("user")
@@ -128,8 +128,6 @@ def _run_vote(*, actor, compound, title, item, body, days, voting, yes, rng, now
     keep_out = set()
     resident = get_user_model().objects.filter(username="resident").first()
     if resident is not None:  # the demo owner votes himself (if the vote is still open)
-        from .selectors import owners_of_user
-
         keep_out = set(owners_of_user(resident, compound).values_list("pk", flat=True))
     entries = []
     for owner in roll:

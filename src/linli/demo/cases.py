@@ -8,7 +8,7 @@ so the most recent cases are still open at some stage; at the end the deadline j
 
 Some reports come with a photo (every case of the demo 邻长's own 邻 that a photo can show,
 and about one in twenty-five elsewhere), and about half of those get an "after" photo with
-the fix: generated JPEGs (``linli.core.demo_photos``) that go through the upload module like
+the fix: generated JPEGs (``linli.demo.photos``) that go through the upload module like
 a phone's. Photos are drawn from their own random stream, so the year's figures do not depend
 on them.
 
@@ -27,13 +27,23 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Profile, Role
-from linli.core.demo_photos import demo_photo
+from linli.accounts.models import Profile
+from linli.cases import services
+from linli.cases.models import (
+    Case,
+    CaseEvent,
+    CasePhoto,
+    Category,
+    Department,
+    HandlerLevel,
+    Stage,
+)
+from linli.core.roles import Role
 from linli.grid.models import Holding, Membership
-from linli.ledger.models import Region
+from linli.ledger.models import Household, Region
 
-from . import services
-from .models import Case, CaseEvent, CasePhoto, Category, Department, HandlerLevel, Stage
+from .logins import LEADER_USERNAMES
+from .photos import demo_photo
 
 ARTICLE_REPORTS = 1800
 # (category code, weight, sample descriptions)
@@ -63,7 +73,7 @@ PHOTO_SCENES = {
     "sanitation": "courtyard",
 }
 PHOTO_SHARE = 0.04
-DEMO_LEADER = "linzhang"
+DEMO_LEADER = LEADER_USERNAMES[2]  # the 邻长 login: every case of its 邻 a photo can show
 HANDLED = ["已上门处理完毕", "已协调相关住户整改", "已联系维修人员修复", "已劝导整改到位"]
 
 
@@ -126,8 +136,6 @@ def simulate_year(
     )
     if not memberships:
         raise ValueError(f"{community.name}没有划入网格的住户，请先生成网格")
-    from linli.ledger.models import Household
-
     households = Household.objects.in_bulk([h for h, _ in memberships])
     by_neighbour: dict[int, list[int]] = {}
     for h, n in memberships:

@@ -20,11 +20,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
-from linli.accounts.models import Role
-from linli.ledger.models import Compound, Household, HouseholdUse, PropertyService, Resident
-
-from . import selectors, services
-from .models import (
+from linli.core.roles import Role
+from linli.finance import selectors, services
+from linli.finance.models import (
     Account,
     Allocation,
     Basis,
@@ -40,8 +38,9 @@ from .models import (
     Waiver,
     WaiverKind,
 )
-from .money import add_months, month_start
-from .selectors import pct
+from linli.finance.money import add_months, month_start
+from linli.finance.selectors import pct
+from linli.ledger.models import Compound, Household, HouseholdUse, PropertyService, Resident
 
 MONTHS = 12
 METHODS = [(Method.WECHAT, 45), (Method.CASH, 30), (Method.ALIPAY, 15), (Method.BANK, 10)]
@@ -125,62 +124,84 @@ def build_demo(*, community, seed: int, now) -> list[str]:
     rng = random.Random(f"{seed}:finance")
     with transaction.atomic():
         _schedules(worker, compounds, first)
-        households = list(
-            Household.objects.filter(unit__building__compound__in=compounds)
-            .annotate(
-                party=Exists(
-                    Resident.objects.filter(household=OuterRef("pk"), is_party_member=True)
-                ),
-                low_income=Exists(
-                    Resident.objects.filter(household=OuterRef("pk"), is_low_income=True)
-                ),
-            )
-            .select_related("unit__building__compound")
-            .order_by(
-                "unit__building__compound__name", "unit__building__name", "unit__name", "room"
-            )
-        )
-        plans = {}
-        for h in households:
-            full = rng.random() < (0.985 if h.party else 0.91)
-            habit = rng.choices([k for k, _ in HABITS], [w for _, w in HABITS])[0]
-            stop = MONTHS if full else 9 if h.party else rng.choice((0, 3, 3, 6, 9))
-            plans[h.pk] = (habit if full else "quarterly", stop)
+        households = _households(compounds)
+        plans = _habits(rng, households)
         low_income = [h for h in households if h.low_income][:12]
         for i, month in enumerate(months):
             services.bill_run(
                 actor=worker, period_start=month, region=community, when=_at(month, 1, 9)
             )
             if approver is not None:
-                for h in low_income:
-                    bill = Bill.objects.filter(household=h, period_start=month).first()
-                    if bill is None or bill.outstanding <= 0:
-                        continue
-                    waiver = services.waiver_request(
-                        actor=worker,
-                        bill=bill,
-                        amount=(bill.outstanding / 2).quantize(Decimal("0.01")),
-                        kind=WaiverKind.LOW_INCOME,
-                        reason="低保户，按托管服务费减免办法减半收取",
-                        when=_at(month, 2),
-                    )
-                    if i < MONTHS - 1:  # the last month's requests wait on the desk
-                        services.waiver_decide(
-                            actor=approver, waiver=waiver, approve=True, when=_at(month, 3)
-                        )
-            for h in households:
-                habit, stop = plans[h.pk]
-                if habit == "prepay":
-                    if i == 0:
-                        monthly = services.monthly_fee(h, add_months(month, 1))
-                        owed = _owed(h)
-                        if monthly is not None:
-                            _pay(worker, rng, h, owed + monthly * (MONTHS - 1), month, prepay=True)
-                    continue
-                if i in PAY_AFTER[habit] and i < stop:
-                    owed = _owed(h)
-                    if owed > 0:
-                        _pay(worker, rng, h, owed, month)
+                _waivers(worker, approver, low_income, month, decide=i < MONTHS - 1)
+            _payments(worker, rng, households, plans, i, month)
+    return _summary(compounds, households, months)
+
+
+def _households(compounds) -> list[Household]:
+    """The households of ``compounds``, each marked ``party`` (a party member lives there) and
+    ``low_income`` (低保)."""
+    return list(
+        Household.objects.filter(unit__building__compound__in=compounds)
+        .annotate(
+            party=Exists(Resident.objects.filter(household=OuterRef("pk"), is_party_member=True)),
+            low_income=Exists(
+                Resident.objects.filter(household=OuterRef("pk"), is_low_income=True)
+            ),
+        )
+        .select_related("unit__building__compound")
+        .order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")
+    )
+
+
+def _habits(rng: random.Random, households: list[Household]) -> dict[int, tuple[str, int]]:
+    """How each household pays (its habit) and the month it stops paying (``MONTHS``: never);
+    party-member households pay more reliably."""
+    plans = {}
+    for h in households:
+        full = rng.random() < (0.985 if h.party else 0.91)
+        habit = rng.choices([k for k, _ in HABITS], [w for _, w in HABITS])[0]
+        stop = MONTHS if full else 9 if h.party else rng.choice((0, 3, 3, 6, 9))
+        plans[h.pk] = (habit if full else "quarterly", stop)
+    return plans
+
+
+def _waivers(worker, approver, low_income, month: dt.date, *, decide: bool) -> None:
+    """Half of each 低保 household's bill waived: asked by the worker, approved by the town
+    official (the last month's requests wait on the desk: ``decide`` False)."""
+    for h in low_income:
+        bill = Bill.objects.filter(household=h, period_start=month).first()
+        if bill is None or bill.outstanding <= 0:
+            continue
+        waiver = services.waiver_request(
+            actor=worker,
+            bill=bill,
+            amount=(bill.outstanding / 2).quantize(Decimal("0.01")),
+            kind=WaiverKind.LOW_INCOME,
+            reason="低保户，按托管服务费减免办法减半收取",
+            when=_at(month, 2),
+        )
+        if decide:
+            services.waiver_decide(actor=approver, waiver=waiver, approve=True, when=_at(month, 3))
+
+
+def _payments(worker, rng, households, plans, i: int, month: dt.date) -> None:
+    """The payments of month ``i``: each household as its habit says."""
+    for h in households:
+        habit, stop = plans[h.pk]
+        if habit == "prepay":
+            if i == 0:
+                monthly = services.monthly_fee(h, add_months(month, 1))
+                owed = _owed(h)
+                if monthly is not None:
+                    _pay(worker, rng, h, owed + monthly * (MONTHS - 1), month, prepay=True)
+            continue
+        if i in PAY_AFTER[habit] and i < stop:
+            owed = _owed(h)
+            if owed > 0:
+                _pay(worker, rng, h, owed, month)
+
+
+def _summary(compounds, households, months: list[dt.date]) -> list[str]:
     bills = Bill.objects.filter(compound__in=compounds, period_start__in=months)
     start, end = months[0], months[-1]
     total = selectors.collection_rates(actor=None, start=start, end=end, bills=bills)[0]

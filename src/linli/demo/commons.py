@@ -22,14 +22,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Profile, Role
+from linli.commons import selectors, services
+from linli.commons.models import Entry, EntryStatus, Notice, PublicAccount, Voucher, purging
+from linli.core.roles import Role
 from linli.ledger.models import Compound, Household, Region, Resident
 
-from . import selectors, services
-from .models import Entry, EntryStatus, Notice, PublicAccount, Voucher, purging
+from .logins import COMMITTEE_PASSWORD, COMMITTEE_USERNAME, ensure_login
 
-PASSWORD = "linli-demo"
-USERNAME = "yeweihui-{n}"
 ADVERTISERS = ("衡东县广源广告有限公司", "洣水镇星辰传媒工作室", "湘中电梯广告服务部")
 FACILITY = (
     ("丰巢快递柜场地费", "深圳市丰巢科技有限公司"),
@@ -65,13 +64,10 @@ def _committee_user(n: int, compound: Compound, rng: random.Random):
         .values_list("pk", "name", "household_id")[:200]
     )
     _, name, household_id = rng.choice(owners) if owners else (None, f"业委会委员{n}", None)
-    user, _ = get_user_model().objects.get_or_create(username=USERNAME.format(n=n))
-    user.set_password(PASSWORD)
-    user.is_active = True
-    user.save()
-    Profile.objects.update_or_create(
-        user=user,
-        defaults={
+    return ensure_login(
+        COMMITTEE_USERNAME.format(n=n),
+        COMMITTEE_PASSWORD,
+        profile={
             "role": Role.COMMITTEE_MEMBER,
             "region": compound.community,
             "compound": compound,
@@ -80,7 +76,6 @@ def _committee_user(n: int, compound: Compound, rng: random.Random):
             "grid": None,
         },
     )
-    return user
 
 
 def _worker(community: Region):
@@ -220,59 +215,75 @@ def build_demo(*, community, seed: int, now) -> list[str]:
                     {**item, "compound": compound.pk},
                 )
             )
-        # each full quarter inside the year, published eight days after it ends
-        y, q = services.last_full_quarter(today)
-        while True:
-            q_start, q_end = services.quarter_bounds(y, q)
-            if q_start <= start:
-                break
-            published = _local(q_end + dt.timedelta(days=8), 9)
-            if published < now:
-                actions.append(
-                    (published, 2, "publish", {"compound": compound.pk, "year": y, "quarter": q})
-                )
-            y, q = (y - 1, 4) if q == 1 else (y, q - 1)
-    # the correction: a compound with advertising gets one quarter's fee entered twice in the
-    # last published quarter; the duplicate is reversed after the notice, in the next period
+        actions += _publications(compound, start, today, now)
+    actions += _correction(actions)
+    actions.append(_rejected_draft(compounds, today))
+    _play(actions, accounts=accounts, members=members, worker=worker, now=now)
+    return _summary(accounts, compounds, start, today)
+
+
+def _publications(compound: Compound, start: dt.date, today: dt.date, now) -> list[tuple]:
+    """Each full quarter inside the year, published eight days after it ends."""
+    actions = []
+    y, q = services.last_full_quarter(today)
+    while True:
+        q_start, q_end = services.quarter_bounds(y, q)
+        if q_start <= start:
+            return actions
+        published = _local(q_end + dt.timedelta(days=8), 9)
+        if published < now:
+            actions.append(
+                (published, 2, "publish", {"compound": compound.pk, "year": y, "quarter": q})
+            )
+        y, q = (y - 1, 4) if q == 1 else (y, q - 1)
+
+
+def _correction(actions: list[tuple]) -> list[tuple]:
+    """The correction: a compound with advertising gets one quarter's fee entered twice in the
+    last published quarter; the duplicate is reversed after the notice, in the next period."""
     published_quarters = [a for a in actions if a[2] == "publish"]
     ads = [a for a in actions if a[2] == "enter" and a[3]["kind"] == "advertising"]
-    duplicate_of = None
-    if published_quarters and ads:
-        last_notice = max(published_quarters, key=lambda a: a[0])
-        y, q = last_notice[3]["year"], last_notice[3]["quarter"]
-        q_start, q_end = services.quarter_bounds(y, q)
-        candidates = sorted(
-            (a for a in ads if q_start <= a[3]["date"] <= q_end),
-            key=lambda a: (a[3]["date"], a[3]["compound"]),
-        )
-        if candidates:
-            duplicate_of = candidates[0]
-            dup = dict(duplicate_of[3])
-            actions.append(
-                (duplicate_of[0] + dt.timedelta(hours=3), 0, "enter", {**dup, "duplicate": True})
-            )
-            actions.append(
-                (last_notice[0] + dt.timedelta(days=5), 0, "reverse", {"compound": dup["compound"]})
-            )
-    # a draft rejected for want of an invoice, in another compound
-    rejected_compound = compounds[1 % len(compounds)].pk
-    reject_day = today - dt.timedelta(days=40)
-    actions.append(
-        (
-            _local(reject_day, 15),
-            0,
-            "enter",
-            {
-                "compound": rejected_compound,
-                "kind": "repair",
-                "amount": Decimal("2680.00"),
-                "date": reject_day - dt.timedelta(days=1),
-                "counterparty": "个体维修师傅",
-                "description": "更换雨水管（无发票）",
-                "reject": "缺少发票或收据，金额与市场价差距较大，请补充凭证并询价后重新录入",
-            },
-        )
+    if not (published_quarters and ads):
+        return []
+    last_notice = max(published_quarters, key=lambda a: a[0])
+    y, q = last_notice[3]["year"], last_notice[3]["quarter"]
+    q_start, q_end = services.quarter_bounds(y, q)
+    candidates = sorted(
+        (a for a in ads if q_start <= a[3]["date"] <= q_end),
+        key=lambda a: (a[3]["date"], a[3]["compound"]),
     )
+    if not candidates:
+        return []
+    duplicate_of = candidates[0]
+    dup = dict(duplicate_of[3])
+    return [
+        (duplicate_of[0] + dt.timedelta(hours=3), 0, "enter", {**dup, "duplicate": True}),
+        (last_notice[0] + dt.timedelta(days=5), 0, "reverse", {"compound": dup["compound"]}),
+    ]
+
+
+def _rejected_draft(compounds: list[Compound], today: dt.date) -> tuple:
+    """A draft rejected for want of an invoice, in another compound."""
+    reject_day = today - dt.timedelta(days=40)
+    return (
+        _local(reject_day, 15),
+        0,
+        "enter",
+        {
+            "compound": compounds[1 % len(compounds)].pk,
+            "kind": "repair",
+            "amount": Decimal("2680.00"),
+            "date": reject_day - dt.timedelta(days=1),
+            "counterparty": "个体维修师傅",
+            "description": "更换雨水管（无发票）",
+            "reject": "缺少发票或收据，金额与市场价差距较大，请补充凭证并询价后重新录入",
+        },
+    )
+
+
+def _play(actions: list[tuple], *, accounts: dict, members: dict, worker, now) -> None:
+    """Run the actions in time order through the services: the worker enters, the committee
+    member decides a day later, notices are published, the duplicate is reversed."""
     cutoff = now - dt.timedelta(days=16)  # not yet decided: still in the approval queue
     queue = [(when, order, i, what, p) for i, (when, order, what, p) in enumerate(actions)]
     heapq.heapify(queue)
@@ -282,25 +293,17 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         when, _order, _i, what, p = heapq.heappop(queue)
         account = accounts[p["compound"]]
         member = members[p["compound"]]
+        decision = None
         if what == "enter":
-            entry = services.entry_create(
-                actor=worker,
-                account=account,
-                kind=p["kind"],
-                amount=p["amount"],
-                date=p["date"],
-                counterparty=p["counterparty"],
-                counterparty_is_person=p.get("counterparty_is_person", False),
-                description=p["description"],
-                when=when,
-            )
+            entry = _enter(worker, account, p, when)
             if p.get("duplicate"):
                 duplicate = entry
             decided = when + dt.timedelta(days=1, hours=10)
             if p.get("reject") or decided < cutoff:
-                counter += 1
-                decision = {"compound": p["compound"], "entry": entry, "reject": p.get("reject")}
-                heapq.heappush(queue, (decided, 1, counter, "decide", decision))
+                decision = (
+                    decided,
+                    {"compound": p["compound"], "entry": entry, "reject": p.get("reject")},
+                )
         elif what == "decide":
             if p["reject"]:
                 services.entry_reject(actor=member, entry=p["entry"], reason=p["reject"], when=when)
@@ -314,14 +317,34 @@ def build_demo(*, community, seed: int, now) -> list[str]:
                 date=timezone.localdate(when),
                 when=when,
             )
-            counter += 1
-            decision = {"compound": p["compound"], "entry": reversal, "reject": None}
-            heapq.heappush(queue, (when + dt.timedelta(hours=6), 1, counter, "decide", decision))
+            decision = (
+                when + dt.timedelta(hours=6),
+                {"compound": p["compound"], "entry": reversal, "reject": None},
+            )
         elif what == "publish":
             services.notice_publish(
                 actor=member, account=account, year=p["year"], quarter=p["quarter"], when=when
             )
+        if decision is not None:
+            counter += 1
+            heapq.heappush(queue, (decision[0], 1, counter, "decide", decision[1]))
 
+
+def _enter(worker, account, p: dict, when: dt.datetime) -> Entry:
+    return services.entry_create(
+        actor=worker,
+        account=account,
+        kind=p["kind"],
+        amount=p["amount"],
+        date=p["date"],
+        counterparty=p["counterparty"],
+        counterparty_is_person=p.get("counterparty_is_person", False),
+        description=p["description"],
+        when=when,
+    )
+
+
+def _summary(accounts: dict, compounds: list[Compound], start: dt.date, today: dt.date):
     income = spending = balance = Decimal("0.00")
     for account in accounts.values():
         s = selectors.statement(account=account, start=start, end=today)
@@ -342,7 +365,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         f"公共收益：账户 {len(accounts)} 个，近一年收入 ¥{income:,.2f}、支出 ¥{spending:,.2f}，"
         f"结余 ¥{balance:,.2f}；已公示 {quarters} 期（{notices} 份），冲正 {reversals} 笔，"
         f"待审核 {pending} 笔",
-        f"公共收益业委会账号：yeweihui-1 … yeweihui-{len(accounts)}（密码 {PASSWORD}，"
+        f"公共收益业委会账号：yeweihui-1 … yeweihui-{len(accounts)}（密码 {COMMITTEE_PASSWORD}，"
         f"yeweihui-1 为{compounds[0].name}）",
     ]
 

@@ -3,35 +3,24 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from linli.cases import demo as cases_demo
-from linli.commons import demo as commons_demo
-from linli.finance import demo as finance_demo
-from linli.grid import demo as grid_demo
-from linli.ledger import demo
-from linli.ledger.models import Region
-from linli.meetings import demo as meetings_demo
-from linli.selfgov import demo as selfgov_demo
-
-# Apps built on the ledger and grid, in order; each returns the lines it prints.
-LATER_APPS = (selfgov_demo, meetings_demo, finance_demo, commons_demo)
+from linli.demo.build import build_demo
+from linli.demo.logins import DEMO_URL
+from linli.demo.names import DEFAULT_SCALE, DEFAULT_SEED, SURVEY_AT
 
 
 class Command(BaseCommand):
     help = "生成（或重建）演示数据：衡东县洣水镇9个社区107个小区，兴东社区1786户，及演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（默认2026）"
-        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认2026）")
         parser.add_argument(
             "--scale",
             type=float,
-            default=demo.DEFAULT_SCALE,
+            default=DEFAULT_SCALE,
             help=(
                 "兴东社区以外各小区录入户数占摸底户数的比例，0–1"
-                f"（默认{demo.DEFAULT_SCALE}；兴东社区始终完整）"
+                f"（默认{DEFAULT_SCALE}；兴东社区始终完整）"
             ),
         )
 
@@ -41,21 +30,12 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 2
         started = time.monotonic()
         self.stdout.write(f"正在生成演示数据（种子 {seed}）……")
-        s = demo.build_demo(
+        built = build_demo(
             seed=seed,
             scale=scale,
             log=(lambda msg: self.stdout.write(f"  {msg}")) if verbose else None,
         )
-        xingdong = Region.objects.get(name=demo.XINGDONG, parent__code=demo.TOWN[1])
-        g = grid_demo.build_grid_and_party(community=xingdong, seed=seed)
-        # The year of cases ends at today's midnight, so a rebuild on the same day is identical.
-        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        c = cases_demo.simulate_year(community=xingdong, seed=seed, now=midnight)
-        later = [
-            line
-            for app in LATER_APPS
-            for line in app.build_demo(community=xingdong, seed=seed, now=midnight)
-        ]
+        s, g, c = built.county, built.grid, built.cases
         w = self.stdout.write
         total = time.monotonic() - started
         w(self.style.SUCCESS(f"演示数据已生成，用时{total:.1f}秒（其中台账{s.seconds:.1f}秒）。"))
@@ -63,7 +43,7 @@ class Command(BaseCommand):
         w("湖南省衡阳市衡东县洣水镇")
         w(f"  社区 {s.communities} 个，小区 {s.compounds} 个")
         w(
-            f"  三无小区：摸底时（{demo.SURVEY_AT:%Y-%m-%d}）{s.sanwu_at_survey} 个，"
+            f"  三无小区：摸底时（{SURVEY_AT:%Y-%m-%d}）{s.sanwu_at_survey} 个，"
             f"目前 {s.sanwu_today} 个"
         )
         w(f"  已录入 {s.households} 户、居民 {s.residents} 人")
@@ -89,10 +69,10 @@ class Command(BaseCommand):
             f"  诉求：一年共 {c.reported} 件，已解决 {c.resolved} 件，办理中 {c.open} 件"
             f"（上报 {c.escalated}、派遣部门 {c.dispatched}、不满意重办 {c.reopened}）"
         )
-        for line in later:
+        for line in built.lines:
             w(f"  {line}")
         w("")
-        w(f"访问地址：{demo.DEMO_URL}")
+        w(f"访问地址：{DEMO_URL}")
         w("演示账号：")
         width = max(len(u) for u, *_ in s.users)
         w(f"  {'用户名'.ljust(width)}  密码              说明")
