@@ -15,7 +15,7 @@ from ninja.responses import NinjaJSONEncoder
 from linli.core.bounds import MAX_ID, MAX_PAGE, Date, Id, Year
 from linli.core.bounds import MAX_PAGE_SIZE as MAX_REQUESTED_PAGE_SIZE
 from linli.core.errors import DomainError, NotFound
-from linli.core.schemas import READ_ERRORS, WRITE_ERRORS
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from linli.grid.models import LEADER_TITLES, GridLevel
 from linli.ledger.models import Compound, Resident
 
@@ -285,7 +285,7 @@ def case_list(
 
 @router.get(
     "/measures",
-    response={200: list[MeasureOut], **READ_ERRORS},
+    response={200: list[MeasureOut], **errors(400, 403, 404)},
     summary="办理指标（响应率、解决率、满意率）",
 )
 def measures(
