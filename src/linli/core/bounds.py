@@ -86,3 +86,13 @@ def int_param(raw, *, default: int = 1, low: int = 1, high: int = MAX_PAGE) -> i
     except (TypeError, ValueError):
         return default
     return value if low <= value <= high else default
+
+
+def id_param(raw) -> int | None:
+    """An id from a page's query string or form (``?compound=``, ``into``), or None when it
+    is not a whole number in 1 … 2**63 − 1."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
