@@ -248,3 +248,19 @@ def test_page_number_and_year_out_of_range_on_pages(official):
     assert response.status_code == 200
     assert "年之间" in response.content.decode()
     assert official.get("/access-log/", {"page": 2**63}).status_code in (200, 404)
+
+
+def test_a_value_the_database_refuses_is_422_not_500(official, monkeypatch):
+    """A bound no schema caught (a text longer than its column on PostgreSQL) is still the
+    input's fault: 422 in the error shape."""
+    from django.db import DataError
+
+    from linli.ledger import selectors
+
+    def too_long(*args, **kwargs):
+        raise DataError("value too long for type character varying(50)")
+
+    monkeypatch.setattr(selectors, "visible_regions", too_long)
+    response = official.get("/api/v1/ledger/regions")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"

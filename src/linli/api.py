@@ -4,7 +4,7 @@ import logging
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
+from django.db import DataError, connection
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -90,6 +90,19 @@ def auth_error(request, exc):
 def not_found(request, exc):
     """A Django ``Http404`` inside a handler answers exactly like ``NotFound``."""
     return domain_error(request, NotFound())
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """A value the database column cannot hold (a string longer than the column on
+    PostgreSQL, a number out of range) that no schema bound caught: the input's fault, so
+    a 422; logged so the missing bound gets added."""
+    logger.warning("API %s %s: database refused a value: %s", request.method, request.path, exc)
+    return api.create_response(
+        request,
+        {"code": "invalid_input", "message": "输入超出允许的长度或范围", "details": []},
+        status=422,
+    )
 
 
 @api.exception_handler(Exception)
