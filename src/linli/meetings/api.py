@@ -8,8 +8,6 @@ cannot see is the same 404 as a missing one, and no message names it."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -290,7 +288,7 @@ def decision_add(request, meeting_id: Id, payload: DecisionIn):
         }
     },
 )
-def meeting_minutes(request, meeting_id: Id, fmt: Literal["docx", "pdf"], public: bool = False):
+def meeting_minutes(request, meeting_id: Id, fmt: str, public: bool = False):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
     return minutes_response(meeting, fmt, public=public)
 
