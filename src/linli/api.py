@@ -1,22 +1,26 @@
 """The one NinjaAPI at /api/v1/: one router per app, one place that maps domain errors."""
 
+import logging
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
-from django.http import JsonResponse
-from ninja import NinjaAPI
+from django.db import DataError, connection
+from django.http import Http404, JsonResponse
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from linli.cases.api import router as cases_router
 from linli.commons.api import router as commons_router
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound
+from linli.core.schemas import ErrorOut
 from linli.finance.api import router as finance_router
 from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
+
+logger = logging.getLogger("linli.api")
 
 
 def docs_login_required(view):
@@ -36,6 +40,11 @@ def docs_login_required(view):
         return redirect_to_login(request.get_full_path())
 
     return wrapped
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
 
 
 api = NinjaAPI(
@@ -77,6 +86,40 @@ def auth_error(request, exc):
     )
 
 
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    """A Django ``Http404`` inside a handler answers exactly like ``NotFound``."""
+    return domain_error(request, NotFound())
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """A value the database column cannot hold (a string longer than the column on
+    PostgreSQL, a number out of range) that no schema bound caught: the input's fault, so
+    a 422; logged so the missing bound gets added."""
+    logger.warning("API %s %s: database refused a value: %s", request.method, request.path, exc)
+    return api.create_response(
+        request,
+        {"code": "invalid_input", "message": "输入超出允许的长度或范围", "details": []},
+        status=422,
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback (tests show it), answered in the shape."""
+    logger.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(
+        request, {"code": "server_error", "message": "服务器内部错误", "details": []}, status=500
+    )
+
+
+def unknown_endpoint(request, rest=""):
+    """A path under /api/v1/ that matches no operation: the common 404 body, not HTML."""
+    body = {"code": "not_found", "message": NotFound().message, "details": []}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     code = "csrf_failed" if "CSRF" in str(exc) else f"http_{exc.status_code}"
@@ -86,8 +129,15 @@ def http_error(request, exc: HttpError):
     )
 
 
-@api.get("/health", auth=None, tags=["system"], summary="健康检查")
+@api.get(
+    "/health",
+    auth=None,
+    tags=["system"],
+    response={200: HealthOut, 500: ErrorOut},
+    summary="健康检查",
+)
 def health(request):
+    """No login; 500 in the error shape when the database does not answer."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok", "database": connection.vendor}

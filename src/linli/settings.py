@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linli.core.middleware.InputBoundsMiddleware",  # a NUL byte anywhere: 400/422, not a 500
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "linli.accounts.middleware.LoginPolicyMiddleware",  # session lengths, the two-factor gate

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path, register_converter
 
-from linli.api import api
+from linli.api import api, unknown_endpoint
 from linli.core import views as core_views
+from linli.core.bounds import IdConverter
+
+register_converter(IdConverter, "id")  # <id:pk>: 1 … 2**63−1, anything else a 404
 
 admin.site.site_header = "邻里 Linli 后台"
 admin.site.site_title = "邻里 Linli"
@@ -26,5 +29,6 @@ urlpatterns = [
     path("commons/", include("linli.commons.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_endpoint),
     path("open311/v2/", include("linli.cases.open311.urls")),
 ]

@@ -31,7 +31,7 @@ urlpatterns = [
     [
         ("/p/invalid/", 400, ["输入有误", "金额须为正数", "金额"]),
         ("/p/forbidden/", 403, ["无权进行此操作"]),
-        ("/p/missing/", 404, ["页面不存在或无权查看", "对象不存在或无权查看"]),
+        ("/p/missing/", 404, ["未找到（404）", "无权查看"]),
         ("/p/conflict/", 409, ["当前状态不能进行此操作", "已审批，不能再改"]),
     ],
 )
@@ -44,6 +44,7 @@ def test_a_page_answers_a_domain_error_with_its_page(client, db, url, status, te
     assert response["Content-Type"].startswith("text/html")
     if status == 404:
         assert "户 12" not in body  # a 404 never names what it did not find
+        assert body == client.get("/no/such/page/").content.decode()  # the one 404 page
 
 
 @pytest.mark.urls(__name__)

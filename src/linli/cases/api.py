@@ -3,7 +3,6 @@ transitions, timeline, measures, categories, departments and the working calenda
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.http import HttpResponse
@@ -13,7 +12,10 @@ from ninja.conf import settings as ninja_settings
 from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
+from linli.core.bounds import MAX_ID, MAX_PAGE, Date, Id, Year
+from linli.core.bounds import MAX_PAGE_SIZE as MAX_REQUESTED_PAGE_SIZE
 from linli.core.errors import Invalid, NotFound
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from linli.ledger.models import Compound, Resident
 
 from . import selectors, services
@@ -66,17 +68,19 @@ def _detail(request, case: Case) -> dict:
     }
 
 
-@router.get("/categories", response=list[CategoryOut], summary="诉求类别")
+@router.get("/categories", response={200: list[CategoryOut], **READ_ERRORS}, summary="诉求类别")
 def category_list(request):
     return list(selectors.categories())
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="职能部门")
+@router.get("/departments", response={200: list[DepartmentOut], **READ_ERRORS}, summary="职能部门")
 def department_list(request):
     return list(selectors.departments())
 
 
-@router.post("/", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="登记诉求")
+@router.post(
+    "/", response={201: CaseDetailOut, 200: CaseDetailOut, **WRITE_ERRORS}, summary="登记诉求"
+)
 def case_create(request, payload: CaseIn):
     """201 with the new case; 200 with the first case when ``client_key`` was seen before."""
     return _report(request, payload, photos=())
@@ -84,7 +88,7 @@ def case_create(request, payload: CaseIn):
 
 @router.post(
     "/with-photos",
-    response={201: CaseDetailOut, 200: CaseDetailOut},
+    response={201: CaseDetailOut, 200: CaseDetailOut, **WRITE_ERRORS},
     summary="登记诉求（附照片，multipart/form-data）",
 )
 def case_create_with_photos(
@@ -174,16 +178,16 @@ def new_case_detail(request, case: Case) -> dict:
     return body
 
 
-@router.get("/", response=PagedCaseOut, summary="诉求列表（按可见范围）")
+@router.get("/", response={200: PagedCaseOut, **READ_ERRORS}, summary="诉求列表（按可见范围）")
 def case_list(
     request,
-    page: int = Query(1, ge=1),
-    page_size: int | None = Query(None, ge=1),
-    status: str | None = None,
-    stage: str | None = None,
-    category: str | None = None,
-    level: int | None = None,
-    household: int | None = None,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int | None = Query(None, ge=1, le=MAX_REQUESTED_PAGE_SIZE),
+    status: str | None = Query(None, max_length=20),
+    stage: str | None = Query(None, max_length=20),
+    category: str | None = Query(None, max_length=50),
+    level: int | None = Query(None, ge=0, le=MAX_ID),
+    household: Id | None = None,
     overdue: bool = False,
     mine: bool = False,
 ):
@@ -198,7 +202,7 @@ def case_list(
     if category:
         qs = (
             qs.filter(category__code=category)
-            if not category.isdigit()
+            if not (category.isdigit() and len(category) < 19)
             else qs.filter(category_id=int(category))
         )
     if level:
@@ -214,12 +218,16 @@ def case_list(
     )
 
 
-@router.get("/measures", response=list[MeasureOut], summary="办理指标（响应率、解决率、满意率）")
+@router.get(
+    "/measures",
+    response={200: list[MeasureOut], **errors(400, 403, 404)},
+    summary="办理指标（响应率、解决率、满意率）",
+)
 def measures(
     request,
     by: str = "community",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Date | None = None,
+    until: Date | None = None,
 ):
     if by not in selectors.MEASURE_GROUPS:
         raise Invalid(
@@ -230,31 +238,41 @@ def measures(
     return selectors.case_measures(actor=request.user, by=by, since=since, until=until)
 
 
-@router.get("/calendar", response=list[CalendarDayOut], summary="工作日历")
-def calendar_list(request, year: int):
+@router.get("/calendar", response={200: list[CalendarDayOut], **READ_ERRORS}, summary="工作日历")
+def calendar_list(request, year: Year):
     return list(WorkCalendarDay.objects.filter(date__year=year).order_by("date"))
 
 
-@router.put("/calendar/{date}", response=CalendarDayOut, summary="设置某日是否上班（县、镇干部）")
-def calendar_set(request, date: dt.date, payload: CalendarDayIn):
+@router.put(
+    "/calendar/{date}",
+    response={200: CalendarDayOut, **WRITE_ERRORS},
+    summary="设置某日是否上班（县、镇干部）",
+)
+def calendar_set(request, date: Date, payload: CalendarDayIn):
     return services.calendar_day_set(
         actor=request.user, date=date, is_working_day=payload.is_working_day, note=payload.note
     )
 
 
-@router.get("/{int:case_id}", response=CaseDetailOut, summary="诉求详情（含办理过程）")
-def case_detail(request, case_id: int):
+@router.get(
+    "/{int:case_id}", response={200: CaseDetailOut, **READ_ERRORS}, summary="诉求详情（含办理过程）"
+)
+def case_detail(request, case_id: Id):
     return _detail(request, selectors.case_get_for(actor=request.user, case_id=case_id))
 
 
-@router.get("/{int:case_id}/timeline", response=list[EventOut], summary="办理过程")
-def case_timeline(request, case_id: int):
+@router.get(
+    "/{int:case_id}/timeline", response={200: list[EventOut], **READ_ERRORS}, summary="办理过程"
+)
+def case_timeline(request, case_id: Id):
     case = selectors.case_get_for(actor=request.user, case_id=case_id)
     return selectors.case_timeline(case=case)
 
 
-@router.post("/{int:case_id}/{action}", response=CaseDetailOut, summary="办理操作")
-def case_act(request, case_id: int, action: str, payload: TransitionIn):
+@router.post(
+    "/{int:case_id}/{action}", response={200: CaseDetailOut, **WRITE_ERRORS}, summary="办理操作"
+)
+def case_act(request, case_id: Id, action: str, payload: TransitionIn):
     """``action``: accept, progress, resolve, reply, return, escalate, dispatch, rate, close,
     merge. Send ``version`` (from the detail) so a stale screen cannot act twice."""
     case = selectors.case_get_for(actor=request.user, case_id=case_id)

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from linli.core.bounds import Id
+
 
 class CategoryOut(Schema):
     id: int
@@ -30,20 +32,20 @@ class DepartmentOut(Schema):
 class CaseIn(Schema):
     category: str
     description: str
-    household: int | None = None
-    compound: int | None = None
+    household: Id | None = None
+    compound: Id | None = None
     urgency: str = "normal"
     client_key: str | None = None
-    on_behalf_of: int | None = None
+    on_behalf_of: Id | None = None
 
 
 class TransitionIn(Schema):
     note: str = ""
     version: int | None = None
     to: str | None = None
-    department: int | None = None
+    department: Id | None = None
     satisfaction: str | None = None
-    into: int | None = None
+    into: Id | None = None
 
 
 class EventOut(Schema):

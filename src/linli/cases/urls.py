@@ -13,7 +13,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("department/", views.department, name="department"),
     path("measures/", views.measures, name="measures"),
-    path("photos/<int:photo_id>/", views.photo, name="photo"),
-    path("<int:case_id>/", views.detail, name="detail"),
-    path("<int:case_id>/<slug:action>/", views.act, name="act"),
+    path("photos/<id:photo_id>/", views.photo, name="photo"),
+    path("<id:case_id>/", views.detail, name="detail"),
+    path("<id:case_id>/<slug:action>/", views.act, name="act"),
 ]

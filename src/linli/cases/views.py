@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts import scoping
 from linli.accounts.models import Role
 from linli.core import uploads
+from linli.core.bounds import id_param
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.grid import selectors as grid_selectors
@@ -163,17 +164,18 @@ def act(request, case_id: int, action: str):
         "photos": request.FILES.getlist("photos"),
     }
     version = request.POST.get("version")
-    params["version"] = int(version) if version and version.isdigit() else None
+    params["version"] = id_param(version)
     if request.POST.get("department"):
         params["department"] = Department.objects.filter(
-            pk=request.POST["department"], active=True
+            pk=id_param(request.POST["department"]), active=True
         ).first()
         if params["to"] is None and action == "escalate":
             params["to"] = "department"
     if request.POST.get("into"):
-        params["into"] = get_or_404(
-            selectors.case_get_for, actor=request.user, case_id=int(request.POST["into"])
-        )
+        into = id_param(request.POST["into"])
+        if into is None:
+            raise Http404("诉求不存在或无权查看")
+        params["into"] = get_or_404(selectors.case_get_for, actor=request.user, case_id=into)
     try:
         services.case_transition(actor=request.user, case=case, action=action, **params)
     except DomainError as exc:
@@ -199,7 +201,7 @@ def inbox(request):
 
 
 def _int(value):
-    return int(value) if value and str(value).isdigit() else None
+    return id_param(value)
 
 
 @login_required

@@ -4,11 +4,13 @@ reverse, vouchers), quarterly notices and the chain check. Out of scope is 404."
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import File, Router, Status, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from linli.accounts import scoping
+from linli.core.bounds import Id, Limit, Offset
 from linli.core.errors import Invalid, NotFound
 from linli.core.privacy import mask_name
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS
 from linli.ledger.models import Compound
 
 from . import selectors, services
@@ -121,7 +123,7 @@ def notice_out(notice: Notice) -> dict:
     }
 
 
-def _entry(request, entry_id: int) -> Entry:
+def _entry(request, entry_id: Id) -> Entry:
     return selectors.entry_get_for(actor=request.user, entry_id=entry_id)
 
 
@@ -129,7 +131,11 @@ def _full(request, entry: Entry) -> bool:
     return selectors.sees_drafts(request.user, entry.account)
 
 
-@router.get("/accounts", response=list[AccountOut], summary="可见范围内的公共收益账户及结余")
+@router.get(
+    "/accounts",
+    response={200: list[AccountOut], **READ_ERRORS},
+    summary="可见范围内的公共收益账户及结余",
+)
 def account_list(request):
     return [
         account_out(a, balance=a.bal, pending=a.pending)
@@ -137,7 +143,9 @@ def account_list(request):
     ]
 
 
-@router.post("/accounts", response={201: AccountOut}, summary="开设小区公共收益账户")
+@router.post(
+    "/accounts", response={201: AccountOut, **WRITE_ERRORS}, summary="开设小区公共收益账户"
+)
 def account_create(request, payload: AccountIn):
     q = scoping.compound_q(request.user)
     compound = Compound.objects.filter(q, pk=payload.compound_id).first() if q is not None else None
@@ -147,19 +155,27 @@ def account_create(request, payload: AccountIn):
     return Status(201, account_out(account, balance=selectors.ZERO))
 
 
-@router.get("/accounts/{int:account_id}", response=AccountOut, summary="账户结余与本户份额")
-def account_detail(request, account_id: int):
+@router.get(
+    "/accounts/{int:account_id}",
+    response={200: AccountOut, **READ_ERRORS},
+    summary="账户结余与本户份额",
+)
+def account_detail(request, account_id: Id):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     return account_out(account, user=request.user)
 
 
 @router.get(
     "/accounts/{int:account_id}/entries",
-    response=list[EntryOut],
+    response={200: list[EntryOut], **READ_ERRORS},
     summary="收支记录（居民只见已入账的）",
 )
 def entry_list(
-    request, account_id: int, status: str | None = None, limit: int = 100, offset: int = 0
+    request,
+    account_id: Id,
+    status: str | None = Query(None, max_length=20),
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     if status and status not in EntryStatus.values:
@@ -177,35 +193,51 @@ def entry_list(
 
 
 @router.post(
-    "/accounts/{int:account_id}/entries", response={201: EntryOut}, summary="录入收支（待审核）"
+    "/accounts/{int:account_id}/entries",
+    response={201: EntryOut, **WRITE_ERRORS},
+    summary="录入收支（待审核）",
 )
-def entry_create(request, account_id: int, payload: EntryIn):
+def entry_create(request, account_id: Id, payload: EntryIn):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     entry = services.entry_create(actor=request.user, account=account, **payload.dict())
     return Status(201, entry_out(entry, full=True))
 
 
-@router.get("/entries/{int:entry_id}", response=EntryOut, summary="收支记录详情")
-def entry_detail(request, entry_id: int):
+@router.get(
+    "/entries/{int:entry_id}", response={200: EntryOut, **READ_ERRORS}, summary="收支记录详情"
+)
+def entry_detail(request, entry_id: Id):
     entry = _entry(request, entry_id)
     return entry_out(entry, full=_full(request, entry))
 
 
-@router.post("/entries/{int:entry_id}/vouchers", response=EntryOut, summary="上传凭证（图片或PDF）")
-def entry_vouchers(request, entry_id: int, files: File[list[UploadedFile]]):
+@router.post(
+    "/entries/{int:entry_id}/vouchers",
+    response={200: EntryOut, **WRITE_ERRORS},
+    summary="上传凭证（图片或PDF）",
+)
+def entry_vouchers(request, entry_id: Id, files: File[list[UploadedFile]]):
     entry = _entry(request, entry_id)
     services.voucher_add(actor=request.user, entry=entry, vouchers=files)
     return entry_out(_entry(request, entry_id), full=True)
 
 
-@router.post("/entries/{int:entry_id}/approve", response=EntryOut, summary="业委会审核入账")
-def entry_approve(request, entry_id: int):
+@router.post(
+    "/entries/{int:entry_id}/approve",
+    response={200: EntryOut, **WRITE_ERRORS},
+    summary="业委会审核入账",
+)
+def entry_approve(request, entry_id: Id):
     entry = services.entry_approve(actor=request.user, entry=_entry(request, entry_id))
     return entry_out(entry, full=True)
 
 
-@router.post("/entries/{int:entry_id}/reject", response=EntryOut, summary="业委会驳回（保留记录）")
-def entry_reject(request, entry_id: int, payload: ReasonIn):
+@router.post(
+    "/entries/{int:entry_id}/reject",
+    response={200: EntryOut, **WRITE_ERRORS},
+    summary="业委会驳回（保留记录）",
+)
+def entry_reject(request, entry_id: Id, payload: ReasonIn):
     entry = services.entry_reject(
         actor=request.user, entry=_entry(request, entry_id), reason=payload.reason
     )
@@ -213,9 +245,11 @@ def entry_reject(request, entry_id: int, payload: ReasonIn):
 
 
 @router.post(
-    "/entries/{int:entry_id}/reverse", response={201: EntryOut}, summary="冲正已入账记录（待审核）"
+    "/entries/{int:entry_id}/reverse",
+    response={201: EntryOut, **WRITE_ERRORS},
+    summary="冲正已入账记录（待审核）",
 )
-def entry_reverse(request, entry_id: int, payload: ReverseIn):
+def entry_reverse(request, entry_id: Id, payload: ReverseIn):
     reversal = services.entry_reverse(
         actor=request.user,
         entry=_entry(request, entry_id),
@@ -225,29 +259,39 @@ def entry_reverse(request, entry_id: int, payload: ReverseIn):
     return Status(201, entry_out(reversal, full=True))
 
 
-@router.get("/accounts/{int:account_id}/notices", response=list[NoticeOut], summary="已发布的公示")
-def notice_list(request, account_id: int):
+@router.get(
+    "/accounts/{int:account_id}/notices",
+    response={200: list[NoticeOut], **READ_ERRORS},
+    summary="已发布的公示",
+)
+def notice_list(request, account_id: Id):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     return [notice_out(n) for n in selectors.notices_for(actor=request.user, account=account)]
 
 
 @router.post(
     "/accounts/{int:account_id}/notices",
-    response={201: NoticeOut},
+    response={201: NoticeOut, **WRITE_ERRORS},
     summary="发布季度公示（业委会）",
 )
-def notice_create(request, account_id: int, payload: NoticeIn):
+def notice_create(request, account_id: Id, payload: NoticeIn):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     notice = services.notice_publish(actor=request.user, account=account, **payload.dict())
     return Status(201, notice_out(notice))
 
 
-@router.get("/notices/{int:notice_id}", response=NoticeOut, summary="公示详情")
-def notice_detail(request, notice_id: int):
+@router.get(
+    "/notices/{int:notice_id}", response={200: NoticeOut, **READ_ERRORS}, summary="公示详情"
+)
+def notice_detail(request, notice_id: Id):
     return notice_out(selectors.notice_get_for(actor=request.user, notice_id=notice_id))
 
 
-@router.get("/accounts/{int:account_id}/verify", response=ChainOut, summary="校验哈希链（防篡改）")
-def account_verify(request, account_id: int):
+@router.get(
+    "/accounts/{int:account_id}/verify",
+    response={200: ChainOut, **READ_ERRORS},
+    summary="校验哈希链（防篡改）",
+)
+def account_verify(request, account_id: Id):
     account = selectors.account_get_for(actor=request.user, account_id=account_id)
     return verify_chain(account).as_dict()

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from linli.core.bounds import Year
+
 
 class AccountIn(Schema):
     compound_id: int
@@ -88,7 +90,7 @@ class ReverseIn(Schema):
 
 
 class NoticeIn(Schema):
-    year: int
+    year: Year
     quarter: int
     display_until: str | None = None
 

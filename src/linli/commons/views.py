@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.core import uploads
+from linli.core.bounds import int_param
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.core.roles import Role
@@ -144,10 +145,7 @@ def entries(request, account_id: int):
     if status not in EntryStatus.values:
         status = ""
     qs = selectors.entries_for(actor=request.user, account=account, status=status or None)
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = int_param(request.GET.get("page"))
     rows = list(qs[(page - 1) * PAGE : page * PAGE + 1])
     return render(
         request,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema, Status
 
+from linli.core.bounds import Id
 from linli.core.errors import Forbidden, Invalid, NotFound
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from linli.ledger.selectors import visible_regions
 
 from . import selectors, services
@@ -33,15 +35,15 @@ def _desk(request) -> None:
         raise Forbidden("只有社区工作人员或干部可以办理收费")
 
 
-@router.get("/schedules", response=list[ScheduleOut], summary="收费标准")
-def schedule_list(request, compound: int | None = None):
+@router.get("/schedules", response={200: list[ScheduleOut], **READ_ERRORS}, summary="收费标准")
+def schedule_list(request, compound: Id | None = None):
     qs = selectors.schedules_for(request.user)
     if compound is not None:
         qs = qs.filter(compound_id=compound)
     return list(qs)
 
 
-@router.post("/schedules", response={201: ScheduleOut}, summary="新增收费标准")
+@router.post("/schedules", response={201: ScheduleOut, **WRITE_ERRORS}, summary="新增收费标准")
 def schedule_create(request, payload: ScheduleIn):
     _desk(request)
     compound = selectors.compounds_for(request.user).filter(pk=payload.compound).first()
@@ -60,7 +62,7 @@ def schedule_create(request, payload: ScheduleIn):
     return Status(201, schedule)
 
 
-@router.post("/bill-runs", response={201: BillRunOut}, summary="出账（幂等）")
+@router.post("/bill-runs", response={201: BillRunOut, **WRITE_ERRORS}, summary="出账（幂等）")
 def bill_run(request, payload: BillRunIn):
     _desk(request)
     compound = region = None
@@ -84,11 +86,11 @@ def bill_run(request, payload: BillRunIn):
 
 @router.get(
     "/households/{household_id}/bills",
-    response=HouseholdBillsOut,
+    response={200: HouseholdBillsOut, **READ_ERRORS},
     summary="住户账单",
     exclude_unset=True,
 )
-def household_bills(request, household_id: int):
+def household_bills(request, household_id: Id):
     """The household's bills; ``waived`` only for roles that may see reductions (officials,
     workers, the 三长, and the household's own people) — to others a reduction is paid."""
     household = selectors.household_get_for(actor=request.user, household_id=household_id)
@@ -106,7 +108,9 @@ def household_bills(request, household_id: int):
 
 
 @router.post(
-    "/payments", response={201: PaymentOut, 200: PaymentOut}, summary="收款（按提交标识幂等）"
+    "/payments",
+    response={201: PaymentOut, 200: PaymentOut, **WRITE_ERRORS},
+    summary="收款（按提交标识幂等）",
 )
 def payment_create(request, payload: PaymentIn):
     """201 with the new payment; 200 with the first one when ``client_token`` was seen."""
@@ -131,13 +135,17 @@ def payment_create(request, payload: PaymentIn):
     return Status(200 if payment.replayed else 201, payment)
 
 
-@router.get("/payments/{payment_id}", response=PaymentOut, summary="收据")
-def payment_detail(request, payment_id: int):
+@router.get("/payments/{payment_id}", response={200: PaymentOut, **READ_ERRORS}, summary="收据")
+def payment_detail(request, payment_id: Id):
     return selectors.payment_get_for(actor=request.user, payment_id=payment_id)
 
 
-@router.post("/payments/{payment_id}/void", response={201: PaymentVoidOut}, summary="申请作废收款")
-def payment_void(request, payment_id: int, payload: PaymentVoidIn):
+@router.post(
+    "/payments/{payment_id}/void",
+    response={201: PaymentVoidOut, **WRITE_ERRORS},
+    summary="申请作废收款",
+)
+def payment_void(request, payment_id: Id, payload: PaymentVoidIn):
     """A request to void the payment; another worker or official approves it."""
     _desk(request)
     payment = selectors.payment_get_for(actor=request.user, payment_id=payment_id)
@@ -145,14 +153,22 @@ def payment_void(request, payment_id: int, payload: PaymentVoidIn):
     return Status(201, void)
 
 
-@router.get("/payment-voids", response=list[PaymentVoidOut], summary="待审批的收款作废")
+@router.get(
+    "/payment-voids",
+    response={200: list[PaymentVoidOut], **READ_ERRORS},
+    summary="待审批的收款作废",
+)
 def payment_void_list(request):
     _desk(request)
     return selectors.pending_voids(actor=request.user)
 
 
-@router.post("/payment-voids/{void_id}/decide", response=PaymentVoidOut, summary="审批收款作废")
-def payment_void_decide(request, void_id: int, payload: VoidDecisionIn):
+@router.post(
+    "/payment-voids/{void_id}/decide",
+    response={200: PaymentVoidOut, **WRITE_ERRORS},
+    summary="审批收款作废",
+)
+def payment_void_decide(request, void_id: Id, payload: VoidDecisionIn):
     """Approve (the payment is voided, its bills owe again) or refuse; not one's own."""
     _desk(request)
     void = selectors.void_get_for(actor=request.user, void_id=void_id)
@@ -201,7 +217,7 @@ def _rate_row(r, *, reductions: bool) -> dict:
 
 @router.get(
     "/collection-rates",
-    response=RatesOut,
+    response={200: RatesOut, **errors(400, 403, 404)},
     summary="收缴率（按金额、按户）",
     exclude_unset=True,
 )

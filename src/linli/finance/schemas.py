@@ -9,13 +9,15 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from linli.core.bounds import Id
+
 
 def money(value) -> str:
     return f"{value:.2f}" if value is not None else None
 
 
 class ScheduleIn(Schema):
-    compound: int
+    compound: Id
     basis: str
     price: str
     valid_from: str
@@ -57,8 +59,8 @@ class ScheduleOut(Schema):
 class BillRunIn(Schema):
     period_start: str
     months: int = 1
-    compound: int | None = None
-    region: int | None = None
+    compound: Id | None = None
+    region: Id | None = None
 
 
 class BillRunOut(Schema):
@@ -128,7 +130,7 @@ class HouseholdBillsOut(Schema):
 
 
 class PaymentIn(Schema):
-    household: int
+    household: Id
     amount: str
     method: str
     client_token: str

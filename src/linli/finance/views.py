@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
+from linli.core.bounds import id_param
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404, is_htmx
 from linli.ledger.models import Region, RegionLevel
@@ -431,7 +432,7 @@ def arrears(request):
     if not (services.is_desk(request.user) or role in scoping.GRID_ROLES):
         raise Http404("欠费名单仅供三长和社区工作人员跟进")
     compound_id = request.GET.get("compound")
-    compound_id = int(compound_id) if compound_id and compound_id.isdigit() else None
+    compound_id = id_param(compound_id)
     if services.is_desk(request.user) and compound_id is None:
         compounds = list(selectors.compounds_for(request.user).order_by("name"))
         if len(compounds) > 1:

@@ -1,13 +1,15 @@
 """Grid API: cells, assignment, posts, visits and the community reports."""
 
-from __future__ import annotations
+from typing import Annotated
 
 from django.contrib.auth import get_user_model
-from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Router, Status
+from ninja.pagination import paginate
 
 from linli.accounts import scoping
+from linli.core.bounds import Id
 from linli.core.errors import Forbidden, NotFound
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination
 from linli.ledger.models import Resident
 from linli.ledger.selectors import community_get_for
 
@@ -40,9 +42,11 @@ def _annotated(grids):
     return grids
 
 
-@router.get("/cells", response=list[GridOut], summary="网格列表（片/组/邻）")
+@router.get("/cells", response={200: list[GridOut], **READ_ERRORS}, summary="网格列表（片/组/邻）")
 @paginate(PageNumberPagination, page_size=100)
-def cell_list(request, community: int | None = None, level: int | None = None):
+def cell_list(
+    request, community: Id | None = None, level: Annotated[int, Field(ge=1, le=3)] | None = None
+):
     qs = selectors.grids_for(request.user).order_by("path")
     if community is not None:
         qs = qs.filter(community_id=community)
@@ -51,8 +55,12 @@ def cell_list(request, community: int | None = None, level: int | None = None):
     return _annotated(qs)
 
 
-@router.get("/cells/{int:grid_id}", response=GridDetailOut, summary="网格详情与任职历史")
-def cell_detail(request, grid_id: int):
+@router.get(
+    "/cells/{int:grid_id}",
+    response={200: GridDetailOut, **READ_ERRORS},
+    summary="网格详情与任职历史",
+)
+def cell_detail(request, grid_id: Id):
     grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
     (grid,) = _annotated([grid])
     grid.child_cells = _annotated(selectors.grids_for(request.user).filter(parent=grid))
@@ -60,7 +68,7 @@ def cell_detail(request, grid_id: int):
     return grid
 
 
-@router.post("/cells", response={201: GridOut}, summary="新建片/组/邻")
+@router.post("/cells", response={201: GridOut, **WRITE_ERRORS}, summary="新建片/组/邻")
 def cell_create(request, payload: GridIn):
     community = community_get_for(actor=request.user, community_id=payload.community)
     parent = None
@@ -78,7 +86,9 @@ def cell_create(request, payload: GridIn):
     return Status(201, _annotated([grid])[0])
 
 
-@router.post("/memberships", response={201: MembershipOut}, summary="把一户划入一个邻")
+@router.post(
+    "/memberships", response={201: MembershipOut, **WRITE_ERRORS}, summary="把一户划入一个邻"
+)
 def membership_create(request, payload: MembershipIn):
     household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     neighbour = selectors.grid_get_for(actor=request.user, grid_id=payload.neighbour)
@@ -88,8 +98,10 @@ def membership_create(request, payload: MembershipIn):
     return Status(201, membership)
 
 
-@router.post("/cells/{int:grid_id}/holder", response={201: HoldingOut}, summary="任命三长")
-def holder_set(request, grid_id: int, payload: HoldingIn):
+@router.post(
+    "/cells/{int:grid_id}/holder", response={201: HoldingOut, **WRITE_ERRORS}, summary="任命三长"
+)
+def holder_set(request, grid_id: Id, payload: HoldingIn):
     grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
     rq = scoping.household_q(request.user, prefix="household")
     resident = Resident.objects.filter(rq, pk=payload.resident).first() if rq is not None else None
@@ -106,9 +118,9 @@ def holder_set(request, grid_id: int, payload: HoldingIn):
     return Status(201, holding)
 
 
-@router.get("/visits", response=list[VisitOut], summary="走访记录")
+@router.get("/visits", response={200: list[VisitOut], **READ_ERRORS}, summary="走访记录")
 @paginate(PageNumberPagination, page_size=50)
-def visit_list(request, household: int | None = None):
+def visit_list(request, household: Id | None = None):
     hq = scoping.household_q(request.user, prefix="household")
     if hq is None:
         return Visit.objects.none()
@@ -123,7 +135,7 @@ def visit_list(request, household: int | None = None):
     return qs
 
 
-@router.post("/visits", response={201: VisitOut}, summary="记录走访")
+@router.post("/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="记录走访")
 def visit_create(request, payload: VisitIn):
     household = selectors.household_get_for(actor=request.user, household_id=payload.household)
     visit = services.visit_record(
@@ -136,8 +148,12 @@ def visit_create(request, payload: VisitIn):
     return Status(201, visit)
 
 
-@router.get("/communities/{int:community_id}/report", response=ReportOut, summary="网格体检")
-def report(request, community_id: int):
+@router.get(
+    "/communities/{int:community_id}/report",
+    response={200: ReportOut, **READ_ERRORS},
+    summary="网格体检",
+)
+def report(request, community_id: Id):
     """Officials and workers; a community the user cannot see is a 404 like a missing one,
     one they see without the role a 403."""
     community = community_get_for(actor=request.user, community_id=community_id)

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from linli.core.bounds import Date, Id
+
 
 class GridOut(Schema):
     id: int
@@ -43,17 +45,17 @@ class GridDetailOut(GridOut):
 
 
 class GridIn(Schema):
-    community: int
+    community: Id
     level: int
     name: str
-    parent: int | None = None
+    parent: Id | None = None
     boundary_note: str = ""
     complaint_phone: str = ""
 
 
 class MembershipIn(Schema):
-    household: int
-    neighbour: int
+    household: Id
+    neighbour: Id
 
 
 class MembershipOut(Schema):
@@ -64,14 +66,14 @@ class MembershipOut(Schema):
 
 
 class HoldingIn(Schema):
-    resident: int
-    user: int | None = None
+    resident: Id
+    user: Id | None = None
     reason: str = ""
 
 
 class VisitIn(Schema):
-    household: int
-    visited_on: dt.date
+    household: Id
+    visited_on: Date
     met: str
     raised: str = ""
 

@@ -6,11 +6,11 @@ app_name = "grid"
 
 urlpatterns = [
     path("", views.mine, name="mine"),
-    path("community/<int:community_id>/", views.community_grid, name="community"),
-    path("community/<int:community_id>/plan/", views.plan, name="plan"),
-    path("household/<int:household_id>/", views.household_card, name="household"),
-    path("household/<int:household_id>/visit/", views.visit_create, name="visit_create"),
-    path("resident/<int:resident_id>/phone/", views.reveal_phone, name="reveal_phone"),
-    path("cell/<int:grid_id>/card/", views.cell_card, name="card"),
-    path("visit-photos/<int:photo_id>/", views.visit_photo, name="visit_photo"),
+    path("community/<id:community_id>/", views.community_grid, name="community"),
+    path("community/<id:community_id>/plan/", views.plan, name="plan"),
+    path("household/<id:household_id>/", views.household_card, name="household"),
+    path("household/<id:household_id>/visit/", views.visit_create, name="visit_create"),
+    path("resident/<id:resident_id>/phone/", views.reveal_phone, name="reveal_phone"),
+    path("cell/<id:grid_id>/card/", views.cell_card, name="card"),
+    path("visit-photos/<id:photo_id>/", views.visit_photo, name="visit_photo"),
 ]

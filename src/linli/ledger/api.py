@@ -17,12 +17,14 @@ from django.db import IntegrityError
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core.bounds import Id
 from linli.core.errors import DomainError
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination, errors
 from linli.core.services import access_log_record
 
 from . import exports, selectors, services
@@ -61,15 +63,7 @@ from .validation import InvalidValue, normalise_id_number, normalise_text, parse
 router = Router(tags=["ledger"])
 
 PAGE = {"page_size": 50, "max_page_size": 500}
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = WRITE_ERRORS
 
 REGION_CREATOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL}
 UNMASKABLE = {"id_number": "身份证号", "phone": "联系电话"}  # field → label in the access log
@@ -181,7 +175,7 @@ def region_list(request, filters: Query[RegionFilter]):
 @router.get(
     "/regions/{int:region_id}", response={200: RegionDetailOut, **READ_ERRORS}, summary="区域详情"
 )
-def region_detail(request, region_id: int):
+def region_detail(request, region_id: Id):
     return selectors.region_get_for(actor=request.user, region_id=region_id)
 
 
@@ -222,7 +216,7 @@ def compound_list(request, filters: Query[CompoundFilter]):
     response={200: SanwuCountOut, **READ_ERRORS},
     summary="某一时刻的三无小区数",
 )
-def compound_sanwu_count(request, as_of: str | None = None, region: int | None = None):
+def compound_sanwu_count(request, as_of: str | None = None, region: Id | None = None):
     """How many compounds the user sees were 三无 at ``as_of`` (default: now).
 
     ``as_of`` is an ISO date-time (``2023-06-30T18:00:00+08:00``; without an offset it is
@@ -263,7 +257,7 @@ def _parse_as_of(raw: str | None) -> dt.datetime:
     response={200: CompoundDetailOut, **READ_ERRORS},
     summary="小区详情（楼栋、单元、户数、人数）",
 )
-def compound_detail(request, compound_id: int):
+def compound_detail(request, compound_id: Id):
     return selectors.compound_detail_for(actor=request.user, compound_id=compound_id)
 
 
@@ -272,7 +266,7 @@ def compound_detail(request, compound_id: int):
     response={200: list[CompoundHistoryOut], **READ_ERRORS},
     summary="小区变更记录",
 )
-def compound_history(request, compound_id: int):
+def compound_history(request, compound_id: Id):
     """Every change to the compound, newest first: when, who, which fields (old → new)."""
     compound = selectors.compound_get_for(actor=request.user, compound_id=compound_id)
     return selectors.compound_changes(compound=compound)
@@ -293,7 +287,7 @@ def compound_create(request, payload: CompoundIn):
 @router.patch(
     "/compounds/{int:compound_id}", response={200: CompoundDetailOut, **ERRORS}, summary="修改小区"
 )
-def compound_update(request, compound_id: int, payload: CompoundPatch):
+def compound_update(request, compound_id: Id, payload: CompoundPatch):
     """Change some facts; ``is_sanwu`` follows from them and the history records the change."""
     _require_editor(request.user)
     compound = selectors.compound_get_for(actor=request.user, compound_id=compound_id)
@@ -325,7 +319,7 @@ def household_list(request, filters: Query[HouseholdFilter]):
     response={200: HouseholdDetailOut, **READ_ERRORS},
     summary="户详情（含居民）",
 )
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: Id):
     return selectors.household_detail_for(actor=request.user, household_id=household_id)
 
 
@@ -354,7 +348,7 @@ def household_create(request, payload: HouseholdIn):
 @router.patch(
     "/households/{int:household_id}", response={200: HouseholdDetailOut, **ERRORS}, summary="修改户"
 )
-def household_update(request, household_id: int, payload: HouseholdPatch):
+def household_update(request, household_id: Id, payload: HouseholdPatch):
     _require_editor(request.user)
     household = selectors.household_get_for(actor=request.user, household_id=household_id)
     facts = _patch_data(payload, nullable=frozenset({"floor", "area"}))
@@ -384,7 +378,7 @@ def resident_list(request, filters: Query[ResidentFilter]):
     response={200: ResidentDetailOut, **ERRORS},
     summary="居民详情（可申请显示完整身份证号、电话）",
 )
-def resident_detail(request, resident_id: int, unmask: bool = False, reason: str = ""):
+def resident_detail(request, resident_id: Id, unmask: bool = False, reason: str = ""):
     """``unmask=true`` with a ``reason`` shows the full values the role's duty needs
     (officials and community workers: ID number and phone; 片长/组长/邻长: phone); each such
     view is written to the access log."""
@@ -442,7 +436,7 @@ def resident_create(request, payload: ResidentIn):
 @router.patch(
     "/residents/{int:resident_id}", response={200: ResidentDetailOut, **ERRORS}, summary="修改居民"
 )
-def resident_update(request, resident_id: int, payload: ResidentPatch):
+def resident_update(request, resident_id: Id, payload: ResidentPatch):
     _require_editor(request.user)
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
     facts = _patch_data(payload)
@@ -473,7 +467,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 422: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    # 422: the workbook's problems (ImportOut), or a request ninja could not read (ErrorOut)
+    response={200: ImportOut, **errors(400, 403), 422: ImportOut | ErrorOut},
     summary="导入台账 Excel（可试导入）",
 )
 def ledger_import_upload(request, file: File[UploadedFile], dry_run: Form[bool] = False):
@@ -501,7 +496,7 @@ def _issue_dict(issue) -> dict | str:
 
 @router.get(
     "/export",
-    response={401: ErrorOut, 404: ErrorOut},
+    response=errors(400, 403, 404, 409),
     summary="导出台账 Excel",
     openapi_extra={
         "responses": {
@@ -512,7 +507,7 @@ def _issue_dict(issue) -> dict | str:
         }
     },
 )
-def ledger_export_download(request, community: int | None = None, request_id: int | None = None):
+def ledger_export_download(request, community: Id | None = None, request_id: Id | None = None):
     """The ledger the user sees (or one community of it) as .xlsx; written to the access log.
 
     With unmasked ID numbers or phones (officials, workers) the export needs an approved
@@ -541,7 +536,9 @@ def ledger_export_download(request, community: int | None = None, request_id: in
 
 
 @router.get(
-    "/export-requests", response=list[ExportRequestOut], summary="导出申请（我的与待我审批的）"
+    "/export-requests",
+    response={200: list[ExportRequestOut], **READ_ERRORS},
+    summary="导出申请（我的与待我审批的）",
 )
 def export_request_list(request):
     return list(exports.requests_for(request.user)[:100])
@@ -567,7 +564,7 @@ def export_request_create(request, payload: ExportRequestIn):
     response={200: ExportRequestOut, **ERRORS},
     summary="审批导出申请（须为申请人以外的人）",
 )
-def export_request_decide(request, request_id: int, payload: ExportDecisionIn):
+def export_request_decide(request, request_id: Id, payload: ExportDecisionIn):
     req = exports.request_get_for(actor=request.user, request_id=request_id)
     return exports.export_request_decide(
         actor=request.user, export_request=req, approve=payload.approve, note=payload.note

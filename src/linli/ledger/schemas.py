@@ -18,7 +18,9 @@ from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import ConfigDict
 
 from linli.accounts import scoping
+from linli.core.bounds import Id
 from linli.core.privacy import mask_id_number, mask_phone
+from linli.core.schemas import ErrorOut  # noqa: F401 — re-exported
 
 from .models import (
     SANWU_Q,
@@ -86,13 +88,13 @@ class RegionDetailOut(RegionOut):
 class RegionIn(Schema):
     name: str = Field(min_length=1, max_length=50)
     level: int = Field(ge=1, le=5, description="1 省, 2 市, 3 县, 4 镇（街道）, 5 社区")
-    parent: int | None = Field(None, description="上级区域 id；省级为空")
+    parent: Id | None = Field(None, description="上级区域 id；省级为空")
     code: str | None = Field(None, description="12位统计用区划代码")
 
 
 class RegionFilter(FilterSchema):
     level: int | None = None
-    parent: Annotated[int | None, FilterLookup("parent_id")] = None
+    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
     q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith"])] = None
 
 
@@ -125,7 +127,7 @@ class CompoundFacts(Schema):
 
 
 class CompoundIn(CompoundFacts):
-    community: int = Field(description="社区 id")
+    community: Id = Field(description="社区 id")
     name: str = Field(min_length=1, max_length=100)
 
 
@@ -224,7 +226,7 @@ class CompoundDetailOut(CompoundOut):
 
 
 class CompoundFilter(FilterSchema):
-    community: Annotated[int | None, FilterLookup("community_id")] = None
+    community: Annotated[Id | None, FilterLookup("community_id")] = None
     sanwu: bool | None = Field(None, description="true 只看三无小区，false 只看非三无")
     property_service: PropertyService | None = None
     construction_background: ConstructionBackground | None = None
@@ -309,7 +311,7 @@ class HouseholdOut(Schema):
 class HouseholdIn(Schema):
     model_config = ConfigDict(use_enum_values=True)
 
-    compound: int = Field(description="小区 id")
+    compound: Id = Field(description="小区 id")
     building: str = Field(min_length=1, max_length=50, description="楼栋，如 1栋")
     unit: str = Field(min_length=1, max_length=50, description="单元，如 1单元")
     room: str = Field(min_length=1, max_length=20)
@@ -332,11 +334,11 @@ class HouseholdPatch(Schema):
 
 
 class HouseholdFilter(FilterSchema):
-    compound: Annotated[int | None, FilterLookup("unit__building__compound_id")] = None
-    building: Annotated[int | None, FilterLookup("unit__building_id")] = Field(
+    compound: Annotated[Id | None, FilterLookup("unit__building__compound_id")] = None
+    building: Annotated[Id | None, FilterLookup("unit__building_id")] = Field(
         None, description="楼栋 id"
     )
-    unit: Annotated[int | None, FilterLookup("unit_id")] = Field(None, description="单元 id")
+    unit: Annotated[Id | None, FilterLookup("unit_id")] = Field(None, description="单元 id")
     use: HouseholdUse | None = None
     q: Annotated[str | None, FilterLookup("room__icontains")] = Field(
         None, description="按房号查找"
@@ -454,7 +456,7 @@ class ResidentTags(Schema):
 class ResidentIn(ResidentTags):
     model_config = ConfigDict(use_enum_values=True)
 
-    household: int = Field(description="户 id")
+    household: Id = Field(description="户 id")
     name: str = Field(min_length=1, max_length=50)
     id_number: str | None = Field(None, description="18位公民身份号码；性别、出生日期由此推出")
     phone: str = Field("", max_length=30)
@@ -468,7 +470,7 @@ class ResidentIn(ResidentTags):
 class ResidentPatch(Schema):
     model_config = ConfigDict(use_enum_values=True)
 
-    household: int | None = Field(None, description="迁入另一户（户 id）")
+    household: Id | None = Field(None, description="迁入另一户（户 id）")
     name: str | None = Field(None, min_length=1, max_length=50)
     id_number: str | None = None
     phone: str | None = Field(None, max_length=30)
@@ -488,8 +490,8 @@ class ResidentPatch(Schema):
 
 
 class ResidentFilter(FilterSchema):
-    compound: Annotated[int | None, FilterLookup("household__unit__building__compound_id")] = None
-    household: Annotated[int | None, FilterLookup("household_id")] = None
+    compound: Annotated[Id | None, FilterLookup("household__unit__building__compound_id")] = None
+    household: Annotated[Id | None, FilterLookup("household_id")] = None
     tag: TagName | None = Field(None, description="固定标签字段名，如 is_party_member")
     sex: Sex | None = None
     age_min: int | None = Field(None, ge=0, le=150, description="年龄下限（含）")
@@ -533,16 +535,8 @@ class ImportOut(Schema):
     warnings: list[Any]
 
 
-class ErrorOut(Schema):
-    """The body of every error: a machine code, a Chinese message and where."""
-
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
 class ExportRequestIn(Schema):
-    community: int | None = None
+    community: Id | None = None
     reason: str
 
 

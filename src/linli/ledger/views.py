@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core.bounds import MAX_YEAR, MIN_YEAR, id_param
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
 from linli.core.privacy import mask_id_number, mask_phone
@@ -71,6 +72,8 @@ def _as_of_context(request) -> dict:
         day = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         return {"value": raw, "error": f"日期“{raw}”格式应为 2023-06-30"}
+    if day is not None and not (MIN_YEAR <= day.year <= MAX_YEAR):
+        return {"value": raw, "error": f"日期须在 {MIN_YEAR} 至 {MAX_YEAR} 年之间"}
     if day is None:
         return {"value": ""}
     when = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
@@ -207,7 +210,7 @@ def export_page(request):
     if request.method == "POST":
         community = None
         if request.POST.get("community"):
-            community = communities.filter(pk=request.POST["community"]).first()
+            community = communities.filter(pk=id_param(request.POST["community"])).first()
             if community is None:
                 raise Http404("社区不存在或无权查看")
         try:

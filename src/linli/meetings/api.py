@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
+from linli.core.bounds import Id, Limit
 from linli.core.errors import Invalid, NotFound
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound, Region
 
@@ -35,16 +37,22 @@ from .schemas import (
     ProgressOut,
 )
 
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
 router = Router(tags=["五方联席会"])
 
 MAX_LIST = 200
 
 
 class BoardFilter(Schema):
-    status: str | None = None
-    party: str | None = None
+    status: str | None = Field(None, max_length=20)
+    party: str | None = Field(None, max_length=20)
     overdue: bool = False
-    limit: int = 100
+    limit: Limit = 100
 
 
 def _dated(actions: list[Action]) -> list[Action]:
@@ -106,7 +114,9 @@ def _cases(request, ids: list[int]) -> list[Case]:
 # ---------------------------------------------------------------- actions (before /{id})
 
 
-@router.get("/actions", response=list[ActionOut], summary="议定事项督办台（逾期在前）")
+@router.get(
+    "/actions", response={200: list[ActionOut], **READ_ERRORS}, summary="议定事项督办台（逾期在前）"
+)
 def action_board(request, filters: Query[BoardFilter]):
     qs = selectors.action_board(
         actor=request.user, status=filters.status, party=filters.party, overdue=filters.overdue
@@ -114,30 +124,46 @@ def action_board(request, filters: Query[BoardFilter]):
     return _dated(list(qs[: max(1, min(filters.limit, MAX_LIST))]))
 
 
-@router.get("/actions/{int:action_id}", response=ActionDetailOut, summary="议定事项及进展")
-def action_detail(request, action_id: int):
+@router.get(
+    "/actions/{int:action_id}",
+    response={200: ActionDetailOut, **READ_ERRORS},
+    summary="议定事项及进展",
+)
+def action_detail(request, action_id: Id):
     action = selectors.action_get_for(actor=request.user, action_id=action_id)
     action.today = timezone.localdate()
     return action
 
 
-@router.post("/actions/{int:action_id}/progress", response={201: ProgressOut}, summary="记录进展")
-def action_progress(request, action_id: int, payload: NoteIn):
+@router.post(
+    "/actions/{int:action_id}/progress",
+    response={201: ProgressOut, **WRITE_ERRORS},
+    summary="记录进展",
+)
+def action_progress(request, action_id: Id, payload: NoteIn):
     action = selectors.action_get_for(actor=request.user, action_id=action_id)
     entry = services.action_progress_add(actor=request.user, action=action, note=payload.note)
     return Status(201, entry)
 
 
-@router.post("/actions/{int:action_id}/complete", response=ActionDetailOut, summary="办结")
-def action_complete(request, action_id: int, payload: NoteIn):
+@router.post(
+    "/actions/{int:action_id}/complete",
+    response={200: ActionDetailOut, **WRITE_ERRORS},
+    summary="办结",
+)
+def action_complete(request, action_id: Id, payload: NoteIn):
     action = selectors.action_get_for(actor=request.user, action_id=action_id)
     action = services.action_complete(actor=request.user, action=action, note=payload.note)
     action.today = timezone.localdate()
     return action
 
 
-@router.post("/actions/{int:action_id}/cancel", response=ActionDetailOut, summary="取消")
-def action_cancel(request, action_id: int, payload: NoteIn):
+@router.post(
+    "/actions/{int:action_id}/cancel",
+    response={200: ActionDetailOut, **WRITE_ERRORS},
+    summary="取消",
+)
+def action_cancel(request, action_id: Id, payload: NoteIn):
     action = selectors.action_get_for(actor=request.user, action_id=action_id)
     action = services.action_cancel(actor=request.user, action=action, reason=payload.note)
     action.today = timezone.localdate()
@@ -147,13 +173,13 @@ def action_cancel(request, action_id: int, payload: NoteIn):
 # ---------------------------------------------------------------- meetings
 
 
-@router.get("/", response=list[MeetingOut], summary="会议列表")
-def meeting_list(request, region: int | None = None):
+@router.get("/", response={200: list[MeetingOut], **READ_ERRORS}, summary="会议列表")
+def meeting_list(request, region: Id | None = None):
     place = _region(request, region) if region is not None else None
     return list(selectors.meeting_list(actor=request.user, region=place)[:MAX_LIST])
 
 
-@router.post("/", response={201: MeetingDetailOut}, summary="登记会议")
+@router.post("/", response={201: MeetingDetailOut, **WRITE_ERRORS}, summary="登记会议")
 def meeting_create(request, payload: MeetingIn):
     region = _region(request, payload.region)
     compounds = [_compound(request, pk, "compounds") for pk in payload.compounds]
@@ -171,13 +197,19 @@ def meeting_create(request, payload: MeetingIn):
     return Status(201, meeting)
 
 
-@router.get("/{int:meeting_id}", response=MeetingDetailOut, summary="会议详情")
-def meeting_detail(request, meeting_id: int):
+@router.get(
+    "/{int:meeting_id}", response={200: MeetingDetailOut, **READ_ERRORS}, summary="会议详情"
+)
+def meeting_detail(request, meeting_id: Id):
     return selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
 
 
-@router.post("/{int:meeting_id}/attendees", response={201: AttendeeOut}, summary="登记参会人员")
-def attendee_add(request, meeting_id: int, payload: AttendeeIn):
+@router.post(
+    "/{int:meeting_id}/attendees",
+    response={201: AttendeeOut, **WRITE_ERRORS},
+    summary="登记参会人员",
+)
+def attendee_add(request, meeting_id: Id, payload: AttendeeIn):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
     attendee = services.attendee_add(
         actor=request.user,
@@ -191,8 +223,10 @@ def attendee_add(request, meeting_id: int, payload: AttendeeIn):
     return Status(201, attendee)
 
 
-@router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut}, summary="增加议题")
-def agenda_add(request, meeting_id: int, payload: AgendaItemIn):
+@router.post(
+    "/{int:meeting_id}/agenda", response={201: AgendaItemOut, **WRITE_ERRORS}, summary="增加议题"
+)
+def agenda_add(request, meeting_id: Id, payload: AgendaItemIn):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
     compound = _compound(request, payload.compound)
     cases = _cases(request, list(payload.cases))
@@ -207,8 +241,10 @@ def agenda_add(request, meeting_id: int, payload: AgendaItemIn):
     return Status(201, item)
 
 
-@router.post("/{int:meeting_id}/decisions", response={201: ActionOut}, summary="记录议定事项")
-def decision_add(request, meeting_id: int, payload: DecisionIn):
+@router.post(
+    "/{int:meeting_id}/decisions", response={201: ActionOut, **WRITE_ERRORS}, summary="记录议定事项"
+)
+def decision_add(request, meeting_id: Id, payload: DecisionIn):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
     item = None
     if payload.agenda_item is not None:
@@ -236,16 +272,25 @@ def decision_add(request, meeting_id: int, payload: DecisionIn):
     return Status(201, action)
 
 
-@router.get("/{int:meeting_id}/minutes.{fmt}", summary="下载会议纪要（docx 或 pdf）")
-def meeting_minutes(request, meeting_id: int, fmt: str, public: bool = False):
+@router.get(
+    "/{int:meeting_id}/minutes.{fmt}",
+    summary="下载会议纪要（docx 或 pdf）",
+    response=READ_ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "会议纪要文件",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}}
+                    for t in ("application/pdf", CONTENT_TYPES["docx"])
+                },
+            }
+        }
+    },
+)
+def meeting_minutes(request, meeting_id: Id, fmt: str, public: bool = False):
     meeting = selectors.meeting_get_for(actor=request.user, meeting_id=meeting_id)
     return minutes_response(meeting, fmt, public=public)
-
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def minutes_response(meeting, fmt: str, *, public: bool) -> HttpResponse:

@@ -5,18 +5,20 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Schema
 
+from linli.core.bounds import Date, Id
+
 from . import selectors
 from .models import Party
 
 
 class MeetingIn(Schema):
-    region: int
-    held_on: dt.date
+    region: Id
+    held_on: Date
     place: str
     title: str = ""
     convener: str = "县委组织部"
     chair: str = ""
-    compounds: list[int] = []
+    compounds: list[Id] = []
     note: str = ""
 
 
@@ -24,14 +26,14 @@ class AttendeeIn(Schema):
     party: str
     name: str
     unit: str = ""
-    department: int | None = None
+    department: Id | None = None
     is_resident: bool | None = None
 
 
 class AgendaItemIn(Schema):
     title: str
-    compound: int | None = None
-    cases: list[int] = []
+    compound: Id | None = None
+    cases: list[Id] = []
     problem: str = ""
 
 
@@ -39,10 +41,10 @@ class DecisionIn(Schema):
     decision: str
     responsible_party: str
     responsible_person: str
-    deadline: dt.date
+    deadline: Date
     responsible_unit: str = ""
-    department: int | None = None
-    agenda_item: int | None = None
+    department: Id | None = None
+    agenda_item: Id | None = None
     mode_role: str | None = None
     responsible_is_resident: bool | None = None
 

@@ -5,5 +5,5 @@ from . import views
 app_name = "party"
 
 urlpatterns = [
-    path("community/<int:community_id>/", views.community_tree, name="tree"),
+    path("community/<id:community_id>/", views.community_tree, name="tree"),
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
+from linli.core.bounds import Id
 from linli.core.errors import Conflict, Forbidden, Invalid
+from linli.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import selectors, services
 from .models import Ballot
@@ -14,14 +16,20 @@ from .schemas import BallotIn, BallotOut, MyBallotOut, TallyOut, VoteDetailOut, 
 router = Router(tags=["业主自治"])
 
 
-@router.get("/votes", response=list[VoteOut], summary="表决列表（按可见范围）")
+@router.get(
+    "/votes", response={200: list[VoteOut], **READ_ERRORS}, summary="表决列表（按可见范围）"
+)
 def vote_list(request, open: bool = False):
     qs = selectors.open_votes(actor=request.user) if open else selectors.votes_for(request.user)
     return list(qs.order_by("-opens_at", "-id")[:200])
 
 
-@router.get("/votes/{int:vote_id}", response=VoteDetailOut, summary="表决详情（含本人选票）")
-def vote_detail(request, vote_id: int):
+@router.get(
+    "/votes/{int:vote_id}",
+    response={200: VoteDetailOut, **READ_ERRORS},
+    summary="表决详情（含本人选票）",
+)
+def vote_detail(request, vote_id: Id):
     vote = selectors.vote_get_for(actor=request.user, vote_id=vote_id)
     vote.body = vote.proposal.body
     vote.ballots_received = vote.ballots.count()
@@ -41,10 +49,10 @@ def vote_detail(request, vote_id: int):
 
 @router.post(
     "/votes/{int:vote_id}/ballot",
-    response={201: BallotOut, 200: BallotOut},
+    response={201: BallotOut, 200: BallotOut, **WRITE_ERRORS},
     summary="投票或改票（业主本人，线上）",
 )
-def vote_cast(request, vote_id: int, data: BallotIn):
+def vote_cast(request, vote_id: Id, data: BallotIn):
     vote = selectors.vote_get_for(actor=request.user, vote_id=vote_id)
     mine = selectors.my_ballots(actor=request.user, vote=vote)
     if data.owner is not None:
@@ -61,8 +69,12 @@ def vote_cast(request, vote_id: int, data: BallotIn):
     return Status(200, Ballot.objects.get(pk=b.pk))
 
 
-@router.get("/votes/{int:vote_id}/tally", response=TallyOut, summary="计票结果（截止计票后）")
-def vote_tally(request, vote_id: int):
+@router.get(
+    "/votes/{int:vote_id}/tally",
+    response={200: TallyOut, **READ_ERRORS},
+    summary="计票结果（截止计票后）",
+)
+def vote_tally(request, vote_id: Id):
     vote = selectors.vote_get_for(actor=request.user, vote_id=vote_id)
     if not vote.result:
         raise Conflict("表决尚未截止计票", code="selfgov.not_tallied")

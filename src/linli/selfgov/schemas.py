@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from linli.core.bounds import Id
+
 
 class VoteOut(Schema):
     id: int
@@ -68,7 +70,7 @@ class VoteDetailOut(VoteOut):
 
 class BallotIn(Schema):
     choice: str
-    owner: int | None = None  # which of the caller's owner rows (needed if he has several)
+    owner: Id | None = None  # which of the caller's owner rows (needed if he has several)
 
 
 class BallotOut(Schema):

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from linli.core.bounds import MAX_YEAR, MIN_YEAR
 from linli.core.errors import DomainError
 from linli.ledger.models import Compound, Household
 
@@ -224,6 +225,8 @@ def _parse_when(raw: str, name: str) -> dt.datetime:
         raise Open311Error(
             400, f"{name} 须为 ISO 8601 时间，如 2026-03-01T00:00:00+08:00"
         ) from None
+    if not (MIN_YEAR <= value.year <= MAX_YEAR):
+        raise Open311Error(400, f"{name} 须在 {MIN_YEAR} 至 {MAX_YEAR} 年之间")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

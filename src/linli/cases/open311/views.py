@@ -6,6 +6,7 @@ shown); ``POST requests`` needs an api_key and is CSRF-exempt (the key authentic
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.conf import settings
@@ -16,16 +17,23 @@ from . import georeport, keys
 from .georeport import Open311Error
 from .render import errors, respond
 
+logger = logging.getLogger("linli.open311")
 CHANGESET = "2026-11-26T00:00:00+08:00"
 
 
 def _spec_errors(view):
+    """Open311Error → the spec's error list; anything unexpected → logged with its
+    traceback and answered as a 500 in the same list, never as an HTML page."""
+
     @wraps(view)
     def wrapper(request, *args, fmt="json", **kwargs):
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
             return errors(fmt, exc.status, exc.description)
+        except Exception:
+            logger.exception("Open311 %s %s failed", request.method, request.path)
+            return errors(fmt, 500, "服务器内部错误")
 
     return wrapper
 
