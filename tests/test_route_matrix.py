@@ -149,6 +149,10 @@ ROUTES: dict[str, R] = {
     # ------------------------------------------------------------------ core, accounts, login
     "GET /": R("committee", expect=TO_START_PAGE),
     "GET /healthz": R("public"),
+    # an /api/ path that matches nothing: the API's JSON 404 for everyone, signed in or not
+    "GET /api/{rest}": R(
+        "", fill={"rest": "v1/no-such-thing"}, expect=dict.fromkeys(PERSONAS, 404)
+    ),
     "GET /access-log/": R("superuser county town"),
     "GET /login/": R("public"),
     "POST /login/": R("public"),
