@@ -125,9 +125,7 @@ def test_the_pdf_says_what_the_rules_ask_and_its_qr_leads_to_the_check(vworld, t
     ):
         assert expected in flat, expected
     assert "430424195606055010" not in flat
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "page")], check=True)
     png = next(tmp_path.glob("page*.png"))
     decoded = subprocess.run(
         ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True

@@ -17,8 +17,12 @@ pytestmark = postgres_only
 
 def grant(w, points):
     services.award_grant(
-        actor=w["worker"], volunteer=w["va"], title="表彰", date=dt.date(2026, 5, 1),
-        issuer="兴东社区", points=points,
+        actor=w["worker"],
+        volunteer=w["va"],
+        title="表彰",
+        date=dt.date(2026, 5, 1),
+        issuer="兴东社区",
+        points=points,
     )
 
 
@@ -26,8 +30,12 @@ def grant(w, points):
 def test_two_redemptions_racing_cannot_overspend(vworld):
     w = vworld
     grant(w, 30)
-    a = services.reward_item_create(actor=w["worker"], community=w["community"], name="毛巾", points=20, stock=5)
-    b = services.reward_item_create(actor=w["worker"], community=w["community"], name="洗衣液", points=20, stock=5)
+    a = services.reward_item_create(
+        actor=w["worker"], community=w["community"], name="毛巾", points=20, stock=5
+    )
+    b = services.reward_item_create(
+        actor=w["worker"], community=w["community"], name="洗衣液", points=20, stock=5
+    )
     for _ in range(3):
         results = race(
             lambda: services.points_redeem(actor=w["resident_a"], volunteer=w["va"], item=a),
@@ -49,10 +57,16 @@ def test_the_last_item_goes_once(vworld):
     w = vworld
     grant(w, 100)
     services.award_grant(
-        actor=w["worker"], volunteer=w["vb"], title="表彰", date=dt.date(2026, 5, 1),
-        issuer="兴东社区", points=100,
+        actor=w["worker"],
+        volunteer=w["vb"],
+        title="表彰",
+        date=dt.date(2026, 5, 1),
+        issuer="兴东社区",
+        points=100,
     )
-    last = services.reward_item_create(actor=w["worker"], community=w["community"], name="米", points=10, stock=1)
+    last = services.reward_item_create(
+        actor=w["worker"], community=w["community"], name="米", points=10, stock=1
+    )
     results = race(
         lambda: services.points_redeem(actor=w["resident_a"], volunteer=w["va"], item=last),
         lambda: services.points_redeem(actor=w["resident_b"], volunteer=w["vb"], item=last),
@@ -67,11 +81,25 @@ def test_the_last_item_goes_once(vworld):
 def test_certificate_numbers_racing_stay_unique(vworld):
     w = vworld
     for user in (w["resident_a"], w["resident_b"]):
-        services.record_check_in(actor=user, shift=w["shift"], when=dt.datetime(2026, 5, 9, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-        record = services.record_check_out(actor=user, shift=w["shift"], when=dt.datetime(2026, 5, 9, 11, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+        services.record_check_in(
+            actor=user,
+            shift=w["shift"],
+            when=dt.datetime(2026, 5, 9, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        )
+        record = services.record_check_out(
+            actor=user,
+            shift=w["shift"],
+            when=dt.datetime(2026, 5, 9, 11, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        )
         services.record_approve(actor=w["worker"], record=record)
-    kwargs = {"period_start": dt.date(2026, 5, 1), "period_end": dt.date(2026, 5, 31),
-              "person_in_charge": "李", "handler": "王", "contact": "1", "when": dt.date(2026, 6, 1)}
+    kwargs = {
+        "period_start": dt.date(2026, 5, 1),
+        "period_end": dt.date(2026, 5, 31),
+        "person_in_charge": "李",
+        "handler": "王",
+        "contact": "1",
+        "when": dt.date(2026, 6, 1),
+    }
     results = race(
         lambda: services.certificate_issue(actor=w["worker"], volunteer=w["va"], **kwargs).serial,
         lambda: services.certificate_issue(actor=w["worker2"], volunteer=w["vb"], **kwargs).serial,

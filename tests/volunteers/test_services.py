@@ -58,8 +58,12 @@ def test_roll_times_in_the_wrong_order_are_refused(vworld):
     w = vworld
     with pytest.raises(Invalid) as exc:
         services.roll_record(
-            actor=w["worker"], shift=w["shift"], volunteer=w["va"],
-            check_in=at(11), check_out=at(10), when=at(12),
+            actor=w["worker"],
+            shift=w["shift"],
+            volunteer=w["va"],
+            check_in=at(11),
+            check_out=at(10),
+            when=at(12),
         )
     assert exc.value.code == "volunteers.checkout_before_checkin"
     assert not ServiceRecord.objects.exists()
@@ -71,7 +75,10 @@ def test_hours_beyond_the_shift_are_refused_and_the_whole_roll_with_them(vworld)
         services.roll_record_batch(
             actor=w["worker"],
             shift=w["shift"],
-            entries=[RollEntry(w["va"], hours=Decimal("2")), RollEntry(w["vb"], hours=Decimal("3"))],
+            entries=[
+                RollEntry(w["va"], hours=Decimal("2")),
+                RollEntry(w["vb"], hours=Decimal("3")),
+            ],
             when=at(12),
         )
     assert exc.value.code == "volunteers.hours_beyond_shift"
@@ -195,7 +202,9 @@ def test_an_accepted_correction_changes_the_record_keeps_history_and_moves_point
     assert services.points_balance(w["va"]) == 25
     kinds = list(PointEntry.objects.order_by("id").values_list("kind", "points"))
     assert kinds == [("service", 18), ("correction", 7)]
-    history = list(record.history.order_by("history_date", "history_id").values_list("minutes", "status"))
+    history = list(
+        record.history.order_by("history_date", "history_id").values_list("minutes", "status")
+    )
     assert (105, "approved") in history and history[-1] == (150, "approved")
     assert record.history.first().history_change_reason.startswith("更正：手机没电")
 
@@ -233,8 +242,19 @@ def test_the_volunteer_cannot_decide_their_own_correction(vworld):
 
 @pytest.mark.parametrize(
     ("hours", "stars"),
-    [(0, 0), (99, 0), (Decimal("99.99"), 0), (100, 1), (299, 1), (300, 2), (600, 3),
-     (999, 3), (1000, 4), (1500, 5), (9999, 5)],
+    [
+        (0, 0),
+        (99, 0),
+        (Decimal("99.99"), 0),
+        (100, 1),
+        (299, 1),
+        (300, 2),
+        (600, 3),
+        (999, 3),
+        (1000, 4),
+        (1500, 5),
+        (9999, 5),
+    ],
 )
 def test_star_levels_from_cumulative_hours(settings, hours, stars):
     settings.LINLI_VOLUNTEER_STAR_HOURS = (100, 300, 600, 1000, 1500)
@@ -268,7 +288,9 @@ def test_sign_up_full_substitute_and_no_show(vworld):
     with pytest.raises(Conflict) as exc:
         services.signup_create(actor=w["resident_b"], shift=shift, when=before)
     assert exc.value.code == "volunteers.shift_full"
-    sub = services.signup_substitute(actor=w["resident_a"], signup=mine, substitute=w["vb"], when=before)
+    sub = services.signup_substitute(
+        actor=w["resident_a"], signup=mine, substitute=w["vb"], when=before
+    )
     mine.refresh_from_db()
     assert mine.status == SignUpStatus.SUBSTITUTED and sub.substitute_for == mine
     with pytest.raises(Conflict):  # not begun yet
@@ -357,8 +379,14 @@ def test_a_bad_rule_is_a_clear_error_and_nothing_is_made(vworld, rule, code):
     before = Activity.objects.count()
     with pytest.raises(Invalid) as exc:
         services.activity_create(
-            actor=w["worker"], community=w["community"], title="x", kind="other", place="y",
-            rrule=rule or " ", first_start=at(9), duration=dt.timedelta(hours=1),
+            actor=w["worker"],
+            community=w["community"],
+            title="x",
+            kind="other",
+            place="y",
+            rrule=rule or " ",
+            first_start=at(9),
+            duration=dt.timedelta(hours=1),
         )
     assert exc.value.code in (code, "volunteers.no_shifts")
     assert Activity.objects.count() == before
@@ -370,11 +398,19 @@ def test_a_bad_rule_is_a_clear_error_and_nothing_is_made(vworld, rule, code):
 def test_redeeming_more_than_the_balance_or_the_stock_is_refused(vworld):
     w = vworld
     services.award_grant(
-        actor=w["worker"], volunteer=w["va"], title="优秀志愿者", date=dt.date(2026, 5, 1),
-        issuer="兴东社区", points=30,
+        actor=w["worker"],
+        volunteer=w["va"],
+        title="优秀志愿者",
+        date=dt.date(2026, 5, 1),
+        issuer="兴东社区",
+        points=30,
     )
-    soap = services.reward_item_create(actor=w["worker"], community=w["community"], name="肥皂", points=20, stock=1)
-    rice = services.reward_item_create(actor=w["worker"], community=w["community"], name="大米", points=50, stock=9)
+    soap = services.reward_item_create(
+        actor=w["worker"], community=w["community"], name="肥皂", points=20, stock=1
+    )
+    rice = services.reward_item_create(
+        actor=w["worker"], community=w["community"], name="大米", points=50, stock=9
+    )
     with pytest.raises(Conflict) as exc:
         services.points_redeem(actor=w["resident_a"], volunteer=w["va"], item=rice)
     assert exc.value.code == "volunteers.insufficient_points"
@@ -394,8 +430,12 @@ def test_redeeming_more_than_the_balance_or_the_stock_is_refused(vworld):
 def test_the_points_ledger_is_append_only(vworld):
     w = vworld
     services.award_grant(
-        actor=w["worker"], volunteer=w["va"], title="表彰", date=dt.date(2026, 5, 1),
-        issuer="兴东社区", points=5,
+        actor=w["worker"],
+        volunteer=w["va"],
+        title="表彰",
+        date=dt.date(2026, 5, 1),
+        issuer="兴东社区",
+        points=5,
     )
     entry = PointEntry.objects.get()
     entry.points = 500
@@ -443,14 +483,26 @@ def test_stats_count_approved_records_only(vworld):
     a = checked_in_and_out(w, w["resident_a"], at(9), at(11, 30))
     checked_in_and_out(w, w["resident_b"], at(9, 10), at(10, 55))
     services.record_approve(actor=w["worker"], record=a)
-    figures = selectors.stats(community=w["community"], start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+    figures = selectors.stats(
+        community=w["community"], start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31)
+    )
     assert figures == {
-        "activities": 1, "person_times": 1, "volunteers": 1, "hours": "2.50",
+        "activities": 1,
+        "person_times": 1,
+        "volunteers": 1,
+        "hours": "2.50",
         "party_member_person_times": 0,
     }
     b = ServiceRecord.objects.get(volunteer=w["vb"])
     services.record_approve(actor=w["worker"], record=b)
-    figures = selectors.stats(community=w["community"], start=dt.date(2026, 5, 9), end=dt.date(2026, 5, 9))
+    figures = selectors.stats(
+        community=w["community"], start=dt.date(2026, 5, 9), end=dt.date(2026, 5, 9)
+    )
     assert figures["hours"] == "4.25" and figures["party_member_person_times"] == 1
-    assert selectors.stats(community=w["community"], start=dt.date(2026, 5, 10), end=dt.date(2026, 6, 1))["person_times"] == 0
+    assert (
+        selectors.stats(
+            community=w["community"], start=dt.date(2026, 5, 10), end=dt.date(2026, 6, 1)
+        )["person_times"]
+        == 0
+    )
     assert CST  # the fixture's zone

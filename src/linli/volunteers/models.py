@@ -42,7 +42,9 @@ class Team(models.Model):
     """One volunteer team (志愿服务队) of a community."""
 
     community = models.ForeignKey(
-        "ledger.Region", on_delete=models.PROTECT, related_name="volunteer_teams",
+        "ledger.Region",
+        on_delete=models.PROTECT,
+        related_name="volunteer_teams",
         verbose_name="社区",
     )
     name = models.CharField("队名", max_length=60)
@@ -82,12 +84,20 @@ class Volunteer(models.Model):
     )
     number = models.CharField("志愿者编号", max_length=20, unique=True)
     resident = models.OneToOneField(
-        "ledger.Resident", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="volunteer", verbose_name="居民",
+        "ledger.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name="居民",
     )
     unit = models.ForeignKey(
-        "party.CoBuildingUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="volunteers", verbose_name="联建单位",
+        "party.CoBuildingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteers",
+        verbose_name="联建单位",
     )
     name = models.CharField("姓名", max_length=50)
     id_type = models.CharField(
@@ -99,10 +109,16 @@ class Volunteer(models.Model):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     is_party_member = models.BooleanField("党员", default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="volunteer", verbose_name="账号",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name="账号",
     )
-    teams = models.ManyToManyField(Team, blank=True, related_name="volunteers", verbose_name="所在队伍")
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="volunteers", verbose_name="所在队伍"
+    )
     skills = models.CharField("服务特长", max_length=200, blank=True)
     registered_on = models.DateField("注册日期")
 
@@ -144,11 +160,17 @@ class Activity(models.Model):
     (a recurring activity: the shifts its RFC 5545 rule gives)."""
 
     community = models.ForeignKey(
-        "ledger.Region", on_delete=models.PROTECT, related_name="volunteer_activities",
+        "ledger.Region",
+        on_delete=models.PROTECT,
+        related_name="volunteer_activities",
         verbose_name="社区",
     )
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
         verbose_name="组织队伍",
     )
     title = models.CharField("活动名称", max_length=100)
@@ -156,7 +178,9 @@ class Activity(models.Model):
     place = models.CharField("地点", max_length=100)
     description = models.TextField("服务内容", blank=True)
     organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_activities",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organised_activities",
         verbose_name="组织人（记录人）",
     )
     rrule = models.CharField("重复规则", max_length=300, blank=True, help_text="RFC 5545 RRULE")
@@ -225,7 +249,11 @@ class SignUp(models.Model):
         "状态", max_length=20, choices=SignUpStatus.choices, default=SignUpStatus.SIGNED_UP
     )
     substitute_for = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="substitutes",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitutes",
         verbose_name="替补",
     )
     created_at = models.DateTimeField("报名时间")
@@ -271,12 +299,20 @@ class ServiceRecord(models.Model):
     status = models.CharField("状态", max_length=20, choices=RecordStatus.choices)
     content = models.CharField("服务内容", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="记录人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="确认人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
     )
     approved_at = models.DateTimeField("确认时间", null=True, blank=True)
     reject_reason = models.CharField("不予确认理由", max_length=200, blank=True)
@@ -313,7 +349,9 @@ class Correction(models.Model):
 
     record = models.ForeignKey(ServiceRecord, on_delete=models.CASCADE, related_name="corrections")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="申请人",
     )
     requested_at = models.DateTimeField("申请时间")
@@ -324,8 +362,12 @@ class Correction(models.Model):
         "状态", max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="处理人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision_note = models.CharField("处理意见", max_length=300, blank=True)
@@ -357,6 +399,9 @@ class Training(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-date"]
 
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.title}"
+
 
 class Award(models.Model):
     """表彰奖励: an award the volunteer received (worth points, once)."""
@@ -373,6 +418,9 @@ class Award(models.Model):
         verbose_name = "表彰奖励"
         verbose_name_plural = verbose_name
         ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.title}"
 
 
 class Rating(models.TextChoices):
@@ -403,6 +451,9 @@ class Evaluation(models.Model):
             models.UniqueConstraint(fields=["volunteer", "year"], name="evaluation_once_a_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.year} {self.get_rating_display()}"
+
 
 class CertificateSequence(models.Model):
     """The last certificate serial an issuer used in a year (locked while a number is taken)."""
@@ -412,9 +463,10 @@ class CertificateSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["community", "year"], name="certseq_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["community", "year"], name="certseq_once")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}/{self.year}: {self.last}"
 
 
 class Certificate(models.Model):
@@ -438,7 +490,10 @@ class Certificate(models.Model):
     full_id_number = models.BooleanField("显示完整证件号", default=False)
     issued_on = models.DateField("出具日期")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="经办账号"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="经办账号",
     )
     token = models.CharField(max_length=40, unique=True, editable=False)
 
@@ -490,7 +545,7 @@ class PointKind(models.TextChoices):
 
 
 class PointEntryQuerySet(RestrictedQuerySet):
-    def update(self, **kwargs):  # noqa: ARG002 - append-only
+    def update(self, **kwargs):
         raise TypeError("积分流水只能追加，不能修改")
 
     def delete(self):
@@ -517,8 +572,12 @@ class PointEntry(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
     at = models.DateTimeField("时间")
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="经办人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="经办人",
     )
 
     objects = PointEntryQuerySet.as_manager()
@@ -528,6 +587,9 @@ class PointEntry(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["volunteer", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.points:+d} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

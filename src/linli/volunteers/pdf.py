@@ -95,17 +95,20 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
         c.drawString(cols[3], y, f"{row['times']}次 / {minutes_to_hours(row['minutes'])}小时")
         y -= 6.5 * mm
     if len(rows) > len(shown):
-        rest = rows[len(shown):]
+        rest = rows[len(shown) :]
         minutes = sum(r["minutes"] for r in rest)
         c.drawString(
-            cols[0], y, f"另有{len(rest)}个项目，共{sum(r['times'] for r in rest)}次、"
-            f"{minutes_to_hours(minutes)}小时"
+            cols[0],
+            y,
+            f"另有{len(rest)}个项目，共{sum(r['times'] for r in rest)}次、"
+            f"{minutes_to_hours(minutes)}小时",
         )
         y -= 6.5 * mm
     c.line(left, y + 3 * mm, right, y + 3 * mm)
     c.drawString(cols[0], y - 2 * mm, "合计")
     c.drawString(
-        cols[3], y - 2 * mm,
+        cols[3],
+        y - 2 * mm,
         f"{sum(r['times'] for r in rows)}次 / {certificate.hours}小时",
     )
     y -= 14 * mm

@@ -7,7 +7,7 @@ certificates, points) is seen by the office of the region only; a volunteer reac
 rows through ``selectors.my_volunteer`` (their account), never through this scope.
 """
 
-from linli.core.policy import Actor, register, region_q, via_region
+from linli.core.policy import Actor, region_q, register, via_region
 
 
 def _office(path: str):

@@ -37,8 +37,7 @@ def my_volunteer(user) -> Volunteer | None:
 
 def approved_minutes(volunteer: Volunteer) -> int:
     return (
-        volunteer.records.filter(status=RecordStatus.APPROVED).aggregate(m=Sum("minutes"))["m"]
-        or 0
+        volunteer.records.filter(status=RecordStatus.APPROVED).aggregate(m=Sum("minutes"))["m"] or 0
     )
 
 

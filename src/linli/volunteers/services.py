@@ -178,9 +178,7 @@ def volunteer_register(
             "志愿者须是本社区居民或联建单位人员（二选一）", code="volunteers.resident_or_unit"
         )
     if resident is not None:
-        if not resident.household.unit.building.compound.community.path.startswith(
-            community.path
-        ):
+        if not resident.household.unit.building.compound.community.path.startswith(community.path):
             raise Invalid(
                 f"{resident.name}不是{community.name}的居民",
                 code="volunteers.not_in_community",
@@ -262,7 +260,9 @@ def expand_rrule(rule: str, dtstart: dt.datetime, *, limit: int | None = None) -
                 raise
             starts = [
                 timezone.localtime(s).replace(tzinfo=None)
-                for s in itertools.islice(rrulestr(text, dtstart=timezone.localtime(dtstart)), limit + 1)
+                for s in itertools.islice(
+                    rrulestr(text, dtstart=timezone.localtime(dtstart)), limit + 1
+                )
             ]
     except (ValueError, TypeError, OverflowError) as exc:
         raise Invalid(
@@ -328,23 +328,27 @@ def activity_create(
     _require_manager(actor, community.pk)
     title, place = (title or "").strip(), (place or "").strip()
     if not title:
-        raise Invalid("请填写活动名称", code="volunteers.missing_title", details=[{"field": "title"}])
+        raise Invalid(
+            "请填写活动名称", code="volunteers.missing_title", details=[{"field": "title"}]
+        )
     if not place:
-        raise Invalid("请填写活动地点", code="volunteers.missing_place", details=[{"field": "place"}])
+        raise Invalid(
+            "请填写活动地点", code="volunteers.missing_place", details=[{"field": "place"}]
+        )
     if team is not None and team.community_id != community.pk:
         raise Invalid(f"“{team.name}”不是本社区的队伍", code="volunteers.not_in_community")
     planned = list(shifts)
     if rrule:
         if first_start is None or duration is None:
-            raise Invalid(
-                "按规则重复的活动须给出首次开始时间和时长", code="volunteers.bad_rrule"
-            )
+            raise Invalid("按规则重复的活动须给出首次开始时间和时长", code="volunteers.bad_rrule")
         planned += [
             ShiftIn(start=s, end=s + duration, places=places, role=role)
             for s in expand_rrule(rrule, first_start)
         ]
     if not planned:
-        raise Invalid("活动至少要有一个班次", code="volunteers.no_shifts", details=[{"field": "shifts"}])
+        raise Invalid(
+            "活动至少要有一个班次", code="volunteers.no_shifts", details=[{"field": "shifts"}]
+        )
     for i, shift in enumerate(planned):
         _check_shift(shift, i)
     activity = Activity.objects.create(
@@ -452,14 +456,18 @@ def signup_substitute(
 ) -> SignUp:
     """找人替补: the organiser (or the volunteer who cannot come) puts another volunteer of the
     community in their place; the place passes over, the count of places does not change."""
-    signup = SignUp.objects.select_for_update().select_related("shift__activity", "volunteer").get(
-        pk=signup.pk
+    signup = (
+        SignUp.objects.select_for_update()
+        .select_related("shift__activity", "volunteer")
+        .get(pk=signup.pk)
     )
     is_own = signup.volunteer.user_id is not None and signup.volunteer.user_id == actor.pk
     if not is_own:
         _require_organiser(actor, signup.shift.activity)
     if signup.status not in ACTIVE_SIGNUPS:
-        raise Conflict(f"报名{signup.get_status_display()}，不能替补", code="volunteers.signup_state")
+        raise Conflict(
+            f"报名{signup.get_status_display()}，不能替补", code="volunteers.signup_state"
+        )
     if substitute.pk == signup.volunteer_id:
         raise Invalid("替补人不能是本人", code="volunteers.bad_substitute")
     if substitute.community_id != signup.shift.activity.community_id:
@@ -531,9 +539,7 @@ def _mark_attended(shift: Shift, volunteers: Sequence[Volunteer], when: dt.datet
         s.volunteer_id: s
         for s in SignUp.objects.filter(shift=shift, volunteer__in=[v.pk for v in volunteers])
     }
-    changed = [
-        s for s in existing.values() if s.status not in (SignUpStatus.CONFIRMED,)
-    ]
+    changed = [s for s in existing.values() if s.status not in (SignUpStatus.CONFIRMED,)]
     for s in changed:
         s.status = SignUpStatus.CONFIRMED
     if changed:
@@ -598,7 +604,9 @@ def record_check_out(*, actor, shift: Shift, when: dt.datetime | None = None) ->
     if record is None or record.check_in is None:
         raise Conflict("尚未签到，不能签退", code="volunteers.not_checked_in")
     if record.status != RecordStatus.CHECKED_IN:
-        raise Conflict(f"该记录{record.get_status_display()}，不能再签退", code="volunteers.record_state")
+        raise Conflict(
+            f"该记录{record.get_status_display()}，不能再签退", code="volunteers.record_state"
+        )
     if now <= record.check_in:
         raise Invalid(
             f"签退时间（{_local(now)}）须晚于签到时间（{_local(record.check_in)}）",
@@ -685,7 +693,9 @@ def roll_record_batch(
         planned.append((entry, *_roll_times(shift, entry, i)))
     existing = {
         r.volunteer_id: r
-        for r in ServiceRecord.objects.select_for_update().filter(shift=shift, volunteer_id__in=seen)
+        for r in ServiceRecord.objects.select_for_update().filter(
+            shift=shift, volunteer_id__in=seen
+        )
     }
     for entry, *_ in planned:
         record = existing.get(entry.volunteer.pk)
@@ -718,13 +728,23 @@ def roll_record_batch(
     if new:
         bulk_create_with_history(new, ServiceRecord, default_user=actor, default_date=now)
         new = list(
-            ServiceRecord.objects.filter(shift=shift, volunteer_id__in=[r.volunteer_id for r in new])
+            ServiceRecord.objects.filter(
+                shift=shift, volunteer_id__in=[r.volunteer_id for r in new]
+            )
         )
     if changed:
         bulk_update_with_history(
             changed,
             ServiceRecord,
-            ["check_in", "check_out", "minutes", "status", "recorded_by", "content", "reject_reason"],
+            [
+                "check_in",
+                "check_out",
+                "minutes",
+                "status",
+                "recorded_by",
+                "content",
+                "reject_reason",
+            ],
             default_user=actor,
             default_date=now,
         )
@@ -824,15 +844,19 @@ def record_approve_batch(
     return locked
 
 
-def record_approve(*, actor, record: ServiceRecord, when: dt.datetime | None = None) -> ServiceRecord:
+def record_approve(
+    *, actor, record: ServiceRecord, when: dt.datetime | None = None
+) -> ServiceRecord:
     return record_approve_batch(actor=actor, records=[record], when=when)[0]
 
 
 @transaction.atomic
 def record_reject(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord:
-    record = ServiceRecord.objects.select_for_update().select_related(
-        "shift__activity", "volunteer"
-    ).get(pk=record.pk)
+    record = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("shift__activity", "volunteer")
+        .get(pk=record.pk)
+    )
     _require_organiser(actor, record.shift.activity)
     require_second_person(
         actor,
@@ -866,8 +890,10 @@ def correction_request(
     when: dt.datetime | None = None,
 ) -> Correction:
     """The volunteer asks for their own record to be corrected, with a reason."""
-    record = ServiceRecord.objects.select_for_update().select_related("volunteer", "shift").get(
-        pk=record.pk
+    record = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("volunteer", "shift")
+        .get(pk=record.pk)
     )
     if record.volunteer.user_id is None or record.volunteer.user_id != getattr(actor, "pk", None):
         raise Forbidden("只能对本人的服务记录申请更正", code="volunteers.not_your_record")
@@ -908,9 +934,11 @@ def correction_decide(
     """The organiser checks the request: accepted, the record takes the corrected times (and
     counts as confirmed); refused, nothing changes but the answer. Points follow the record."""
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
-    record = ServiceRecord.objects.select_for_update().select_related(
-        "shift__activity", "volunteer"
-    ).get(pk=correction.record_id)
+    record = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("shift__activity", "volunteer")
+        .get(pk=correction.record_id)
+    )
     _require_organiser(actor, record.shift.activity)
     require_second_person(
         actor,
@@ -920,7 +948,9 @@ def correction_decide(
         what="处理",
     )
     if correction.status != CorrectionStatus.PENDING:
-        raise Conflict(f"该申请{correction.get_status_display()}", code="volunteers.correction_decided")
+        raise Conflict(
+            f"该申请{correction.get_status_display()}", code="volunteers.correction_decided"
+        )
     now = _now(when)
     if not accept and not (note or "").strip():
         raise Invalid("不予更正须说明理由", code="volunteers.missing_reason")
@@ -978,8 +1008,13 @@ def award_grant(
     )
     if points:
         PointEntry.objects.create(
-            volunteer=volunteer, points=points, kind=PointKind.AWARD, award=award,
-            note=award.title, at=_now(when), by=actor,
+            volunteer=volunteer,
+            points=points,
+            kind=PointKind.AWARD,
+            award=award,
+            note=award.title,
+            at=_now(when),
+            by=actor,
         )
     return award
 
@@ -1042,10 +1077,16 @@ def certificate_issue(
     """志愿服务记录证明 for a period, issued by the volunteer's community (a 居委会 may issue
     them). Refused while any record of the period waits for approval or correction."""
     _require_manager(actor, volunteer.community_id)
-    volunteer = Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    volunteer = (
+        Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    )
     if period_end < period_start:
         raise Invalid("证明期间的止日不能早于起日", code="volunteers.bad_period")
-    for value, field in ((person_in_charge, "person_in_charge"), (handler, "handler"), (contact, "contact")):
+    for value, field in (
+        (person_in_charge, "person_in_charge"),
+        (handler, "handler"),
+        (contact, "contact"),
+    ):
         if not (value or "").strip():
             raise Invalid(
                 "请填写出具单位负责人、经办人和联系电话",
@@ -1053,11 +1094,10 @@ def certificate_issue(
                 details=[{"field": field}],
             )
     records = period_records(volunteer, period_start, period_end)
-    open_records = records.filter(
-        status__in=(RecordStatus.CHECKED_IN, RecordStatus.PENDING)
-    ).count() + Correction.objects.filter(
-        record__in=records, status=CorrectionStatus.PENDING
-    ).count()
+    open_records = (
+        records.filter(status__in=(RecordStatus.CHECKED_IN, RecordStatus.PENDING)).count()
+        + Correction.objects.filter(record__in=records, status=CorrectionStatus.PENDING).count()
+    )
     if open_records:
         raise Conflict(
             f"{period_start}至{period_end}有{open_records}条服务记录尚未确认或更正未处理，"
@@ -1077,8 +1117,14 @@ def certificate_issue(
         a = r.shift.activity
         row = by_activity.setdefault(
             a.pk,
-            {"title": a.title, "kind": a.get_kind_display(), "first": None, "last": None,
-             "times": 0, "minutes": 0},
+            {
+                "title": a.title,
+                "kind": a.get_kind_display(),
+                "first": None,
+                "last": None,
+                "times": 0,
+                "minutes": 0,
+            },
         )
         day = timezone.localtime(r.shift.start).date().isoformat()
         row["first"] = row["first"] or day
@@ -1122,7 +1168,9 @@ def reward_item_create(
     _require_manager(actor, community.pk)
     if points < 1 or stock < 0 or not (name or "").strip():
         raise Invalid("请填写物品名称、所需积分（≥1）和库存（≥0）", code="volunteers.bad_item")
-    return RewardItem.objects.create(community=community, name=name.strip(), points=points, stock=stock)
+    return RewardItem.objects.create(
+        community=community, name=name.strip(), points=points, stock=stock
+    )
 
 
 @transaction.atomic
