@@ -18,6 +18,7 @@ Security (HTTPS, cookies, headers, logins, two-factor, sessions): see the block 
 the README's production table; each has a safe default for LINLI_DEBUG=0.
 """
 
+import itertools
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -373,7 +374,7 @@ def _env_stars(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         values = tuple(int(v) for v in raw.replace(" ", "").split(","))
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected e.g. 100,300,600,1000,1500") from None
-    if len(values) != 5 or any(b <= a for a, b in zip(values, values[1:], strict=False)):
+    if len(values) != 5 or any(b <= a for a, b in itertools.pairwise(values)):
         raise ImproperlyConfigured(f"{name}={raw!r}: expected five increasing numbers of hours")
     return values
 

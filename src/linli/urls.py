@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from linli.api import api
 from linli.core import views as core_views
+from linli.volunteers import views as volunteer_views
 
 admin.site.site_header = "邻里 Linli 后台"
 admin.site.site_title = "邻里 Linli"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("meetings/", include("linli.meetings.urls")),
     path("finance/", include("linli.finance.urls")),
     path("commons/", include("linli.commons.urls")),
+    path("volunteers/", include("linli.volunteers.urls")),
+    path("v/<str:token>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.cases.open311.urls")),
