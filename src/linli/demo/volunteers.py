@@ -17,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -169,7 +170,15 @@ def _register(*, worker, community, rng, teams, today, limit) -> list[Volunteer]
     return out
 
 
-def build(
+def build(*, community: Region, today: dt.date, rng, say: Callable[[str], None], **options) -> dict:
+    """Build 兴东's volunteer service on an already built demo county (one transaction: a
+    thousand small commits would cost more than the work); returns the figures.
+    ``options``: ``target`` person-times, ``volunteers`` to register, ``days`` of history."""
+    with transaction.atomic():
+        return _build(community=community, today=today, rng=rng, say=say, **options)
+
+
+def _build(
     *,
     community: Region,
     today: dt.date,
@@ -179,7 +188,6 @@ def build(
     volunteers: int = 420,
     days: int = 730,
 ) -> dict:
-    """Build 兴东's volunteer service on an already built demo county; returns the figures."""
     worker = _organiser(community)
     teams = [
         services.team_create(actor=worker, community=community, name=n, kind=k, leader_name=lead)

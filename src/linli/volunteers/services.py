@@ -28,7 +28,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -726,12 +726,14 @@ def roll_record_batch(
         record.reject_reason = ""
     _mark_attended(shift, [e.volunteer for e, *_ in planned], now)
     if new:
-        bulk_create_with_history(new, ServiceRecord, default_user=actor, default_date=now)
-        new = list(
-            ServiceRecord.objects.filter(
-                shift=shift, volunteer_id__in=[r.volunteer_id for r in new]
+        ServiceRecord.objects.bulk_create(new)
+        if any(r.pk is None for r in new):  # a database that returns no ids from a bulk insert
+            new = list(
+                ServiceRecord.objects.filter(
+                    shift=shift, volunteer_id__in=[r.volunteer_id for r in new]
+                )
             )
-        )
+        ServiceRecord.history.bulk_history_create(new, default_user=actor, default_date=now)
     if changed:
         bulk_update_with_history(
             changed,
@@ -833,12 +835,12 @@ def record_approve_batch(
         record.status = RecordStatus.APPROVED
         record.approved_by = actor
         record.approved_at = now
-    bulk_update_with_history(
-        locked,
-        ServiceRecord,
-        ["status", "approved_by", "approved_at"],
-        default_user=actor,
-        default_date=now,
+    # one UPDATE for the lot (all take the same values), then one history row each
+    ServiceRecord.objects.filter(pk__in=[r.pk for r in locked]).update(
+        status=RecordStatus.APPROVED, approved_by=actor, approved_at=now
+    )
+    ServiceRecord.history.bulk_history_create(
+        locked, update=True, default_user=actor, default_date=now
     )
     PointEntry.objects.bulk_create(_points_entries_for(locked, actor, now))
     return locked
