@@ -7,7 +7,7 @@ its RFC 5545 rule (``activity_create``), each past shift's roll is ticked in one
 (``roll_record_batch`` — most for the whole shift, some arriving late or leaving early) and
 approved in one batch (``record_approve_batch``, which also writes the points); the last week
 stays waiting for approval. Then awards, trainings, the 积分超市 and a few redemptions, one
-certificate. About 860 shifts: the whole costs a few seconds per thousand person-times.
+certificate. About 650 shifts: the whole costs a few seconds per thousand person-times.
 """
 
 from __future__ import annotations
