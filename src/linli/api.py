@@ -19,6 +19,7 @@ from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
+from linli.volunteers.api import router as volunteers_router
 
 logger = logging.getLogger("linli.api")
 
@@ -150,3 +151,4 @@ api.add_router("/selfgov/", selfgov_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/finance/", finance_router)
 api.add_router("/commons/", commons_router)
+api.add_router("/volunteers/", volunteers_router)

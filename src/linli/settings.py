@@ -19,6 +19,7 @@ Security (HTTPS, cookies, headers, logins, two-factor, sessions): see the block 
 the README's production table; each has a safe default for LINLI_DEBUG=0.
 """
 
+import itertools
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "linli.meetings",
     "linli.finance",
     "linli.commons",
+    "linli.volunteers",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
@@ -381,3 +383,31 @@ LINLI_OFFICE_SESSION_HOURS = _env_int("LINLI_OFFICE_SESSION_HOURS", 8, minimum=1
 LINLI_OFFICE_SESSION_IDLE_MINUTES = _env_int("LINLI_OFFICE_SESSION_IDLE_MINUTES", 30, minimum=1)
 LINLI_SESSION_DAYS = _env_int("LINLI_SESSION_DAYS", 14, minimum=1)
 SESSION_COOKIE_AGE = LINLI_SESSION_DAYS * 24 * 3600
+
+
+# --- volunteers (docs/volunteers.md) ----------------------------------------------------------
+
+
+def _env_stars(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(int(v) for v in raw.replace(" ", "").split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected e.g. 100,300,600,1000,1500") from None
+    if len(values) != 5 or any(b <= a for a, b in itertools.pairwise(values)):
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected five increasing numbers of hours")
+    return values
+
+
+# Cumulative approved hours for one to five stars (星级志愿者).
+LINLI_VOLUNTEER_STAR_HOURS = _env_stars("LINLI_VOLUNTEER_STAR_HOURS", (100, 300, 600, 1000, 1500))
+# Points (志愿积分) earned per approved hour of service.
+LINLI_VOLUNTEER_POINTS_PER_HOUR = _env_int("LINLI_VOLUNTEER_POINTS_PER_HOUR", 10)
+# How long a check-in QR code shown at an activity stays valid (seconds).
+LINLI_VOLUNTEER_CHECKIN_MAX_AGE = _env_int("LINLI_VOLUNTEER_CHECKIN_MAX_AGE", 4 * 3600, minimum=60)
+# A check-in opens this many minutes before the shift starts.
+LINLI_VOLUNTEER_CHECKIN_EARLY_MINUTES = _env_int("LINLI_VOLUNTEER_CHECKIN_EARLY_MINUTES", 60)
+# The most shifts one recurring activity (RFC 5545 rule) may expand to.
+LINLI_VOLUNTEER_RRULE_MAX = _env_int("LINLI_VOLUNTEER_RRULE_MAX", 400, minimum=1)

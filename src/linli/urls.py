@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, register_converter
 from linli.api import api, unknown_endpoint
 from linli.core import views as core_views
 from linli.core.bounds import IdConverter
+from linli.volunteers import views as volunteer_views
 
 register_converter(IdConverter, "id")  # <id:pk>: 1 … 2**63−1, anything else a 404
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("meetings/", include("linli.meetings.urls")),
     path("finance/", include("linli.finance.urls")),
     path("commons/", include("linli.commons.urls")),
+    path("volunteers/", include("linli.volunteers.urls")),
+    path("v/<str:token>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", unknown_endpoint),

@@ -135,8 +135,15 @@ def test_the_menu_is_the_capability_table(people, rf):
         request.user = user
         return [label for label, _ in navigation(request)["nav"]]
 
-    assert menu(people["resident_a"]) == ["反映问题", "投票", "缴费", "公共收益", "我家"]
-    assert menu(people["leader_a"]) == ["网格", "诉求", "欠费"]
+    assert menu(people["resident_a"]) == [
+        "反映问题",
+        "投票",
+        "缴费",
+        "公共收益",
+        "志愿服务",
+        "我家",
+    ]
+    assert menu(people["leader_a"]) == ["网格", "诉求", "欠费", "志愿服务"]
     assert menu(people["staff"]) == ["派遣件", "联席会", "台账"]
     assert "导入" in menu(people["xingdong"]) and "访问日志" not in menu(people["xingdong"])
     assert "访问日志" in menu(people["county"])

@@ -25,6 +25,8 @@ _MENU = [
     ("公共收益", "commons:index", Capability.FINANCE_DESK, _none),
     ("联席会", "meetings:index", Capability.MEETINGS, _none),
     ("欠费", "finance:arrears", Capability.FINANCE_ARREARS, _none),
+    ("志愿服务", "volunteers:mine", Capability.VOLUNTEERS_OWN, _none),
+    ("志愿管理", "volunteers:desk", Capability.VOLUNTEERS_MANAGE, _none),
     ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
     ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
     ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),

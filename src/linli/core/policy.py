@@ -276,6 +276,8 @@ class Capability(StrEnum):
     COMMONS_VIEW = "commons.view"  # public accounts and their 公示
     MEETINGS = "meetings.view"  # 五方联席会
     MY_HOUSEHOLD = "ledger.my_household"
+    VOLUNTEERS_MANAGE = "volunteers.manage"  # teams, activities, rolls, approvals, certificates
+    VOLUNTEERS_OWN = "volunteers.own"  # one's own volunteer pages (sign up, check in, hours)
 
 
 _OFFICE = OFFICE_ROLES
@@ -304,6 +306,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_VIEW: _SUPER | _REGION | _HOME,
     Capability.MEETINGS: _SUPER | _OFFICE,
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
+    Capability.VOLUNTEERS_MANAGE: _SUPER | _REGION,
+    Capability.VOLUNTEERS_OWN: _HOME | _GRID | _REGION,
 }
 
 

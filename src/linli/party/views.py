@@ -18,11 +18,16 @@ def community_tree(request, community_id: int):
         below = [o for o in orgs if o.path.startswith(org.path)]
         org.total_members = sum(o.member_count for o in below)
         org.total_shown = sum(o.shown_count for o in below)
-    shown = (
+    shown = list(
         Member.objects.filter(organisation__in=orgs, shows_identity=True)
         .select_related("organisation", "unit")
         .order_by("organisation__path", "name")[:200]
     )
+    from linli.volunteers.selectors import hours_by_party_member
+
+    volunteer_hours = hours_by_party_member(shown)  # 亮身份: their approved volunteer hours
+    for member in shown:
+        member.volunteer_hours = volunteer_hours.get(member.pk)
     theme_days = (
         ThemeDay.objects.filter(organisation__in=orgs)
         .select_related("organisation", "area")
