@@ -50,6 +50,7 @@ class Actor:
     grid_path: str = ""
     compound_id: int | None = None
     household_id: int | None = None
+    user_id: int | None = None  # for rules that follow a person, e.g. a care pairing (结对)
 
     @property
     def is_superuser(self) -> bool:
@@ -79,7 +80,7 @@ def actor_of(user: Any) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     if user.is_superuser:
-        return Actor(role=Role.SUPERUSER)
+        return Actor(role=Role.SUPERUSER, user_id=user.pk)
     profile = getattr(user, "profile", None)
     if profile is None or not profile.role:
         return NOBODY
@@ -93,6 +94,7 @@ def actor_of(user: Any) -> Actor:
         grid_path=grid.path if grid else "",
         compound_id=profile.compound_id,
         household_id=profile.household_id,
+        user_id=user.pk,
     )
 
 
@@ -270,6 +272,9 @@ class Capability(StrEnum):
     COMMONS_VIEW = "commons.view"  # public accounts and their 公示
     MEETINGS = "meetings.view"  # 五方联席会
     MY_HOUSEHOLD = "ledger.my_household"
+    CARE_VIEW = "care.view"  # care categories and tiers (PIPL art. 28 sensitive), views logged
+    CARE_MANAGE = "care.manage"  # the registry: register, override tiers, pair, declare events
+    CARE_VISIT = "care.visit"  # record care visits (a paired resident sees only their pairs)
 
 
 _OFFICE = OFFICE_ROLES
@@ -298,6 +303,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_VIEW: _SUPER | _REGION | _HOME,
     Capability.MEETINGS: _SUPER | _OFFICE,
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
+    Capability.CARE_VIEW: _SUPER | _REGION | _GRID,
+    Capability.CARE_MANAGE: _SUPER | _REGION,
+    Capability.CARE_VISIT: _SUPER | _REGION | _GRID | _HOME,
 }
 
 
