@@ -412,3 +412,32 @@ def event_declare(
         declared_at=declared_at,
         declared_by=actor,
     )
+
+
+# ---------------------------------------------------------------------------- reminders
+
+
+def reminders_create(*, today: dt.date | None = None) -> dict[str, int]:
+    """The daily reminder job: for each visitor with people due or overdue, one
+    :class:`~linli.care.models.Reminder` for the day (rerunning the day updates it)."""
+    from .models import Reminder
+    from .selectors import overdue_by_visitor, status_rows
+
+    today = today or timezone.localdate()
+    rows = status_rows(Recipient.objects.all(), as_of=today)
+    totals = {"visitors": 0, "due": 0, "overdue": 0}
+    for user_id, owed in overdue_by_visitor(rows).items():
+        overdue = sum(1 for r in owed if r.status == rules.OVERDUE)
+        Reminder.objects.update_or_create(
+            user_id=user_id,
+            day=today,
+            defaults={
+                "due": len(owed) - overdue,
+                "overdue": overdue,
+                "recipient_ids": [r.recipient.pk for r in owed],
+            },
+        )
+        totals["visitors"] += 1
+        totals["due"] += len(owed) - overdue
+        totals["overdue"] += overdue
+    return totals
