@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from linli.care.api import router as care_router
 from linli.cases.api import router as cases_router
 from linli.commons.api import router as commons_router
 from linli.core.errors import DomainError
@@ -100,3 +101,4 @@ api.add_router("/selfgov/", selfgov_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/finance/", finance_router)
 api.add_router("/commons/", commons_router)
+api.add_router("/care/", care_router)

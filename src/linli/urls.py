@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/", include("linli.meetings.urls")),
     path("finance/", include("linli.finance.urls")),
     path("commons/", include("linli.commons.urls")),
+    path("care/", include("linli.care.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.cases.open311.urls")),

@@ -262,3 +262,40 @@ def overdue_by_visitor(rows: list[Row]) -> dict[int, list[Row]]:
 
 def events_for(user) -> QuerySet[Event]:
     return restrict(Event.objects.select_related("region", "declared_by__profile"), user)
+
+
+def address(recipient: Recipient) -> str:
+    h = recipient.resident.household
+    return f"{h.unit.building.compound.name} {h.unit.building.name}{h.unit.name}{h.room}"
+
+
+def row_data(row: Row, *, sensitive: bool) -> dict:
+    """What pages and the API show of a row; the care facts only to ``sensitive`` roles."""
+    r = row.recipient
+    return {
+        "id": r.pk,
+        "resident_id": r.resident_id,
+        "name": r.resident.name,
+        "address": address(r),
+        "tier": r.tier if sensitive else None,
+        "tier_label": r.get_tier_display() if sensitive else None,
+        "categories": r.category_labels() if sensitive else None,
+        "status": row.status,
+        "status_label": rules.STATUS_LABELS[row.status],
+        "earliest": row.window.earliest,
+        "latest": row.window.latest,
+        "event": row.window.event,
+        "last_visit": row.last_visit,
+        "visited_this_month": row.visited_this_month,
+        "visitor_id": row.visitor_id,
+        "visitor_name": row.visitor_name,
+        "neighbour_id": row.neighbour_id,
+    }
+
+
+def visits_of(recipient: Recipient, limit: int = 20) -> list:
+    return list(
+        recipient.visits.select_related("visitor__profile", "follow_up_case")
+        .prefetch_related("care_recipients")
+        .order_by("-visited_on", "-id")[:limit]
+    )

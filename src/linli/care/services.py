@@ -441,3 +441,18 @@ def reminders_create(*, today: dt.date | None = None) -> dict[str, int]:
         totals["due"] += len(owed) - overdue
         totals["overdue"] += overdue
     return totals
+
+
+def care_view_log(*, user, subject: str, count: int = 1, reason: str = "") -> None:
+    """Log a view of people's care facts (categories, tiers, health): PIPL art. 28."""
+    from linli.core.services import access_log_record
+
+    if count:
+        access_log_record(
+            user=user,
+            action="view",
+            subject=subject,
+            fields="关爱类别、探访分级",
+            reason=reason or "关爱探访",
+            count=count,
+        )
