@@ -213,8 +213,13 @@ def community(request, community_id: int):
     place = _community(request.user, community_id)
     rows = selectors.community_rows(actor=request.user, community=place)
     summary = selectors.summarise(rows)
+    # By default the people to visit now (overdue and due); "all" lists everyone.
     status, tier = request.GET.get("status", ""), request.GET.get("tier", "")
-    shown = [r for r in rows if (not status or r.status == status) and (not tier or r.tier == tier)]
+    wanted = {
+        "": {rules.OVERDUE, rules.DUE},
+        "all": {rules.OVERDUE, rules.DUE, rules.OK},
+    }.get(status, {status})
+    shown = [r for r in rows if r.status in wanted and (not tier or r.tier == tier)]
     order = {rules.OVERDUE: 0, rules.DUE: 1, rules.OK: 2}
     shown.sort(key=lambda r: (order[r.status], r.window.latest))
     context = {

@@ -106,6 +106,22 @@ def _candidates(community: Region) -> dict[int, list[Resident]]:
     return by_household
 
 
+def _demo_cell_elders(cell_id, households, today: dt.date) -> list[Resident]:
+    """The demo 邻长's 邻 always has people to visit: its three oldest residents (60+) not
+    already tagged are registered as left-behind elderly (留守老人, a category the ledger has
+    no tag for)."""
+    if cell_id is None:
+        return []
+    taken = {r.pk for people in households.values() for r in people}
+    elders = Resident.objects.filter(
+        household__grid_memberships__neighbour_id=cell_id,
+        household__grid_memberships__end__isnull=True,
+        birth_date__lte=today - relativedelta(years=60),
+        care__isnull=True,
+    ).order_by("birth_date", "id")
+    return [r for r in elders if r.pk not in taken][:3]
+
+
 def _declare_events(community: Region, start: dt.date, today: dt.date, worker) -> list:
     declared = []
     for year in range(start.year, today.year + 1):
@@ -176,6 +192,9 @@ def build(
     demo_leader = get_user_model().objects.filter(username="linzhang").first()
     first_cell = demo_leader.profile.grid_id if demo_leader and demo_leader.profile else None
     households = _candidates(community)
+    left_behind = _demo_cell_elders(first_cell, households, today)
+    for r in left_behind:
+        households[r.household_id].append(r)
     order = sorted(households)
     rng.shuffle(order)
     order.sort(key=lambda h: neighbour_of.get(h) != first_cell)  # the demo 邻长's 邻 first
@@ -192,6 +211,8 @@ def build(
         people = []
         for r in households[household_id]:
             cats, illness = _categories(r, on, rng)
+            if r in left_behind:
+                cats = ["left_behind_elder", *cats]
             people.append(
                 services.recipient_register(
                     actor=worker,
@@ -210,9 +231,12 @@ def build(
                     actor=worker, recipient=p, partner=visitor, kind="party_member"
                 )
         tier = min((p.tier for p in people), key=rules.TIERS.index)
-        for day in _schedule(
+        days = _schedule(
             tier=tier, registered_on=on, today=today, start=start, events=events, rng=rng
-        ):
+        )
+        if n == 0 and neighbour_of.get(household_id) == first_cell:
+            days = days[:-1]  # the demo 邻长 has one visit to make: it shows first on his phone
+        for day in days:
             need = day >= case_from and rng.random() < 0.08
             services.care_visit_record(
                 actor=visitor,
