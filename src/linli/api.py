@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from linli.care.api import router as care_router
 from linli.cases.api import router as cases_router
 from linli.commons.api import router as commons_router
 from linli.core.errors import DomainError, NotFound
@@ -152,3 +153,4 @@ api.add_router("/meetings/", meetings_router)
 api.add_router("/finance/", finance_router)
 api.add_router("/commons/", commons_router)
 api.add_router("/volunteers/", volunteers_router)
+api.add_router("/care/", care_router)

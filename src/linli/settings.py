@@ -21,6 +21,7 @@ the README's production table; each has a safe default for LINLI_DEBUG=0.
 
 import itertools
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "linli.finance",
     "linli.commons",
     "linli.volunteers",
+    "linli.care",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
@@ -276,7 +278,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linli.cases.check_deadlines",
         "schedule": 3600.0,
     },
+    # Care: each visitor's due and overdue care visits, once a day (idempotent per day).
+    "care-remind": {
+        "task": "linli.care.remind",
+        "schedule": 86400.0,
+    },
 }
+
+
+# Care visits (docs/care.md): how often each tier is visited (``7d``, ``2w``, ``1m``: days,
+# weeks, calendar months), how early the window opens before the due date, the age from which
+# living alone makes a person 高风险, and the hours within which an event must be answered.
+def _env_period(name: str, default: str) -> str:
+    raw = (os.environ.get(name) or default).strip()
+    if not re.fullmatch(r"[1-9]\d*[dwm]", raw):
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a period such as 7d, 2w or 1m")
+    return raw
+
+
+LINLI_CARE_INTERVALS = {
+    "high": _env_period("LINLI_CARE_INTERVAL_HIGH", "7d"),
+    "key": _env_period("LINLI_CARE_INTERVAL_KEY", "1m"),
+    "general": _env_period("LINLI_CARE_INTERVAL_GENERAL", "3m"),
+}
+LINLI_CARE_LEADS = {
+    "high": _env_period("LINLI_CARE_LEAD_HIGH", "2d"),
+    "key": _env_period("LINLI_CARE_LEAD_KEY", "7d"),
+    "general": _env_period("LINLI_CARE_LEAD_GENERAL", "14d"),
+}
+LINLI_CARE_HIGH_AGE = _env_int("LINLI_CARE_HIGH_AGE", 80, minimum=1, maximum=150)
+LINLI_CARE_EVENT_HOURS = _env_int("LINLI_CARE_EVENT_HOURS", 24, minimum=1, maximum=720)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,19 @@ def _none(user):
     return ()
 
 
+def _care_visits(user):
+    """The registry for the office; for a paired resident (结对) their visits. The 三长 reach
+    theirs from the top of the grid page (their menu stays short)."""
+    if can(user, Capability.CARE_MANAGE):
+        return ()
+    if can(user, Capability.CARE_VIEW):
+        return None
+    from django.apps import apps
+
+    recipient = apps.get_model("care", "Recipient")
+    return () if recipient.objects.filter(partner=user, ended_on__isnull=True).exists() else None
+
+
 def _own_household(user):
     household_id = user.profile.household_id
     return [household_id] if household_id else None
@@ -13,6 +26,7 @@ def _own_household(user):
 # (label, url name, capability, url args): the menu is the capability table read in order.
 _MENU = [
     ("网格", "grid:mine", Capability.GRID_WORK, _none),
+    ("关爱", "care:mine", Capability.CARE_VISIT, _care_visits),
     ("诉求", "cases:board", Capability.CASES_BOARD, _none),
     ("诉求", "cases:inbox", Capability.CASES_INBOX, _none),
     ("派遣件", "cases:department", Capability.CASES_DEPARTMENT, _none),

@@ -49,6 +49,7 @@ class Actor:
     grid_id: int | None = None
     compound_id: int | None = None
     household_id: int | None = None
+    user_id: int | None = None  # for rules that follow a person, e.g. a care pairing (结对)
     profile: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -88,7 +89,7 @@ def actor_of(user: Any) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     if user.is_superuser:
-        return Actor(role=Role.SUPERUSER)
+        return Actor(role=Role.SUPERUSER, user_id=user.pk)
     profile = getattr(user, "profile", None)
     if profile is None or not profile.role:
         return NOBODY
@@ -99,6 +100,7 @@ def actor_of(user: Any) -> Actor:
         compound_id=profile.compound_id,
         household_id=profile.household_id,
         profile=profile,
+        user_id=user.pk,
     )
 
 
@@ -278,6 +280,9 @@ class Capability(StrEnum):
     MY_HOUSEHOLD = "ledger.my_household"
     VOLUNTEERS_MANAGE = "volunteers.manage"  # teams, activities, rolls, approvals, certificates
     VOLUNTEERS_OWN = "volunteers.own"  # one's own volunteer pages (sign up, check in, hours)
+    CARE_VIEW = "care.view"  # care categories and tiers (PIPL art. 28 sensitive), views logged
+    CARE_MANAGE = "care.manage"  # the registry: register, override tiers, pair, declare events
+    CARE_VISIT = "care.visit"  # record care visits (a paired resident sees only their pairs)
 
 
 _OFFICE = OFFICE_ROLES
@@ -308,6 +313,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
     Capability.VOLUNTEERS_MANAGE: _SUPER | _REGION,
     Capability.VOLUNTEERS_OWN: _HOME | _GRID | _REGION,
+    Capability.CARE_VIEW: _SUPER | _REGION | _GRID,
+    Capability.CARE_MANAGE: _SUPER | _REGION,
+    Capability.CARE_VISIT: _SUPER | _REGION | _GRID | _HOME,
 }
 
 

@@ -166,8 +166,19 @@ class Holding(models.Model):
         return f"{self.post}：{self.resident}"
 
 
+class VisitMode(models.TextChoices):
+    HOME = "home", "上门"
+    PHONE = "phone", "电话"
+    VIDEO = "video", "视频"
+
+
 class Visit(models.Model):
-    """One 走访: a grid leader's visit to a household."""
+    """One 走访: a grid leader's visit to a household — and, with ``care_recipients``, a care
+    visit (关爱探访) to the registry's people in it, by their 邻长 or paired visitor.
+
+    The one visit model for both (docs/care.md): mode, findings (health, living conditions,
+    needs) and follow-up; a need becomes a case in the case loop (``follow_up_case``).
+    """
 
     household = models.ForeignKey(
         "ledger.Household", on_delete=models.CASCADE, related_name="visits", verbose_name="户"
@@ -181,6 +192,24 @@ class Visit(models.Model):
     visited_on = models.DateField("走访日期")
     met = models.CharField("见到的人", max_length=100)
     raised = models.TextField("反映的事项", blank=True)
+    mode = models.CharField(
+        "方式", max_length=10, choices=VisitMode.choices, default=VisitMode.HOME
+    )
+    care_recipients = models.ManyToManyField(
+        "care.Recipient", blank=True, related_name="visits", verbose_name="探访的关爱对象"
+    )
+    health = models.TextField("身体状况", blank=True)
+    living = models.TextField("生活状况", blank=True)
+    needs = models.TextField("需求", blank=True)
+    follow_up = models.TextField("跟进措施", blank=True)
+    follow_up_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name="转办诉求",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -15,7 +15,7 @@ from linli.core.tree import child_path
 from linli.core.uploads import accept_uploads
 from linli.ledger.models import Household, Region, RegionLevel, Resident
 
-from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitPhoto
+from .models import Grid, GridLevel, Holding, Membership, Post, Visit, VisitMode, VisitPhoto
 
 
 def _check_grid_visible(actor, grid: Grid) -> None:
@@ -171,12 +171,42 @@ def visit_record(
     met: str,
     raised: str = "",
     photos: Iterable = (),
+    mode: str = VisitMode.HOME,
 ) -> Visit:
     """A 走访 by a grid leader (or worker) to a household they may see."""
     hq = scoping.household_q(actor)
     if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
         raise NotFound("房屋不存在或无权查看")
-    if visited_on > timezone.localdate():
+    return visit_save(
+        visitor=actor,
+        household=household,
+        visited_on=visited_on,
+        met=met,
+        raised=raised,
+        photos=photos,
+        mode=mode,
+    )
+
+
+def visit_save(
+    *,
+    visitor,
+    household: Household,
+    visited_on: dt.date,
+    met: str,
+    raised: str = "",
+    photos: Iterable = (),
+    mode: str = VisitMode.HOME,
+    health: str = "",
+    living: str = "",
+    needs: str = "",
+    follow_up: str = "",
+    today: dt.date | None = None,
+) -> Visit:
+    """Validate and write one visit; the caller has checked the visitor's scope (the grid's
+    :func:`visit_record` by household, ``care.services.care_visit_record`` by registry entry).
+    """
+    if visited_on > (today or timezone.localdate()):
         raise Invalid(
             "走访日期不能晚于今天",
             code="grid.visit_in_future",
@@ -184,13 +214,24 @@ def visit_record(
         )
     if not met.strip():
         raise Invalid("请填写见到的人", code="grid.visit_met_required", details=[{"field": "met"}])
+    if mode not in VisitMode.values:
+        raise Invalid(
+            "探访方式须为上门、电话或视频",
+            code="grid.visit_mode",
+            details=[{"field": "mode", "value": str(mode)}],
+        )
     photos = accept_uploads(photos, app="grid", field_name="photos", what="照片")
     visit = Visit.objects.create(
         household=household,
-        visitor=actor,
+        visitor=visitor,
         visited_on=visited_on,
         met=met.strip(),
         raised=raised.strip(),
+        mode=mode,
+        health=health.strip(),
+        living=living.strip(),
+        needs=needs.strip(),
+        follow_up=follow_up.strip(),
     )
     for accepted in photos:
         VisitPhoto.objects.create(visit=visit, image=accepted.as_file())
