@@ -634,7 +634,20 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
     if compound_ids is not None:
         bills = bills.filter(compound_id__in=compound_ids)
         payments = payments.filter(compound_id__in=compound_ids)
-    problems = []
+    problems: list[str] = []
+    rows = _period_rows(bills, problems)
+    problems += _bill_problems(bills)
+    problems += _payment_problems(payments)
+    problems += _overlap_problems(bills)
+    return Reconciliation(rows=rows, problems=problems)
+
+
+_SUMS = ("billed", "paid", "waived", "outstanding")
+
+
+def _period_rows(bills, problems: list[str]) -> list[dict]:
+    """One row per compound and period with its sums and whether they add up; a problem for
+    each that does not."""
     rows = []
     for r in (
         bills.order_by()
@@ -647,10 +660,7 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
         )
         .order_by("compound_id", "period_start")
     ):
-        r = {
-            k: (_money(v) if k in ("billed", "paid", "waived", "outstanding") else v)
-            for k, v in r.items()
-        }
+        r = {k: (_money(v) if k in _SUMS else v) for k, v in r.items()}
         r["ok"] = r["billed"] == r["paid"] + r["waived"] + r["outstanding"]
         if not r["ok"]:
             problems.append(
@@ -658,6 +668,12 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
                 f"已收 {r['paid']} + 减免 {r['waived']} + 欠费 {r['outstanding']}"
             )
         rows.append(r)
+    return rows
+
+
+def _bill_problems(bills) -> list[str]:
+    """Bill by bill: billed = paid + waived + outstanding, and paid = its live allocations."""
+    problems = []
     allocated = dict(
         bills.order_by()
         .values("pk")
@@ -680,18 +696,30 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
             problems.append(f"账单{pk}: 应收 {amount} ≠ 已收 {paid} + 减免 {waived} + 欠费 {out}")
         if _money(allocated.get(pk)) != _money(paid):
             problems.append(f"账单{pk}: 已收 {paid} ≠ 冲抵合计 {allocated.get(pk)}")
+    return problems
+
+
+def _payment_problems(payments) -> list[str]:
+    """Every payment = its allocations + what it still holds; a voided one holds nothing."""
+    problems = []
     for p in (
         payments.order_by()
         .annotate(a=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
         .values("pk", "amount", "unallocated", "voided_unallocated", "voided_at", "a")
     ):
         # a voided payment keeps its allocation rows (its receipt shows them) and records the
-        # prepayment it held; the bills no longer count them (above)
+        # prepayment it held; the bills no longer count them (see _bill_problems)
         held = _money(p["unallocated"]) + _money(p["voided_unallocated"])
         if _money(p["amount"]) != _money(p["a"]) + held:
             problems.append(f"收款{p['pk']}: 金额 ≠ 冲抵 + 预交余额")
         if p["voided_at"] is not None and _money(p["unallocated"]) != ZERO:
             problems.append(f"收款{p['pk']}: 已作废仍有预交余额 {p['unallocated']}")
+    return problems
+
+
+def _overlap_problems(bills) -> list[str]:
+    """Each compound's billed periods (of the compounds ``bills`` has) do not overlap."""
+    problems = []
     periods = defaultdict(list)
     for p in BilledPeriod.objects.filter(compound_id__in=bills.values("compound_id")).values_list(
         "compound_id", "period_start", "period_end"
@@ -702,7 +730,7 @@ def reconciliation(*, actor=None, compound_ids=None) -> Reconciliation:
         for (s1, e1), (s2, _e2) in itertools.pairwise(spans):
             if s2 <= e1:
                 problems.append(f"小区{compound_id}: 账期 {s1}—{e1} 与 {s2} 起的账期重叠")
-    return Reconciliation(rows=rows, problems=problems)
+    return problems
 
 
 def runs_for(user):

@@ -546,6 +546,53 @@ def _replay(token: str, household: Household, amount: Decimal) -> Payment | None
     return payment
 
 
+def _client_token(client_token: str | None) -> str | None:
+    """The desk form's submission token, stripped; None when there is none."""
+    token = (client_token or "").strip() or None
+    if token is not None and len(token) > 64:
+        raise Invalid("提交标识过长（最多64位）", code="finance.bad_token")
+    return token
+
+
+def _check_prepay(
+    household: Household, *, amount: Decimal, owed: Decimal, prepay: bool, now: dt.datetime
+) -> None:
+    """A payment of more than is owed: allowed only as a prepayment, and then only up to
+    ``PREPAY_MONTHS`` of next month's fee held in all."""
+    excess = amount - owed
+    if not prepay:
+        raise Invalid(
+            f"收款 ¥{amount} 超过当前欠费 ¥{owed}；如需预交，请勾选“预交”"
+            f"（最多预交{PREPAY_MONTHS}个月）",
+            code="finance.overpayment",
+            details=[{"field": "amount", "owed": str(owed), "amount": str(amount)}],
+        )
+    month = add_months(timezone.localtime(now).date(), 1)
+    monthly = monthly_fee(household, month)
+    if monthly is None:
+        raise Invalid(
+            "该户没有下月适用的收费标准（或缺建筑面积），无法预交", code="finance.no_schedule"
+        )
+    held = Payment.objects.filter(household=household, unallocated__gt=0).aggregate(
+        s=Sum("unallocated")
+    )["s"] or Decimal("0")
+    cap = monthly * PREPAY_MONTHS
+    if held + excess > cap:
+        raise Invalid(
+            f"预交最多{PREPAY_MONTHS}个月（¥{cap}），已预交 ¥{held}，"
+            f"本次欠费 ¥{owed}，最多可收 ¥{owed + cap - held}",
+            code="finance.prepay_limit",
+            details=[
+                {
+                    "field": "amount",
+                    "owed": str(owed),
+                    "held": str(held),
+                    "limit": str(cap),
+                }
+            ],
+        )
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -577,9 +624,7 @@ def payment_record(
             code="finance.bad_method",
             details=[{"field": "method", "value": str(method)}],
         )
-    token = (client_token or "").strip() or None
-    if token is not None and len(token) > 64:
-        raise Invalid("提交标识过长（最多64位）", code="finance.bad_token")
+    token = _client_token(client_token)
     if token is not None and (replay := _replay(token, household, amount)) is not None:
         return replay
     payer = payer or (Payer.DEVELOPER if household.developer_unsold else Payer.OWNER)
@@ -591,39 +636,8 @@ def payment_record(
         return replay  # the same form submitted twice at once: the first got the lock
     bills = _open_bills(household.pk, payer)
     owed = sum((b.outstanding for b in bills), Decimal("0.00"))
-    excess = amount - owed
-    if excess > 0:
-        if not prepay:
-            raise Invalid(
-                f"收款 ¥{amount} 超过当前欠费 ¥{owed}；如需预交，请勾选“预交”"
-                f"（最多预交{PREPAY_MONTHS}个月）",
-                code="finance.overpayment",
-                details=[{"field": "amount", "owed": str(owed), "amount": str(amount)}],
-            )
-        month = add_months(timezone.localtime(now).date(), 1)
-        monthly = monthly_fee(household, month)
-        if monthly is None:
-            raise Invalid(
-                "该户没有下月适用的收费标准（或缺建筑面积），无法预交", code="finance.no_schedule"
-            )
-        held = Payment.objects.filter(household=household, unallocated__gt=0).aggregate(
-            s=Sum("unallocated")
-        )["s"] or Decimal("0")
-        cap = monthly * PREPAY_MONTHS
-        if held + excess > cap:
-            raise Invalid(
-                f"预交最多{PREPAY_MONTHS}个月（¥{cap}），已预交 ¥{held}，"
-                f"本次欠费 ¥{owed}，最多可收 ¥{owed + cap - held}",
-                code="finance.prepay_limit",
-                details=[
-                    {
-                        "field": "amount",
-                        "owed": str(owed),
-                        "held": str(held),
-                        "limit": str(cap),
-                    }
-                ],
-            )
+    if amount > owed:
+        _check_prepay(household, amount=amount, owed=owed, prepay=prepay, now=now)
     payment = Payment(
         household=household,
         compound_id=household.unit.building.compound_id,

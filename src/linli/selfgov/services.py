@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -122,18 +123,15 @@ def _person_key(resident: Resident) -> str:
     return f"id:{resident.id_number}" if resident.id_number else f"resident:{resident.pk}"
 
 
-@transaction.atomic
-def owners_sync(*, compound: Compound, actor=None) -> dict[str, int]:
-    """Derive (or refresh) the compound's owners and ownerships from the ledger, idempotently.
+@dataclass
+class _WantedOwners:
+    """What the ledger says a compound's owners and ownerships should be."""
 
-    Each household is an exclusive unit. Its owners are: the developer when
-    ``developer_unsold``; otherwise its residents marked 产权人 (``is_owner``) in ledger order
-    (the first is the first listed co-owner); otherwise an unidentified owner of that unit.
-    A person is keyed by ID number when known. Manually recorded ownerships (a second unit of
-    a person who lives elsewhere) are kept. Owners left with no unit are marked inactive.
-    Returns counts of what changed (all zero on a second run).
-    """
-    _require_manager(actor, compound)
+    owners: dict[str, dict] = field(default_factory=dict)  # key → owner fields
+    shares: dict[int, list[str]] = field(default_factory=dict)  # household id → keys in order
+
+
+def _wanted_owners(compound: Compound) -> _WantedOwners:
     households = list(
         Household.objects.filter(unit__building__compound=compound)
         .select_related("unit__building")
@@ -150,96 +148,147 @@ def owners_sync(*, compound: Compound, actor=None) -> dict[str, int]:
             household__unit__building__compound=compound, source=OwnershipSource.MANUAL
         ).values_list("household_id", flat=True)
     )
-    wanted: dict[str, dict] = {}  # key → owner fields
-    wanted_shares: dict[int, list[str]] = {}  # household id → owner keys in order
+    wanted = _WantedOwners()
     for h in households:
-        if h.developer_unsold:
-            keys = ["developer"]
-            wanted["developer"] = {"kind": OwnerKind.DEVELOPER, "name": "建设单位（开发商）"}
-        elif owners_by_household[h.pk]:
-            keys = []
-            for r in owners_by_household[h.pk]:
-                key = _person_key(r)
-                keys.append(key)
-                wanted[key] = {"kind": OwnerKind.PERSON, "name": r.name, "resident_id": r.pk}
-        elif h.pk in manual:
-            keys = []  # the owner was recorded by hand
-        else:
-            key = f"unit:{h.pk}"
-            keys = [key]
-            wanted[key] = {
-                "kind": OwnerKind.UNIDENTIFIED,
-                "name": f"{unit_label(h)}产权人（待核实）",
-            }
-        wanted_shares[h.pk] = keys
+        wanted.shares[h.pk] = _household_owner_keys(
+            h, owners_by_household[h.pk], h.pk in manual, wanted.owners
+        )
+    return wanted
 
-    counts = {"owners_created": 0, "owners_updated": 0, "shares_created": 0, "shares_removed": 0}
+
+def _household_owner_keys(
+    h: Household, owner_residents: list[Resident], manual: bool, owners: dict[str, dict]
+) -> list[str]:
+    """The owner keys of one household in order; adds their fields to ``owners``."""
+    if h.developer_unsold:
+        owners["developer"] = {"kind": OwnerKind.DEVELOPER, "name": "建设单位（开发商）"}
+        return ["developer"]
+    if owner_residents:
+        keys = []
+        for r in owner_residents:
+            key = _person_key(r)
+            keys.append(key)
+            owners[key] = {"kind": OwnerKind.PERSON, "name": r.name, "resident_id": r.pk}
+        return keys
+    if manual:
+        return []  # the owner was recorded by hand
+    key = f"unit:{h.pk}"
+    owners[key] = {"kind": OwnerKind.UNIDENTIFIED, "name": f"{unit_label(h)}产权人（待核实）"}
+    return [key]
+
+
+@dataclass
+class _SyncCounts:
+    """What ``owners_sync`` changed (the keys and order of its result)."""
+
+    owners_created: int = 0
+    owners_updated: int = 0
+    shares_created: int = 0
+    shares_removed: int = 0
+
+
+def _owners_upsert(compound: Compound, wanted: dict[str, dict], counts: _SyncCounts) -> None:
+    """Create the wanted owners that are missing; update (and reactivate) the others."""
     existing = {o.key: o for o in Owner.objects.filter(compound=compound)}
     new_owners = []
     for key, fields in wanted.items():
         owner = existing.get(key)
         if owner is None:
             new_owners.append(Owner(compound=compound, key=key, active=True, **fields))
-            continue
-        changed = [f for f, v in fields.items() if getattr(owner, f) != v]
-        if not owner.active:
-            changed.append("active")
-            owner.active = True
-        if changed:
-            for f in changed:
-                if f != "active":
-                    setattr(owner, f, fields[f])
-            owner.save(update_fields=changed)
-            counts["owners_updated"] += 1
+        elif _owner_refresh(owner, fields):
+            counts.owners_updated += 1
     if new_owners:
         Owner.objects.bulk_create(new_owners)
-        counts["owners_created"] = len(new_owners)
-    owner_ids = dict(Owner.objects.filter(compound=compound).values_list("key", "id"))
+        counts.owners_created = len(new_owners)
 
-    shares = list(
-        Ownership.objects.filter(household__unit__building__compound=compound).order_by(
-            "household_id", "position", "id"
-        )
-    )
-    current: dict[int, list[Ownership]] = defaultdict(list)
-    for s in shares:
-        current[s.household_id].append(s)
-    to_delete, to_create, to_update = [], [], []
-    for hid, keys in wanted_shares.items():
-        ledger_rows = [s for s in current[hid] if s.source == OwnershipSource.LEDGER]
-        manual_rows = [s for s in current[hid] if s.source == OwnershipSource.MANUAL]
-        want = [owner_ids[k] for k in keys]
+
+def _owner_refresh(owner: Owner, fields: dict) -> bool:
+    """Bring an existing owner to ``fields`` and active; True when it was saved."""
+    changed = [f for f, v in fields.items() if getattr(owner, f) != v]
+    if not owner.active:
+        changed.append("active")
+        owner.active = True
+    if not changed:
+        return False
+    for f in changed:
+        if f != "active":
+            setattr(owner, f, fields[f])
+    owner.save(update_fields=changed)
+    return True
+
+
+@dataclass
+class _SharePlan:
+    """The ownership rows to delete (ids), create and renumber."""
+
+    to_delete: list[int] = field(default_factory=list)
+    to_create: list[Ownership] = field(default_factory=list)
+    to_update: list[Ownership] = field(default_factory=list)
+
+    def household(self, hid: int, want: list[int], rows: list[Ownership]) -> None:
+        """Plan one household: its ledger rows follow ``want`` (owner ids in order; an owner
+        also recorded by hand gets no ledger row of his own), the manual rows come after."""
+        ledger_rows = [s for s in rows if s.source == OwnershipSource.LEDGER]
+        manual_rows = [s for s in rows if s.source == OwnershipSource.MANUAL]
         have = {s.owner_id: s for s in ledger_rows}
-        for s in ledger_rows:
-            if s.owner_id not in want:
-                to_delete.append(s.pk)
+        self.to_delete.extend(s.pk for s in ledger_rows if s.owner_id not in want)
         manual_owner_ids = {s.owner_id for s in manual_rows}
         for position, oid in enumerate(want):
             if oid in manual_owner_ids:
                 continue
             row = have.get(oid)
             if row is None:
-                to_create.append(Ownership(owner_id=oid, household_id=hid, position=position))
+                self.to_create.append(Ownership(owner_id=oid, household_id=hid, position=position))
             elif row.position != position:
                 row.position = position
-                to_update.append(row)
+                self.to_update.append(row)
         for offset, s in enumerate(manual_rows):
             if s.position != len(want) + offset:
                 s.position = len(want) + offset
-                to_update.append(s)
-    if to_delete:
-        Ownership.objects.filter(pk__in=to_delete).delete()
-        counts["shares_removed"] = len(to_delete)
-    if to_create:
-        Ownership.objects.bulk_create(to_create)
-        counts["shares_created"] = len(to_create)
-    if to_update:
-        Ownership.objects.bulk_update(to_update, ["position"])
+                self.to_update.append(s)
+
+
+def _shares_sync(compound: Compound, wanted: dict[int, list[str]], counts: _SyncCounts) -> None:
+    owner_ids = dict(Owner.objects.filter(compound=compound).values_list("key", "id"))
+    current: dict[int, list[Ownership]] = defaultdict(list)
+    for s in Ownership.objects.filter(household__unit__building__compound=compound).order_by(
+        "household_id", "position", "id"
+    ):
+        current[s.household_id].append(s)
+    plan = _SharePlan()
+    for hid, keys in wanted.items():
+        plan.household(hid, [owner_ids[k] for k in keys], current[hid])
+    if plan.to_delete:
+        Ownership.objects.filter(pk__in=plan.to_delete).delete()
+        counts.shares_removed = len(plan.to_delete)
+    if plan.to_create:
+        Ownership.objects.bulk_create(plan.to_create)
+        counts.shares_created = len(plan.to_create)
+    if plan.to_update:
+        Ownership.objects.bulk_update(plan.to_update, ["position"])
+
+
+@transaction.atomic
+def owners_sync(*, compound: Compound, actor=None) -> dict[str, int]:
+    """Derive (or refresh) the compound's owners and ownerships from the ledger, idempotently.
+
+    Each household is an exclusive unit. Its owners are: the developer when
+    ``developer_unsold``; otherwise its residents marked 产权人 (``is_owner``) in ledger order
+    (the first is the first listed co-owner); otherwise an unidentified owner of that unit.
+    A person is keyed by ID number when known. Manually recorded ownerships (a second unit of
+    a person who lives elsewhere) are kept. Owners left with no unit are marked inactive.
+    Returns counts of what changed (all zero on a second run).
+    """
+    _require_manager(actor, compound)
+    wanted = _wanted_owners(compound)
+    counts = _SyncCounts()
+    _owners_upsert(compound, wanted.owners, counts)
+    _shares_sync(compound, wanted.shares, counts)
     orphaned = Owner.objects.filter(compound=compound, active=True).exclude(
         pk__in=Ownership.objects.values("owner_id")
     )
-    counts["owners_updated"] += orphaned.update(active=False)
-    return counts
+    counts.owners_updated += orphaned.update(active=False)
+    return asdict(counts)
 
 
 @transaction.atomic

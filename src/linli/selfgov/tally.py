@@ -150,15 +150,8 @@ def _scale(units: list[UnitShare]) -> int:
     return 10**places
 
 
-def tally(
-    *,
-    item: int,
-    units: list[UnitShare],
-    ballots: dict[str, str],
-    follow_majority: bool = False,
-) -> Tally:
-    """Tally one owners' vote. Raises :class:`TallyError` on bad input; see the module doc."""
-    item = _check_item(item)
+def _check_units(units: list[UnitShare]) -> dict[str, list[int]]:
+    """Validate the units; returns each owner's unit indexes, in listed order."""
     seen_units: set[str] = set()
     owners_of: dict[str, list[int]] = {}
     for index, u in enumerate(units):
@@ -173,6 +166,10 @@ def tally(
             raise TallyError("tally.duplicate_owner", f"专有部分“{u.unit}”的产权人重复列出")
         for owner in u.owners:
             owners_of.setdefault(owner, []).append(index)
+    return owners_of
+
+
+def _check_ballots(ballots: dict[str, str], owners_of: dict[str, list[int]]) -> None:
     for owner, choice in ballots.items():
         if owner not in owners_of:
             raise TallyError(
@@ -184,7 +181,10 @@ def tally(
                 f"业主“{owner}”的选票为 {choice!r}，应为 yes（同意）、no（反对）或 abstain（弃权）",
             )
 
-    # one head per group of units joined by a shared owner; unsold units are one head
+
+def _heads(units: list[UnitShare], owners_of: dict[str, list[int]]) -> list[int]:
+    """Each unit's head (the index of the head's first unit): one head per group of units
+    joined by a shared owner; all unsold units are one head (union–find)."""
     parent = list(range(len(units)))
 
     def find(i: int) -> int:
@@ -204,45 +204,99 @@ def tally(
     unsold = [i for i, u in enumerate(units) if u.developer_unsold]
     for j in unsold[1:]:
         union(unsold[0], j)
+    return [find(i) for i in range(len(units))]
 
-    scale = _scale(units)
-    total_a = 0
-    sums = {"yes": 0, "no": 0, "abstain": 0}
+
+@dataclass(frozen=True)
+class _Count:
+    """The counting pass: areas in integer units of 1/scale m², heads by their first unit."""
+
+    total_area: int
+    total_heads: int
+    area_by_choice: dict[str, int]  # yes / no / abstain → area
+    head_choice: dict[int, str]  # head → the ballot of its first unit (listed order) with one
+    counted: dict[str, str]  # unit → the owner whose ballot counts
+
+    @property
+    def voted_area(self) -> int:
+        return sum(self.area_by_choice.values())
+
+    @property
+    def voted_heads(self) -> int:
+        return len(self.head_choice)
+
+    def heads_for(self, choice: str) -> int:
+        return sum(1 for c in self.head_choice.values() if c == choice)
+
+
+def _count(units: list[UnitShare], heads: list[int], ballots: dict[str, str], scale: int) -> _Count:
+    total_area = 0
+    area_by_choice = {"yes": 0, "no": 0, "abstain": 0}
     head_choice: dict[int, str] = {}
-    heads: set[int] = set()
     counted: dict[str, str] = {}
-    for index, u in enumerate(units):
+    for u, head in zip(units, heads, strict=True):
         area = int(u.area * scale)
-        total_a += area
-        head = find(index)
-        heads.add(head)
+        total_area += area
         voter = next((o for o in u.owners if o in ballots), None)
         if voter is None:
             continue
         counted[u.unit] = voter
         choice = ballots[voter]
-        sums[choice] += area
-        head_choice.setdefault(head, choice)  # the first unit (listed order) with a ballot
+        area_by_choice[choice] += area
+        head_choice.setdefault(head, choice)
+    return _Count(total_area, len(set(heads)), area_by_choice, head_choice, counted)
 
-    total_n = len(heads)
-    yes_a, no_a = sums["yes"], sums["no"]
-    voted_a = yes_a + no_a + sums["abstain"]
-    yes_n = sum(1 for c in head_choice.values() if c == "yes")
-    no_n = sum(1 for c in head_choice.values() if c == "no")
-    voted_n = len(head_choice)
 
-    quorum = 3 * voted_a >= 2 * total_a and 3 * voted_n >= 2 * total_n
-    base_a, base_n, app_yes_a, app_yes_n = voted_a, voted_n, yes_a, yes_n
-    if follow_majority:
-        base_a, base_n = total_a, total_n
-        if yes_a > no_a:
-            app_yes_a = yes_a + (total_a - voted_a)
-        if yes_n > no_n:
-            app_yes_n = yes_n + (total_n - voted_n)
-    if item in MAJOR_ITEMS:
-        major = 4 * app_yes_a >= 3 * base_a and 4 * app_yes_n >= 3 * base_n
-    else:
-        major = 2 * app_yes_a > base_a and 2 * app_yes_n > base_n
+@dataclass(frozen=True)
+class _Approval:
+    """The figures the approval rule compares (integer area units and heads)."""
+
+    base_area: int
+    base_heads: int
+    yes_area: int
+    yes_heads: int
+
+    def met(self, item: int) -> bool:
+        a, n = self.yes_area, self.yes_heads
+        if item in MAJOR_ITEMS:
+            return 4 * a >= 3 * self.base_area and 4 * n >= 3 * self.base_heads
+        return 2 * a > self.base_area and 2 * n > self.base_heads
+
+
+def _approval(count: _Count, follow_majority: bool) -> _Approval:
+    """The approval figures; with ``follow_majority`` non-participants join a strict majority
+    (by area and by heads separately) and the basis is every unit and head."""
+    yes_a, no_a = count.area_by_choice["yes"], count.area_by_choice["no"]
+    yes_n, no_n = count.heads_for("yes"), count.heads_for("no")
+    if not follow_majority:
+        return _Approval(count.voted_area, count.voted_heads, yes_a, yes_n)
+    total_a, total_n = count.total_area, count.total_heads
+    return _Approval(
+        base_area=total_a,
+        base_heads=total_n,
+        yes_area=yes_a + (total_a - count.voted_area) if yes_a > no_a else yes_a,
+        yes_heads=yes_n + (total_n - count.voted_heads) if yes_n > no_n else yes_n,
+    )
+
+
+def tally(
+    *,
+    item: int,
+    units: list[UnitShare],
+    ballots: dict[str, str],
+    follow_majority: bool = False,
+) -> Tally:
+    """Tally one owners' vote. Raises :class:`TallyError` on bad input; see the module doc."""
+    item = _check_item(item)
+    owners_of = _check_units(units)
+    _check_ballots(ballots, owners_of)
+    scale = _scale(units)
+    count = _count(units, _heads(units, owners_of), ballots, scale)
+    voted_a, voted_n = count.voted_area, count.voted_heads
+    yes_n, no_n = count.heads_for("yes"), count.heads_for("no")
+    quorum = 3 * voted_a >= 2 * count.total_area and 3 * voted_n >= 2 * count.total_heads
+    approval = _approval(count, follow_majority)
+    major = approval.met(item)
 
     def dec(value: int) -> Decimal:
         places = len(str(scale)) - 1
@@ -251,24 +305,24 @@ def tally(
     return Tally(
         item=item,
         follow_majority=follow_majority,
-        total_area=dec(total_a),
-        total_heads=total_n,
+        total_area=dec(count.total_area),
+        total_heads=count.total_heads,
         voted_area=dec(voted_a),
         voted_heads=voted_n,
-        yes_area=dec(yes_a),
+        yes_area=dec(count.area_by_choice["yes"]),
         yes_heads=yes_n,
-        no_area=dec(no_a),
+        no_area=dec(count.area_by_choice["no"]),
         no_heads=no_n,
-        abstain_area=dec(sums["abstain"]),
+        abstain_area=dec(count.area_by_choice["abstain"]),
         abstain_heads=voted_n - yes_n - no_n,
         quorum=quorum,
         major=major,
         passed=quorum and major,
-        approval_base_area=dec(base_a),
-        approval_base_heads=base_n,
-        approval_yes_area=dec(app_yes_a),
-        approval_yes_heads=app_yes_n,
-        counted=counted,
+        approval_base_area=dec(approval.base_area),
+        approval_base_heads=approval.base_heads,
+        approval_yes_area=dec(approval.yes_area),
+        approval_yes_heads=approval.yes_heads,
+        counted=count.counted,
     )
 
 
@@ -326,6 +380,31 @@ def _area(value, where: str) -> Decimal:
     return area
 
 
+def _parse_unit(n: int, raw) -> UnitShare:
+    """The ``n``-th (from 1) entry of ``units`` in the JSON form."""
+    where = f"第{n}个专有部分"
+    if not isinstance(raw, dict):
+        raise TallyError("tally.bad_json", f"{where}应为 JSON 对象")
+    label = raw.get("unit")
+    if not isinstance(label, str) or not label.strip():
+        raise TallyError("tally.bad_json", f"{where}缺少房号 unit")
+    where = f"{where}（{label}）"
+    if "area" not in raw:
+        raise TallyError("tally.bad_area", f"{where}缺少面积 area")
+    owners = raw.get("owners", [])
+    if not isinstance(owners, list) or not all(isinstance(o, str) and o for o in owners):
+        raise TallyError("tally.bad_json", f"{where}的 owners 应为产权人标识（字符串）的列表")
+    unsold = raw.get("developer_unsold", False)
+    if not isinstance(unsold, bool):
+        raise TallyError("tally.bad_json", f"{where}的 developer_unsold 应为 true 或 false")
+    return UnitShare(
+        unit=label,
+        area=_area(raw["area"], where),
+        owners=tuple(owners),
+        developer_unsold=unsold,
+    )
+
+
 def parse_tally_input(data) -> dict:
     """Validate the issue-5 JSON shape; returns keyword arguments for :func:`tally`."""
     if not isinstance(data, dict):
@@ -342,31 +421,7 @@ def parse_tally_input(data) -> dict:
     raw_units = data.get("units")
     if not isinstance(raw_units, list):
         raise TallyError("tally.bad_json", "units 应为专有部分的列表")
-    units = []
-    for n, raw in enumerate(raw_units, start=1):
-        where = f"第{n}个专有部分"
-        if not isinstance(raw, dict):
-            raise TallyError("tally.bad_json", f"{where}应为 JSON 对象")
-        label = raw.get("unit")
-        if not isinstance(label, str) or not label.strip():
-            raise TallyError("tally.bad_json", f"{where}缺少房号 unit")
-        where = f"{where}（{label}）"
-        if "area" not in raw:
-            raise TallyError("tally.bad_area", f"{where}缺少面积 area")
-        owners = raw.get("owners", [])
-        if not isinstance(owners, list) or not all(isinstance(o, str) and o for o in owners):
-            raise TallyError("tally.bad_json", f"{where}的 owners 应为产权人标识（字符串）的列表")
-        unsold = raw.get("developer_unsold", False)
-        if not isinstance(unsold, bool):
-            raise TallyError("tally.bad_json", f"{where}的 developer_unsold 应为 true 或 false")
-        units.append(
-            UnitShare(
-                unit=label,
-                area=_area(raw["area"], where),
-                owners=tuple(owners),
-                developer_unsold=unsold,
-            )
-        )
+    units = [_parse_unit(n, raw) for n, raw in enumerate(raw_units, start=1)]
     ballots = data.get("ballots", {})
     if not isinstance(ballots, dict):
         raise TallyError("tally.bad_json", "ballots 应为 {业主: yes/no/abstain} 的 JSON 对象")

@@ -179,91 +179,123 @@ def _local(value: str) -> dt.datetime:
     return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
 
 
+# The actions of the compound page: each takes the request and the compound, and returns a
+# response, or None to go back to the compound page. A DomainError or ValueError is shown there.
+
+
+def _propose(request, c):
+    actor, post = request.user, request.POST
+    owner = None
+    mine = selectors.owners_of_user(actor, c)
+    if post.get("as_owner"):
+        owner = mine.filter(pk=post["as_owner"]).first()
+    elif not services.manages(actor, c):
+        owner = mine.first()  # an owner proposes in his own name
+    item = int(post.get("item") or 0)
+    nominations = []
+    if item == 3 and post.get("with_nominations") and services.manages(actor, c):
+        nominations = list(selectors.nominations_for(c).filter(proposal__isnull=True))
+    services.proposal_create(
+        actor=actor,
+        compound=c,
+        item=item,
+        title=post.get("title", ""),
+        body=post.get("body", ""),
+        proposer_owner=owner,
+        nominations=nominations,
+    )
+    messages.success(request, "议题已提交，待业委会或社区公布")
+
+
+def _publish(request, c):
+    proposal = Proposal.objects.filter(pk=request.POST.get("proposal"), compound=c).first()
+    if proposal is None:
+        raise Http404("议题不存在")
+    services.proposal_publish(actor=request.user, proposal=proposal)
+    messages.success(request, f"议题“{proposal.title}”已公布")
+
+
+def _announce(request, c):
+    post = request.POST
+    proposal = Proposal.objects.filter(
+        pk=post.get("proposal"), compound=c, status=ProposalStatus.PUBLISHED
+    ).first()
+    if proposal is None:
+        raise Invalid("议题不存在或尚未公布，不能付诸表决", code="selfgov.unpublished")
+    vote = services.vote_announce(
+        actor=request.user,
+        proposal=proposal,
+        opens_at=_local(post.get("opens_at")),
+        closes_at=_local(post.get("closes_at")),
+    )
+    messages.success(request, "表决已公告")
+    return redirect("selfgov:vote", vote.pk)
+
+
+def _nominate(request, c):
+    post = request.POST
+    nominee = Owner.objects.filter(pk=post.get("nominee") or 0, compound=c).first()
+    if nominee is None:
+        raise Invalid("请选择本小区的业主作为候选人", code="selfgov.bad_nominee")
+    replaces = None
+    if post.get("replaces"):
+        replaces = selectors.committee_members(c).filter(pk=post["replaces"]).first()
+    services.nomination_create(
+        actor=request.user,
+        compound=c,
+        nominee=nominee,
+        post=post.get("post", ""),
+        ability=post.get("ability", ""),
+        prestige=post.get("prestige", ""),
+        public_spirit=post.get("public_spirit", ""),
+        enthusiasm=post.get("enthusiasm", ""),
+        nominated_by=post.get("nominated_by", ""),
+        replaces=replaces,
+    )
+    messages.success(request, f"已登记候选人{nominee.name}")
+
+
+def _settings(request, c):
+    post = request.POST
+    services.settings_update(
+        actor=request.user,
+        compound=c,
+        notice_days=int(post.get("notice_days") or 0),
+        follow_majority=bool(post.get("follow_majority")),
+    )
+    messages.success(request, "设置已保存")
+
+
+def _sync(request, c):
+    counts = services.owners_sync(actor=request.user, compound=c)
+    messages.success(
+        request,
+        "已从台账更新业主：新增{owners_created}人，变更{owners_updated}人，"
+        "新增产权{shares_created}处，移除{shares_removed}处".format(**counts),
+    )
+
+
+_COMPOUND_ACTIONS = {
+    "propose": _propose,
+    "publish": _publish,
+    "announce": _announce,
+    "nominate": _nominate,
+    "settings": _settings,
+    "sync": _sync,
+}
+
+
 @login_required
 @require_POST
 def compound_act(request, compound_id: int, action: str):
-    actor = request.user
-    c = get_or_404(selectors.compound_get_for, actor=actor, compound_id=compound_id)
-    post = request.POST
+    c = get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
     try:
-        if action == "propose":
-            owner = None
-            mine = selectors.owners_of_user(actor, c)
-            if post.get("as_owner"):
-                owner = mine.filter(pk=post["as_owner"]).first()
-            elif not services.manages(actor, c):
-                owner = mine.first()  # an owner proposes in his own name
-            item = int(post.get("item") or 0)
-            nominations = []
-            if item == 3 and post.get("with_nominations") and services.manages(actor, c):
-                nominations = list(selectors.nominations_for(c).filter(proposal__isnull=True))
-            services.proposal_create(
-                actor=actor,
-                compound=c,
-                item=item,
-                title=post.get("title", ""),
-                body=post.get("body", ""),
-                proposer_owner=owner,
-                nominations=nominations,
-            )
-            messages.success(request, "议题已提交，待业委会或社区公布")
-        elif action == "publish":
-            proposal = Proposal.objects.filter(pk=post.get("proposal"), compound=c).first()
-            if proposal is None:
-                raise Http404("议题不存在")
-            services.proposal_publish(actor=actor, proposal=proposal)
-            messages.success(request, f"议题“{proposal.title}”已公布")
-        elif action == "announce":
-            proposal = Proposal.objects.filter(
-                pk=post.get("proposal"), compound=c, status=ProposalStatus.PUBLISHED
-            ).first()
-            if proposal is None:
-                raise Invalid("议题不存在或尚未公布，不能付诸表决", code="selfgov.unpublished")
-            vote = services.vote_announce(
-                actor=actor,
-                proposal=proposal,
-                opens_at=_local(post.get("opens_at")),
-                closes_at=_local(post.get("closes_at")),
-            )
-            messages.success(request, "表决已公告")
-            return redirect("selfgov:vote", vote.pk)
-        elif action == "nominate":
-            nominee = Owner.objects.filter(pk=post.get("nominee") or 0, compound=c).first()
-            if nominee is None:
-                raise Invalid("请选择本小区的业主作为候选人", code="selfgov.bad_nominee")
-            replaces = None
-            if post.get("replaces"):
-                replaces = selectors.committee_members(c).filter(pk=post["replaces"]).first()
-            services.nomination_create(
-                actor=actor,
-                compound=c,
-                nominee=nominee,
-                post=post.get("post", ""),
-                ability=post.get("ability", ""),
-                prestige=post.get("prestige", ""),
-                public_spirit=post.get("public_spirit", ""),
-                enthusiasm=post.get("enthusiasm", ""),
-                nominated_by=post.get("nominated_by", ""),
-                replaces=replaces,
-            )
-            messages.success(request, f"已登记候选人{nominee.name}")
-        elif action == "settings":
-            services.settings_update(
-                actor=actor,
-                compound=c,
-                notice_days=int(post.get("notice_days") or 0),
-                follow_majority=bool(post.get("follow_majority")),
-            )
-            messages.success(request, "设置已保存")
-        elif action == "sync":
-            counts = services.owners_sync(actor=actor, compound=c)
-            messages.success(
-                request,
-                "已从台账更新业主：新增{owners_created}人，变更{owners_updated}人，"
-                "新增产权{shares_created}处，移除{shares_removed}处".format(**counts),
-            )
-        else:
+        act = _COMPOUND_ACTIONS.get(action)
+        if act is None:
             raise Http404("没有这个操作")
+        response = act(request, c)
+        if response is not None:
+            return response
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "输入不正确"))
     return redirect("selfgov:compound", c.pk)

@@ -110,22 +110,33 @@ def detect_layout(name: str, head: list[tuple[int, list]], kind: str) -> SheetLa
     chosen: dict[int, str] = dict(best.matches)
     rows = [best.number]
     for at in (best_at - 1, best_at + 1):  # a two-level header: the other level
-        if not 0 <= at < len(scanned):
-            continue
-        other = scanned[at]
-        if abs(other.number - best.number) != 1 or not other.matches:
-            continue
-        if len(other.matches) < other.stray:  # a data row, not a header
-            continue
-        added = False
-        for col, key in other.matches.items():
-            if col not in chosen and key not in chosen.values():
-                chosen[col] = key
-                added = True
-        if added:
-            rows.append(other.number)
+        if 0 <= at < len(scanned) and _add_other_level(scanned[at], best, chosen):
+            rows.append(scanned[at].number)
     layout = SheetLayout(kind=kind, name=name, header_rows=tuple(sorted(rows)))
-    by_number = {s.number: s for s in scanned}
+    _place_columns(layout, chosen, {s.number: s for s in scanned})
+    return layout
+
+
+def _add_other_level(other: _Scanned, best: _Scanned, chosen: dict[int, str]) -> bool:
+    """Add to ``chosen`` the columns the row next to the best header row names and it does
+    not; True when ``other`` is such a second header level and added any."""
+    if abs(other.number - best.number) != 1 or not other.matches:
+        return False
+    if len(other.matches) < other.stray:  # a data row, not a header
+        return False
+    added = False
+    for col, key in other.matches.items():
+        if col not in chosen and key not in chosen.values():
+            chosen[col] = key
+            added = True
+    return added
+
+
+def _place_columns(
+    layout: SheetLayout, chosen: dict[int, str], by_number: dict[int, _Scanned]
+) -> None:
+    """Fill the layout's columns (the leftmost of a key wins, the rest are duplicates) and
+    each column's header text as the file writes it."""
     for col in sorted(chosen):
         key = chosen[col]
         if key in layout.columns:
@@ -134,10 +145,9 @@ def detect_layout(name: str, head: list[tuple[int, list]], kind: str) -> SheetLa
         layout.columns[key] = col
         for number in layout.header_rows:
             values = by_number[number].values
-            if col < len(values) and match_header(values[col], kind) == key:
+            if col < len(values) and match_header(values[col], layout.kind) == key:
                 layout.headers[key] = str(values[col]).strip()
                 break
-    return layout
 
 
 @dataclass

@@ -30,6 +30,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 import python_calamine
@@ -311,93 +312,164 @@ class XlsxWorkbook(Workbook):
     # -- rows ---------------------------------------------------------------------------
     def rows(self, name: str) -> Iterator[Row]:
         path = self._sheets[name]
-        sst = self._shared_strings()
-        dates = self._dates()
         # Excel's serial dates count days from an epoch; they carry no time zone.
         epoch = dt.datetime(1904, 1, 1) if self._date1904 else dt.datetime(1899, 12, 30)  # noqa: DTZ001
-        columns = _COLUMN_CACHE
-        midnight = dt.time(0)
-        prefix = None
-        row_open = cell_re = None
-        row_close = ""
+        cells = _CellDecoder(name, self._shared_strings(), self._dates(), epoch)
+        markup = None
         current = 0
         for block in self._blocks(path, "row>"):
-            if prefix is None:
-                found = re.search(r"<(\w+:)?sheetData\b", block)
-                if not found and "sheetData" not in block:
+            if markup is None:
+                markup = _SheetMarkup.find(block)
+                if markup is None:
                     continue
-                prefix = found.group(1) or "" if found else ""
-                row_open, cell_re = _row_and_cell_patterns(re.escape(prefix))
-                row_close = f"</{prefix}row>"
-            for piece in block.split(row_close):
-                found = row_open.search(piece)
-                while found and found.group(1).endswith("/"):  # <row r="4"/>: an empty row
-                    number = _attr(found.group(1), "r")
-                    current = int(number) if number else current + 1
-                    found = row_open.search(piece, found.end())
-                if found is None:
-                    continue
-                number = _attr(found.group(1), "r")
-                current = int(number) if number else current + 1
-                inner = piece[found.end() :]
-                values: list = []
-                append = values.append
-                for letters, style1, typ, style2, value, inline, g_attrs, g_body in cell_re.findall(
-                    inner
-                ):
-                    if letters:
-                        col = columns.get(letters)
-                        if col is None:
-                            col = column_index(letters)
-                    else:  # the general form: any attribute order, formulas …
-                        ref = _attr(g_attrs, "r")
-                        col = column_index(ref.rstrip("0123456789")) if ref else len(values)
-                        typ = _attr(g_attrs, "t") or ""
-                        style1 = _attr(g_attrs, "s") or ""
-                        value, inline = _cell_body(g_body, typ)
-                    if typ == "inlineStr":
-                        cell = _unescape(inline) if "&" in inline or "_x" in inline else inline
-                        if cell[:1] == QUOTE:
-                            cell = unneutralise(cell)
-                    elif typ == "s":
-                        try:
-                            cell = sst[int(value)] if value else ""
-                        except (IndexError, ValueError):
-                            raise NotAWorkbook(
-                                f"工作表“{name}”的{letters}{current}单元格引用了不存在的共享字符串"
-                            ) from None
-                    elif typ == "" or typ == "n":
-                        if not value:
-                            continue
-                        style = style1 or style2
-                        if style and int(style) in dates:
-                            cell = epoch + dt.timedelta(days=float(value))
-                            if cell.time() == midnight:
-                                cell = cell.date()
-                        elif "." in value or "E" in value or "e" in value:
-                            cell = float(value)
-                        else:
-                            cell = int(value)
-                    elif typ == "b":
-                        cell = value == "1"
-                    elif typ == "e":  # #N/A, #VALUE! …: empty, as calamine reads them
-                        continue
-                    else:  # "str" (a formula's text), "d" (an ISO date)
-                        cell = _unescape(value)
-                        if cell[:1] == QUOTE:
-                            cell = unneutralise(cell)
-                    if col == len(values):
-                        append(cell)
-                    else:
-                        if col > len(values):
-                            values.extend([None] * (col - len(values)))
-                            append(cell)
-                        else:
-                            values[col] = cell
-                yield current, values
+            for piece in block.split(markup.row_close):
+                start = _row_start(markup.row_open, piece, current)
+                current = start.number
+                if start.tag is not None:
+                    yield current, cells.row(markup.cell_re, piece[start.tag.end() :], current)
 
     def close(self) -> None:
         self._zip.close()
+
+
+class _SheetMarkup(NamedTuple):
+    """The patterns of one sheet's XML, whose tags may carry a namespace prefix (``x:row``)."""
+
+    row_open: re.Pattern
+    cell_re: re.Pattern
+    row_close: str
+
+    @classmethod
+    def find(cls, block: str) -> _SheetMarkup | None:
+        """The markup, once ``block`` reaches ``<sheetData``; None before that."""
+        found = re.search(r"<(\w+:)?sheetData\b", block)
+        if not found and "sheetData" not in block:
+            return None
+        prefix = found.group(1) or "" if found else ""
+        row_open, cell_re = _row_and_cell_patterns(re.escape(prefix))
+        return cls(row_open, cell_re, f"</{prefix}row>")
+
+
+class _RowStart(NamedTuple):
+    tag: re.Match | None  # the ``<row …>`` tag of a row with cells, or None
+    number: int  # its Excel row number (or the last empty row's, when ``tag`` is None)
+
+
+def _row_start(row_open: re.Pattern, piece: str, current: int) -> _RowStart:
+    """The row that opens in ``piece`` (the text up to one ``</row>``), skipping the empty
+    ``<row r="4"/>`` before it; ``current`` is the number of the row before."""
+    found = row_open.search(piece)
+    while found and found.group(1).endswith("/"):  # <row r="4"/>: an empty row
+        number = _attr(found.group(1), "r")
+        current = int(number) if number else current + 1
+        found = row_open.search(piece, found.end())
+    if found is None:
+        return _RowStart(None, current)
+    number = _attr(found.group(1), "r")
+    return _RowStart(found, int(number) if number else current + 1)
+
+
+class _CellDecoder:
+    """Turns one sheet's cells into values: shared strings, serial dates, numbers, text."""
+
+    __slots__ = ("dates", "epoch", "shared_strings", "sheet")
+
+    def __init__(self, sheet: str, shared_strings: list[str], dates: set[int], epoch):
+        self.sheet = sheet
+        self.shared_strings = shared_strings
+        self.dates = dates  # the style indexes that format a number as a date
+        self.epoch = epoch
+
+    def row(self, cell_re: re.Pattern, inner: str, current: int) -> list:
+        """The values of row ``current`` from the XML after its ``<row>`` tag (index 0 =
+        column A; columns left out in between are None)."""
+        sst, number, columns = self.shared_strings, self.number, _COLUMN_CACHE
+        values: list = []
+        append = values.append
+        for letters, style1, typ, style2, value, inline, g_attrs, g_body in cell_re.findall(inner):
+            if letters:
+                col = columns.get(letters)
+                if col is None:
+                    col = column_index(letters)
+            else:  # the general form: any attribute order, formulas …
+                col, typ, style1, value, inline = _general_cell(g_attrs, g_body, len(values))
+            if typ == "inlineStr":
+                cell = _unescape(inline) if "&" in inline or "_x" in inline else inline
+                if cell[:1] == QUOTE:
+                    cell = unneutralise(cell)
+            elif typ == "s":
+                try:
+                    cell = sst[int(value)] if value else ""
+                except (IndexError, ValueError):
+                    raise NotAWorkbook(
+                        f"工作表“{self.sheet}”的{letters}{current}单元格引用了不存在的共享字符串"
+                    ) from None
+            elif typ == "" or typ == "n":
+                if not value:
+                    continue
+                cell = number(value, style1 or style2)
+            elif typ == "e":  # #N/A, #VALUE! …: empty, as calamine reads them
+                continue
+            else:  # "b", "str" (a formula's text), "d" (an ISO date)
+                cell = _text_cell(typ, value)
+            if col == len(values):
+                append(cell)
+            else:
+                _place(values, col, cell)
+        return values
+
+    def number(self, value: str, style: str):
+        """A number cell: a date or datetime when its style formats it as one."""
+        if style and int(style) in self.dates:
+            cell = self.epoch + dt.timedelta(days=float(value))
+            return cell.date() if cell.time() == _MIDNIGHT else cell
+        if "." in value or "E" in value or "e" in value:
+            return float(value)
+        return int(value)
+
+
+_MIDNIGHT = dt.time(0)
+
+
+class _GeneralCell(NamedTuple):
+    col: int
+    typ: str
+    style: str
+    value: str
+    inline: str
+
+
+def _general_cell(attrs: str, body: str, next_col: int) -> _GeneralCell:
+    """A cell not in the usual shape (any attribute order, a formula …); without an ``r``
+    attribute it is the column after the last one read (``next_col``)."""
+    ref = _attr(attrs, "r")
+    typ = _attr(attrs, "t") or ""
+    value, inline = _cell_body(body, typ)
+    return _GeneralCell(
+        col=column_index(ref.rstrip("0123456789")) if ref else next_col,
+        typ=typ,
+        style=_attr(attrs, "s") or "",
+        value=value,
+        inline=inline,
+    )
+
+
+def _text_cell(typ: str, value: str):
+    """A boolean (``b``), a formula's text (``str``) or an ISO date (``d``), as text."""
+    if typ == "b":
+        return value == "1"
+    cell = _unescape(value)
+    return unneutralise(cell) if cell[:1] == QUOTE else cell
+
+
+def _place(values: list, col: int, cell) -> None:
+    """Put ``cell`` at ``col`` when it is not the next column: past the end (None between)
+    or over an earlier one."""
+    if col > len(values):
+        values.extend([None] * (col - len(values)))
+        values.append(cell)
+    else:
+        values[col] = cell
 
 
 def _after_last_closing(buffer: str, local: str) -> int:
