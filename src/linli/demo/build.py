@@ -11,6 +11,7 @@ rows protect the rows of the layers below.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from linli.grid.models import GridLevel
 from linli.ledger.models import Region
 
-from . import cases, commons, county, finance, grid, meetings, party, selfgov
+from . import care, cases, commons, county, finance, grid, meetings, party, selfgov, volunteers
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
 
 # The layers built on the ledger, grid and cases, in order; each returns the lines it prints.
@@ -43,6 +44,8 @@ def clear_demo(town: Region | None = None) -> None:
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    care.clear(town=town)  # the registry protects its residents
+    volunteers.clear(town=town)  # so do volunteers
     for layer in (commons, finance, meetings, selfgov):  # their rows protect the rows below
         layer.clear_demo(town)
     cases.clear_cases(town)  # cases protect households and grid cells
@@ -97,4 +100,16 @@ def build_demo(
         for layer in LATER_LAYERS
         for line in layer.build_demo(community=xingdong, seed=seed, now=now)
     ]
+    lines += build_community_life(community=xingdong, seed=seed, today=now.date())
     return DemoResult(county=summary, grid=built_grid, cases=year, lines=lines, now=now)
+
+
+def build_community_life(*, community: Region, seed: int, today: dt.date) -> list[str]:
+    """Volunteers (two years of activities) and care (the registry and its visits), through
+    their services; returns the lines they say, which ``linli demo`` prints."""
+    said: list[str] = []
+    volunteers.build(
+        community=community, today=today, rng=random.Random(seed + 12), say=said.append
+    )
+    care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
+    return said

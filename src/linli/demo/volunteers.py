@@ -348,3 +348,32 @@ def _build(
         "redemptions": redeemed,
         "certificate": certificate.number if certificate else None,
     }
+
+
+def clear(*, town: Region | None) -> None:
+    """Remove the volunteer rows below ``town`` before the demo is rebuilt (volunteers protect
+    their residents). The points ledger refuses deletes through its own queryset, so the demo's
+    reset goes around it, as a database console would."""
+    if town is None:
+        return
+    from django.db.models import QuerySet
+
+    from linli.volunteers import models as v
+
+    communities = Region.objects.filter(path__startswith=town.path)
+    people = v.Volunteer.objects.filter(community__in=communities)
+    QuerySet(model=v.PointEntry).filter(volunteer__in=people).delete()
+    v.Certificate.objects.filter(community__in=communities).delete()
+    v.CertificateSequence.objects.filter(community__in=communities).delete()
+    v.RewardItem.objects.filter(community__in=communities).delete()
+    v.Correction.objects.filter(record__volunteer__in=people).delete()
+    for model in (v.Training, v.Award, v.Evaluation):
+        model.objects.filter(volunteer__in=people).delete()
+    v.ServiceRecord.history.filter(volunteer__in=people).delete()
+    v.ServiceRecord.objects.filter(volunteer__in=people).delete()
+    v.SignUp.objects.filter(volunteer__in=people).update(substitute_for=None)
+    v.SignUp.objects.filter(volunteer__in=people).delete()
+    v.Shift.objects.filter(activity__community__in=communities).delete()
+    v.Activity.objects.filter(community__in=communities).delete()
+    people.delete()
+    v.Team.objects.filter(community__in=communities).delete()
