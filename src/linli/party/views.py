@@ -4,7 +4,7 @@ from django.shortcuts import render
 from linli.core.http import get_or_404
 from linli.ledger.selectors import community_get_for
 
-from . import selectors
+from . import contributions, selectors
 from .models import Member, ThemeDay
 
 
@@ -23,11 +23,7 @@ def community_tree(request, community_id: int):
         .select_related("organisation", "unit")
         .order_by("organisation__path", "name")[:200]
     )
-    from linli.volunteers.selectors import hours_by_party_member
-
-    volunteer_hours = hours_by_party_member(shown)  # 亮身份: their approved volunteer hours
-    for member in shown:
-        member.volunteer_hours = volunteer_hours.get(member.pk)
+    contributions.annotate(shown)  # 亮身份: e.g. their approved volunteer hours
     theme_days = (
         ThemeDay.objects.filter(organisation__in=orgs)
         .select_related("organisation", "area")

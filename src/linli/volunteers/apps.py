@@ -7,6 +7,10 @@ class VolunteersConfig(AppConfig):
     verbose_name = "志愿服务"
 
     def ready(self) -> None:
+        from linli.party import contributions
+
         from .scopes import register_scopes
+        from .selectors import hours_by_party_member
 
         register_scopes()
+        contributions.register("volunteer_hours", hours_by_party_member)
