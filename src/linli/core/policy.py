@@ -276,6 +276,10 @@ class Capability(StrEnum):
     COMMONS_VIEW = "commons.view"  # public accounts and their 公示
     MEETINGS = "meetings.view"  # 五方联席会
     MY_HOUSEHOLD = "ledger.my_household"
+    # commons
+    COMMONS_OVERSEE = "commons.oversee"  # every account of one's region, drafts; opens accounts
+    COMMONS_ENTER = "commons.enter"  # enter entries and vouchers (one's region or compound)
+    COMMONS_APPROVE = "commons.approve"  # approve entries, publish notices: one's own compound
 
 
 _OFFICE = OFFICE_ROLES
@@ -304,6 +308,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_VIEW: _SUPER | _REGION | _HOME,
     Capability.MEETINGS: _SUPER | _OFFICE,
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
+    # commons
+    Capability.COMMONS_OVERSEE: _SUPER | _REGION,
+    Capability.COMMONS_ENTER: frozenset({Role.COMMUNITY_WORKER, Role.COMMITTEE_MEMBER}),
+    Capability.COMMONS_APPROVE: frozenset({Role.COMMITTEE_MEMBER}),
 }
 
 
