@@ -280,6 +280,9 @@ class Capability(StrEnum):
     COMMONS_OVERSEE = "commons.oversee"  # every account of one's region, drafts; opens accounts
     COMMONS_ENTER = "commons.enter"  # enter entries and vouchers (one's region or compound)
     COMMONS_APPROVE = "commons.approve"  # approve entries, publish notices: one's own compound
+    # selfgov
+    SELFGOV_COMMITTEE = "selfgov.committee"  # a committee runs its own compound's votes, drafts
+    SELFGOV_ACT_AS_OWNER = "selfgov.act_as_owner"  # a resident acts for their household's owner
 
 
 _OFFICE = OFFICE_ROLES
@@ -312,6 +315,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_OVERSEE: _SUPER | _REGION,
     Capability.COMMONS_ENTER: frozenset({Role.COMMUNITY_WORKER, Role.COMMITTEE_MEMBER}),
     Capability.COMMONS_APPROVE: frozenset({Role.COMMITTEE_MEMBER}),
+    # selfgov
+    Capability.SELFGOV_COMMITTEE: frozenset({Role.COMMITTEE_MEMBER}),
+    Capability.SELFGOV_ACT_AS_OWNER: frozenset({Role.RESIDENT}),
 }
 
 
