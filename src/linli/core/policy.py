@@ -283,6 +283,8 @@ class Capability(StrEnum):
     # selfgov
     SELFGOV_COMMITTEE = "selfgov.committee"  # a committee runs its own compound's votes, drafts
     SELFGOV_ACT_AS_OWNER = "selfgov.act_as_owner"  # a resident acts for their household's owner
+    # party
+    PARTY_EDIT = "party.edit"  # organisations, members, theme days of one's region
 
 
 _OFFICE = OFFICE_ROLES
@@ -318,6 +320,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # selfgov
     Capability.SELFGOV_COMMITTEE: frozenset({Role.COMMITTEE_MEMBER}),
     Capability.SELFGOV_ACT_AS_OWNER: frozenset({Role.RESIDENT}),
+    # party
+    Capability.PARTY_EDIT: _SUPER | _REGION,
 }
 
 

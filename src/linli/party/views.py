@@ -19,12 +19,14 @@ def community_tree(request, community_id: int):
         org.total_members = sum(o.member_count for o in below)
         org.total_shown = sum(o.shown_count for o in below)
     shown = (
-        Member.objects.filter(organisation__in=orgs, shows_identity=True)
+        Member.objects.restrict(request.user)
+        .filter(organisation__in=orgs, shows_identity=True)
         .select_related("organisation", "unit")
         .order_by("organisation__path", "name")[:200]
     )
     theme_days = (
-        ThemeDay.objects.filter(organisation__in=orgs)
+        ThemeDay.objects.restrict(request.user)
+        .filter(organisation__in=orgs)
         .select_related("organisation", "area")
         .order_by("-month", "organisation__path")[:12]
     )
