@@ -88,3 +88,49 @@ def test_tree_page_is_scoped(client, tree, xingdong_worker, xintang_worker):
     assert "第一联建党支部" in body and "县粮食局" in body
     client.force_login(xintang_worker)
     assert client.get(url).status_code == 404
+
+
+def test_restrict_agrees_with_the_party_selectors(
+    tree, grid_world, xingdong_worker, xintang_worker
+):
+    from linli.core.policy import restrict
+    from linli.ledger.models import Region
+    from linli.party import selectors
+    from linli.party.models import CoBuildingUnit, Organisation
+
+    services.member_add(organisation=tree["joint"], name="张三", unit=tree["unit"])
+    people = [xingdong_worker, xintang_worker, None] + [
+        grid_world[k] for k in ("area_leader", "leader_a", "leader_b", "resident_a")
+    ]
+    for user in people:
+        communities = Region.objects.restrict(user)
+        expected = Organisation.objects.filter(community__in=communities)
+        assert set(selectors.organisations_for(user)) == set(expected)
+        assert set(restrict(CoBuildingUnit.objects.all(), user)) == set(
+            CoBuildingUnit.objects.filter(organisation__in=expected)
+        )
+    assert selectors.organisations_for(xingdong_worker).count() == 3
+    assert not selectors.organisations_for(xintang_worker).exists()
+    assert selectors.organisations_for(grid_world["leader_a"]).count() == 3
+
+
+def test_the_services_check_the_actor(tree, grid_world, xingdong_worker, xintang_worker):
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.core.errors import Forbidden, NotFound
+
+    community = grid_world["community"]
+    with pytest.raises(NotFound):
+        services.organisation_create(
+            actor=xintang_worker, community=community, kind=OrgKind.BRANCH, name="x"
+        )
+    with pytest.raises(Forbidden):
+        services.co_building_unit_add(
+            actor=grid_world["leader_a"], organisation=tree["joint"], name="x", kind="school"
+        )
+    with pytest.raises(NotFound):
+        services.member_add(actor=AnonymousUser(), organisation=tree["top"], name="x")
+    org = services.organisation_create(
+        actor=xingdong_worker, community=community, kind=OrgKind.BRANCH, name="第二党支部"
+    )
+    assert org.parent is None and org.community == community

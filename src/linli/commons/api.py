@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.urls import reverse
 from ninja import File, Query, Router, Status, UploadedFile
 
-from linli.accounts import scoping
 from linli.core.bounds import Id, Limit, Offset
 from linli.core.errors import Invalid, NotFound
 from linli.core.privacy import mask_name
@@ -147,8 +146,7 @@ def account_list(request):
     "/accounts", response={201: AccountOut, **WRITE_ERRORS}, summary="开设小区公共收益账户"
 )
 def account_create(request, payload: AccountIn):
-    q = scoping.compound_q(request.user)
-    compound = Compound.objects.filter(q, pk=payload.compound_id).first() if q is not None else None
+    compound = Compound.objects.restrict(request.user).filter(pk=payload.compound_id).first()
     if compound is None:
         raise NotFound("小区不存在或无权查看")
     account = services.account_open(actor=request.user, compound=compound)

@@ -5,3 +5,8 @@ class CommonsConfig(AppConfig):
     name = "linli.commons"
     label = "commons"
     verbose_name = "公共收益"
+
+    def ready(self) -> None:
+        from .scopes import register_scopes
+
+        register_scopes()

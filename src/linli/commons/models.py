@@ -23,6 +23,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 
+from linli.core.policy import RestrictedQuerySet
 from linli.core.uploads import StoredName
 
 GENESIS_HASH = "0" * 64
@@ -110,6 +111,8 @@ class PublicAccount(models.Model):
     head_hash = models.CharField("链头哈希", max_length=64, default=GENESIS_HASH, editable=False)
     closed_through = models.DateField("已公示至", null=True, blank=True, editable=False)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "公共收益账户"
         verbose_name_plural = verbose_name
@@ -119,7 +122,7 @@ class PublicAccount(models.Model):
         return self.name or f"{self.compound.name}公共收益账户"
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(RestrictedQuerySet):
     """``update()``/``delete()`` refuse when they would touch a posted entry."""
 
     def _refuse_posted(self, what: str) -> None:
@@ -277,6 +280,8 @@ class Voucher(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "凭证"
         verbose_name_plural = verbose_name
@@ -314,7 +319,7 @@ def _voucher_pre_delete(sender, instance, **kwargs):
     _refuse_voucher_delete(instance)
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(RestrictedQuerySet):
     def update(self, **kwargs):
         if not _purging.get() and self.exists():
             raise ImmutableError("已发布的公示不能修改")

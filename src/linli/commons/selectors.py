@@ -1,4 +1,5 @@
-"""Reads of the public accounts, each starting from :func:`linli.accounts.scoping.compound_q`.
+"""Reads of the public accounts, each starting from ``restrict`` (the rules are in
+:mod:`linli.commons.scopes`).
 
 | role | sees |
 |---|---|
@@ -18,11 +19,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from linli.accounts import scoping
 from linli.core import uploads
 from linli.core.errors import NotFound
+from linli.core.policy import Capability, actor_of, can
 from linli.core.privacy import mask_name
-from linli.core.roles import Role
 from linli.ledger.models import Compound, Household
 
 from .models import (
@@ -71,10 +71,7 @@ def _money(value) -> Decimal:
 
 
 def accounts_for(user) -> QuerySet[PublicAccount]:
-    q = scoping.compound_q(user, "compound")
-    if q is None:
-        return PublicAccount.objects.none()
-    return PublicAccount.objects.filter(q)
+    return PublicAccount.objects.restrict(user)
 
 
 def account_get_for(*, actor, account_id) -> PublicAccount:
@@ -89,17 +86,16 @@ def account_get_for(*, actor, account_id) -> PublicAccount:
 def sees_drafts(user, account: PublicAccount) -> bool:
     """Pending and rejected entries: the committee of the compound and the officials/workers
     over it; residents and the 三长 see what was posted."""
-    role = scoping.role_of(user)
-    if role == "superuser" or role in scoping.REGION_ROLES:
+    if can(user, Capability.COMMONS_OVERSEE):
         return True  # account came through accounts_for, so it is in their region
-    profile = getattr(user, "profile", None)
-    return role == Role.COMMITTEE_MEMBER and profile.compound_id == account.compound_id
+    actor = actor_of(user)
+    return can(user, Capability.COMMONS_APPROVE) and actor.compound_id == account.compound_id
 
 
 def entries_for(*, actor, account: PublicAccount, status: str | None = None) -> QuerySet[Entry]:
     qs = Entry.objects.filter(account=account).select_related("reverses")
     if not sees_drafts(actor, account):
-        qs = qs.filter(POSTED)
+        qs = qs.filter(POSTED)  # as the Entry rule says, without its join through the compound
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-date", "-id")
@@ -107,13 +103,12 @@ def entries_for(*, actor, account: PublicAccount, status: str | None = None) -> 
 
 def entry_get_for(*, actor, entry_id) -> Entry:
     entry = (
-        Entry.objects.filter(pk=entry_id, account__in=accounts_for(actor))
+        Entry.objects.restrict(actor)
+        .filter(pk=entry_id)
         .select_related("account__compound", "reverses")
         .first()
     )
-    if entry is None or (
-        entry.status != EntryStatus.APPROVED and not sees_drafts(actor, entry.account)
-    ):
+    if entry is None:
         raise NotFound("收支记录不存在或无权查看")
     return entry
 
@@ -123,22 +118,23 @@ def voucher_get_for(*, actor, voucher_id: int) -> Voucher:
     compound's committee and the officials/workers over it. Out of scope is :class:`NotFound`
     with the same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
     voucher = (
-        Voucher.objects.filter(pk=voucher_id, entry__account__in=accounts_for(actor))
+        Voucher.objects.restrict(actor)
+        .filter(pk=voucher_id)
         .select_related("entry__account")
         .first()
     )
-    if voucher is None or not sees_drafts(actor, voucher.entry.account):
+    if voucher is None:
         raise NotFound(uploads.NOT_FOUND)
     return voucher
 
 
 def approval_queue(*, actor) -> QuerySet[Entry]:
     """Pending entries the actor may decide: a committee member's own compound."""
-    profile = getattr(actor, "profile", None)
-    if profile is None or profile.role != Role.COMMITTEE_MEMBER or not profile.compound_id:
+    if not can(actor, Capability.COMMONS_APPROVE):
         return Entry.objects.none()
     return (
-        Entry.objects.filter(account__compound_id=profile.compound_id, status=EntryStatus.PENDING)
+        Entry.objects.restrict(actor)
+        .filter(status=EntryStatus.PENDING)
         .select_related("account__compound", "reverses")
         .prefetch_related("vouchers")
         .order_by("date", "id")
@@ -151,7 +147,8 @@ def notices_for(*, actor, account: PublicAccount) -> QuerySet[Notice]:
 
 def notice_get_for(*, actor, notice_id) -> Notice:
     notice = (
-        Notice.objects.filter(pk=notice_id, account__in=accounts_for(actor))
+        Notice.objects.restrict(actor)
+        .filter(pk=notice_id)
         .select_related("account__compound__community")
         .first()
     )
@@ -274,10 +271,7 @@ def accounts_overview(*, actor) -> list[dict]:
 
 
 def compounds_without_account(*, actor) -> QuerySet[Compound]:
-    q = scoping.compound_q(actor)
-    if q is None:
-        return Compound.objects.none()
-    return Compound.objects.filter(q, public_account__isnull=True).order_by("name")
+    return Compound.objects.restrict(actor).filter(public_account__isnull=True).order_by("name")
 
 
 def notice_snapshot(*, account: PublicAccount, start: dt.date, end: dt.date) -> dict:

@@ -18,12 +18,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core import money
 from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid
+from linli.core.policy import Capability, actor_of, can
 from linli.core.privacy import mask_name
-from linli.core.roles import Role
 from linli.core.uploads import IMAGES_AND_PDF, AcceptedFile, accept_uploads
 from linli.ledger.models import Compound
 
@@ -59,20 +58,12 @@ def person_name(user) -> str:
 
 
 def is_committee_of(user, compound_id: int) -> bool:
-    """A 业委会 member of that compound (role committee_member, profile.compound)."""
-    if user is None or not user.is_authenticated:
-        return False
-    profile = getattr(user, "profile", None)
-    return (
-        profile is not None
-        and profile.role == Role.COMMITTEE_MEMBER
-        and profile.compound_id == compound_id
-    )
+    """A 业委会 member of that compound (``Capability.COMMONS_APPROVE``, profile.compound)."""
+    return can(user, Capability.COMMONS_APPROVE) and actor_of(user).compound_id == compound_id
 
 
 def _in_scope(user, compound_id: int) -> bool:
-    q = scoping.compound_q(user)
-    return q is not None and Compound.objects.filter(q, pk=compound_id).exists()
+    return Compound.objects.restrict(user).filter(pk=compound_id).exists()
 
 
 def may_enter(user, account: PublicAccount) -> bool:
@@ -80,14 +71,13 @@ def may_enter(user, account: PublicAccount) -> bool:
     of the compound."""
     if is_committee_of(user, account.compound_id):
         return True
-    return scoping.role_of(user) == Role.COMMUNITY_WORKER and _in_scope(user, account.compound_id)
+    return can(user, Capability.COMMONS_ENTER) and _in_scope(user, account.compound_id)
 
 
 def may_open(user, compound: Compound) -> bool:
-    role = scoping.role_of(user)
     if is_committee_of(user, compound.pk):
         return True
-    return (role == "superuser" or role in scoping.REGION_ROLES) and _in_scope(user, compound.pk)
+    return can(user, Capability.COMMONS_OVERSEE) and _in_scope(user, compound.pk)
 
 
 def parse_amount(value, *, field: str = "amount") -> Decimal:

@@ -14,12 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
 from linli.core import uploads
 from linli.core.bounds import int_param
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
-from linli.core.roles import Role
+from linli.core.policy import Capability, can
 from linli.ledger.models import Compound
 
 from . import selectors, services
@@ -43,17 +42,16 @@ def _entry(request, entry_id):
 def index(request):
     """Residents and committee members land on their compound's account; officials and
     workers see the compounds in scope with their balances."""
-    role = scoping.role_of(request.user)
-    office = role == "superuser" or role in scoping.REGION_ROLES
+    office = can(request.user, Capability.COMMONS_OVERSEE)
+    committee = can(request.user, Capability.COMMONS_APPROVE)
     accounts = selectors.accounts_overview(actor=request.user)
     if not office and len(accounts) == 1:
         return redirect("commons:account", account_id=accounts[0].pk)
-    profile = getattr(request.user, "profile", None)
     openable = []
     if office:
         openable = list(selectors.compounds_without_account(actor=request.user)[:200])
-    elif role == Role.COMMITTEE_MEMBER and profile.compound_id and not accounts:
-        openable = list(Compound.objects.filter(pk=profile.compound_id))
+    elif committee and not accounts:  # a committee sees its own compound only
+        openable = list(Compound.objects.restrict(request.user))
     total = sum((a.bal for a in accounts), selectors.ZERO)
     return render(
         request,
@@ -64,9 +62,7 @@ def index(request):
             "office": office,
             "total": total,
             "pending": sum(a.pending for a in accounts),
-            "queue": selectors.approval_queue(actor=request.user).count()
-            if role == Role.COMMITTEE_MEMBER
-            else 0,
+            "queue": selectors.approval_queue(actor=request.user).count() if committee else 0,
         },
     )
 
@@ -74,11 +70,8 @@ def index(request):
 @login_required
 @require_POST
 def account_open(request):
-    q = scoping.compound_q(request.user)
     compound = (
-        Compound.objects.filter(q, pk=request.POST.get("compound") or 0).first()
-        if q is not None
-        else None
+        Compound.objects.restrict(request.user).filter(pk=request.POST.get("compound") or 0).first()
     )
     if compound is None:
         raise Http404("小区不存在或无权查看")
@@ -272,7 +265,7 @@ def entry_act(request, entry_id: int, action: str):
 @login_required
 def queue(request):
     """The committee's approval queue: pending entries of my compound, oldest first."""
-    if scoping.role_of(request.user) != Role.COMMITTEE_MEMBER:
+    if not can(request.user, Capability.COMMONS_APPROVE):
         raise Http404("只有业委会成员审核")
     items = list(selectors.approval_queue(actor=request.user)[:200])
     account = selectors.accounts_for(request.user).first()

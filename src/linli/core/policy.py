@@ -283,6 +283,15 @@ class Capability(StrEnum):
     CARE_VIEW = "care.view"  # care categories and tiers (PIPL art. 28 sensitive), views logged
     CARE_MANAGE = "care.manage"  # the registry: register, override tiers, pair, declare events
     CARE_VISIT = "care.visit"  # record care visits (a paired resident sees only their pairs)
+    # commons
+    COMMONS_OVERSEE = "commons.oversee"  # every account of one's region, drafts; opens accounts
+    COMMONS_ENTER = "commons.enter"  # enter entries and vouchers (one's region or compound)
+    COMMONS_APPROVE = "commons.approve"  # approve entries, publish notices: one's own compound
+    # selfgov
+    SELFGOV_COMMITTEE = "selfgov.committee"  # a committee runs its own compound's votes, drafts
+    SELFGOV_ACT_AS_OWNER = "selfgov.act_as_owner"  # a resident acts for their household's owner
+    # party
+    PARTY_EDIT = "party.edit"  # organisations, members, theme days of one's region
 
 
 _OFFICE = OFFICE_ROLES
@@ -316,6 +325,15 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CARE_VIEW: _SUPER | _REGION | _GRID,
     Capability.CARE_MANAGE: _SUPER | _REGION,
     Capability.CARE_VISIT: _SUPER | _REGION | _GRID | _HOME,
+    # commons
+    Capability.COMMONS_OVERSEE: _SUPER | _REGION,
+    Capability.COMMONS_ENTER: frozenset({Role.COMMUNITY_WORKER, Role.COMMITTEE_MEMBER}),
+    Capability.COMMONS_APPROVE: frozenset({Role.COMMITTEE_MEMBER}),
+    # selfgov
+    Capability.SELFGOV_COMMITTEE: frozenset({Role.COMMITTEE_MEMBER}),
+    Capability.SELFGOV_ACT_AS_OWNER: frozenset({Role.RESIDENT}),
+    # party
+    Capability.PARTY_EDIT: _SUPER | _REGION,
 }
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linli.core.policy import RestrictedQuerySet
 from linli.ledger.models import HouseholdUse
 
 
@@ -68,6 +69,8 @@ class FeeSchedule(models.Model):
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "收费标准"
         verbose_name_plural = verbose_name
@@ -117,6 +120,8 @@ class BillRun(models.Model):
     skipped_no_area = models.PositiveIntegerField("缺面积未出账户数", default=0)
     skipped_no_schedule = models.PositiveIntegerField("无适用标准户数", default=0)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "出账记录"
         verbose_name_plural = verbose_name
@@ -135,6 +140,8 @@ class BilledPeriod(models.Model):
     period_start = models.DateField("账期起")
     period_end = models.DateField("账期止")
     run = models.ForeignKey(BillRun, on_delete=models.CASCADE, related_name="periods")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "已出账账期"
@@ -161,6 +168,8 @@ class RunRate(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=4)
     # the price in 1/10000 yuan, so the database multiplies integers (exact on SQLite too)
     price_units = models.BigIntegerField()
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "出账适用标准"
@@ -207,6 +216,8 @@ class Bill(models.Model):
     outstanding = models.DecimalField("欠费", max_digits=12, decimal_places=2)
     created_at = models.DateTimeField("出账时间")
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "账单"
         verbose_name_plural = verbose_name
@@ -246,6 +257,8 @@ class Account(models.Model):
         "ledger.Household", on_delete=models.CASCADE, related_name="fee_account"
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "缴费账户"
         verbose_name_plural = verbose_name
@@ -259,6 +272,8 @@ class ReceiptSequence(models.Model):
 
     compound = models.OneToOneField("ledger.Compound", on_delete=models.CASCADE, related_name="+")
     last = models.PositiveIntegerField(default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.compound_id}: {self.last}"
@@ -310,6 +325,8 @@ class Payment(models.Model):
         "作废时撤销的预交余额", max_digits=12, decimal_places=2, default=0
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "收款"
         verbose_name_plural = verbose_name
@@ -336,6 +353,8 @@ class Allocation(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
     allocated_at = models.DateTimeField("冲抵时间")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "冲抵明细"
@@ -384,6 +403,8 @@ class Waiver(models.Model):
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=200, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "减免"
         verbose_name_plural = verbose_name
@@ -422,6 +443,8 @@ class PaymentVoid(models.Model):
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "收款作废申请"

@@ -1,4 +1,5 @@
-"""Reads of fees, each starting from what the requesting user may see (:func:`bill_q`).
+"""Reads of fees, each starting from what the requesting user may see (``restrict``; the
+rules are in :mod:`linli.finance.scopes`).
 
 | role | sees bills of | sees payments (receipts) of | sees reductions (减免) |
 |---|---|---|---|
@@ -8,7 +9,7 @@
 | 居民 | their own household | their own household | their own household's |
 
 A reduction is granted for 低保, 特困 … (``WaiverKind``), so it tells a vulnerable-person fact:
-only the roles with the tag duty (``scoping.sees_sensitive_tags``) see it, and a household's own
+only the roles with the tag duty (``Capability.SEE_TAGS``) see it, and a household's own
 people on their own household (:func:`sees_reductions`). To everyone else a reduced part of a
 bill is simply settled: ``paid`` = paid + waived, no ``waived`` figure, rates computed on the
 whole bill (:meth:`Rate.folded`) — and they see no other household's receipts, whose sums
@@ -40,67 +41,41 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.errors import NotFound
+from linli.core.policy import actor_of
 from linli.core.privacy import mask_name
 from linli.grid.models import Grid, Membership
 from linli.ledger.models import Building, Compound, Household, Relation, Resident
 
-from .models import Bill, BilledPeriod, FeeSchedule, Payment, PaymentVoid, Waiver
+from . import scopes
+from .models import Bill, BilledPeriod, BillRun, FeeSchedule, Payment, PaymentVoid, Waiver
 from .money import AGE_BUCKETS, age_bucket, month_end, parse_month
 
 ZERO = Decimal("0.00")
 MONEY = DecimalModelField(max_digits=16, decimal_places=2)
 
 
-def bill_q(user, prefix: str = "") -> Q | None:
-    """A filter on Bill or Payment (both carry ``household`` and ``compound``); None = nothing.
-
-    Region roles see by compound (the same households as ``household_q``, without the join
-    through unit and building); everyone else by ``household_q``.
-    """
-    role = scoping.role_of(user)
-    if role == "superuser" or role in scoping.REGION_ROLES:
-        return scoping.compound_q(user, "compound")
-    return scoping.household_q(user, "household")
-
-
 def bills_for(user) -> QuerySet[Bill]:
-    q = bill_q(user)
-    return Bill.objects.none() if q is None else Bill.objects.filter(q)
-
-
-def _own_household_id(user) -> int | None:
-    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
-    return getattr(profile, "household_id", None)
+    """Bills in scope (the rule is :func:`linli.finance.scopes.bill_rule`)."""
+    return Bill.objects.restrict(user)
 
 
 def sees_reductions(user, *, household_id: int | None = None) -> bool:
     """Whether ``user`` may see reductions (减免) — of ``household_id`` if given, else of
-    every household in their scope: the roles with the vulnerable-person tag duty, and a
-    household's own people for their own household (it is their own data)."""
-    if scoping.sees_sensitive_tags(user):
-        return True
-    own = _own_household_id(user)
-    return household_id is not None and own is not None and own == household_id
+    every household in their scope: the roles with the vulnerable-person tag duty
+    (``Capability.SEE_TAGS``), and a household's own people for their own household (it is
+    their own data)."""
+    return scopes.sees_reductions(actor_of(user), household_id)
 
 
 def payments_for(user) -> QuerySet[Payment]:
     """Payments (receipts) in scope; roles without the tag duty see only their own
     household's (another household's receipts beside its bills would show a reduction)."""
-    q = bill_q(user)
-    if q is None:
-        return Payment.objects.none()
-    qs = Payment.objects.filter(q)
-    if not scoping.sees_sensitive_tags(user):
-        own = _own_household_id(user)
-        qs = qs.filter(household_id=own) if own is not None else Payment.objects.none()
-    return qs
+    return Payment.objects.restrict(user)
 
 
 def households_for(user) -> QuerySet[Household]:
-    q = scoping.household_q(user)
-    return Household.objects.none() if q is None else Household.objects.filter(q)
+    return Household.objects.restrict(user)
 
 
 def household_get_for(*, actor, household_id: int) -> Household:
@@ -122,8 +97,7 @@ def fees_collected_here(compound: Compound) -> bool:
 
 
 def compounds_for(user) -> QuerySet[Compound]:
-    q = scoping.compound_q(user)
-    return Compound.objects.none() if q is None else Compound.objects.filter(q)
+    return Compound.objects.restrict(user)
 
 
 def address(household: Household) -> str:
@@ -232,18 +206,13 @@ def head_name(household: Household) -> str:
 
 
 def schedules_for(user) -> QuerySet[FeeSchedule]:
-    return FeeSchedule.objects.filter(compound__in=compounds_for(user)).select_related("compound")
+    return FeeSchedule.objects.restrict(user).select_related("compound")
 
 
 def pending_waivers(*, actor) -> list[Waiver]:
-    q = bill_q(actor, "bill")
-    if q is None:
-        return []
-    role = scoping.role_of(actor)
-    if role == "superuser" or role in scoping.REGION_ROLES:
-        q = scoping.compound_q(actor, "bill__compound")
     return list(
-        Waiver.objects.filter(q, status=Waiver.Status.PENDING)
+        Waiver.objects.restrict(actor)
+        .filter(status=Waiver.Status.PENDING)
         .select_related("bill__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
@@ -251,14 +220,9 @@ def pending_waivers(*, actor) -> list[Waiver]:
 
 def pending_voids(*, actor) -> list[PaymentVoid]:
     """Void requests waiting for a decision, in the desk user's compounds."""
-    role = scoping.role_of(actor)
-    if not (role == "superuser" or role in scoping.REGION_ROLES):
-        return []
-    q = scoping.compound_q(actor, "payment__compound")
-    if q is None:
-        return []
     return list(
-        PaymentVoid.objects.filter(q, status=PaymentVoid.Status.PENDING)
+        PaymentVoid.objects.restrict(actor)
+        .filter(status=PaymentVoid.Status.PENDING)
         .select_related("payment__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
@@ -266,11 +230,7 @@ def pending_voids(*, actor) -> list[PaymentVoid]:
 
 def void_get_for(*, actor, void_id: int) -> PaymentVoid:
     """A void request (any status) in the desk user's compounds."""
-    q = scoping.compound_q(actor, "payment__compound")
-    role = scoping.role_of(actor)
-    if q is None or not (role == "superuser" or role in scoping.REGION_ROLES):
-        raise NotFound("作废申请不存在或无权查看")
-    void = PaymentVoid.objects.filter(q, pk=void_id).select_related("payment").first()
+    void = PaymentVoid.objects.restrict(actor).filter(pk=void_id).select_related("payment").first()
     if void is None:
         raise NotFound("作废申请不存在或无权查看")
     return void
@@ -733,14 +693,8 @@ def _overlap_problems(bills) -> list[str]:
     return problems
 
 
-def runs_for(user):
-    from .models import BillRun
-
-    cq = scoping.compound_q(user)
-    if cq is None:
-        return BillRun.objects.none()
-    ids = BilledPeriod.objects.filter(compound__in=Compound.objects.filter(cq)).values("run_id")
-    return BillRun.objects.filter(pk__in=ids).order_by("-created_at", "-id")
+def runs_for(user) -> QuerySet[BillRun]:
+    return BillRun.objects.restrict(user).order_by("-created_at", "-id")
 
 
 def last_billed_month(*, actor) -> dt.date | None:

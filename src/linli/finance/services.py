@@ -18,9 +18,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.approval import require_pending, require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
+from linli.core.policy import Capability, can
 from linli.ledger.models import Compound, Household, HouseholdUse, Region
 
 from .models import (
@@ -58,8 +58,7 @@ PREPAY_MONTHS = 12
 
 def is_desk(actor) -> bool:
     """Workers and officials of a region (and the superuser) keep the fee books."""
-    role = scoping.role_of(actor)
-    return role == "superuser" or role in scoping.REGION_ROLES
+    return can(actor, Capability.FINANCE_DESK)
 
 
 def _require_desk(actor) -> None:
@@ -70,8 +69,7 @@ def _require_desk(actor) -> None:
 def _compound_in_scope(actor, compound: Compound) -> None:
     if actor is None:
         return
-    q = scoping.compound_q(actor)
-    if q is None or not Compound.objects.filter(q, pk=compound.pk).exists():
+    if not Compound.objects.restrict(actor).filter(pk=compound.pk).exists():
         raise NotFound("小区不存在或无权查看")
 
 
@@ -79,10 +77,7 @@ def _household_for(actor, household: Household) -> Household:
     """The household with its unit, building and compound, if ``actor`` may see it."""
     qs = Household.objects.select_related("unit__building__compound")
     if actor is not None:
-        q = scoping.household_q(actor)
-        if q is None:
-            raise NotFound("房屋不存在或无权查看")
-        qs = qs.filter(q)
+        qs = qs.restrict(actor)
     found = qs.filter(pk=household.pk).first()
     if found is None:
         raise NotFound("房屋不存在或无权查看")
@@ -92,8 +87,7 @@ def _household_for(actor, household: Household) -> Household:
 def _household_in_scope(actor, household: Household) -> None:
     if actor is None:
         return
-    q = scoping.household_q(actor)
-    if q is None or not Household.objects.filter(q, pk=household.pk).exists():
+    if not Household.objects.restrict(actor).filter(pk=household.pk).exists():
         raise NotFound("房屋不存在或无权查看")
 
 
@@ -220,10 +214,9 @@ def _run_compounds(actor, *, compound, region) -> list[int]:
         return [compound.pk]
     qs = Compound.objects.filter(community__path__startswith=region.path)
     if actor is not None:
-        q = scoping.region_q(actor)
-        if q is None or not Region.objects.filter(q, pk=region.pk).exists():
+        if not Region.objects.restrict(actor).filter(pk=region.pk).exists():
             raise NotFound("区域不存在或无权查看")
-        qs = qs.filter(scoping.compound_q(actor))
+        qs = qs.restrict(actor)
     return list(qs.values_list("pk", flat=True))
 
 
@@ -757,8 +750,7 @@ def waiver_decide(
 def _payment_in_scope(actor, payment: Payment) -> None:
     if actor is None:
         return
-    q = scoping.compound_q(actor)
-    if q is None or not Compound.objects.filter(q, pk=payment.compound_id).exists():
+    if not Compound.objects.restrict(actor).filter(pk=payment.compound_id).exists():
         raise NotFound("收据不存在或无权查看")
 
 

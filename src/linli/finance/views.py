@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
 from linli.core.bounds import id_param
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404, is_htmx
+from linli.core.policy import Capability, can
 from linli.ledger.models import Region, RegionLevel
 
 from . import selectors, services
@@ -302,11 +302,8 @@ def run(request):
     """Run billing for a compound or a community; lists the recent runs and the standards."""
     _require_desk(request)
     compounds = list(selectors.compounds_for(request.user).order_by("community__path", "name"))
-    q = scoping.region_q(request.user)
-    communities = (
-        list(Region.objects.filter(q, level=RegionLevel.COMMUNITY).order_by("path"))
-        if q is not None
-        else []
+    communities = list(
+        Region.objects.restrict(request.user).filter(level=RegionLevel.COMMUNITY).order_by("path")
     )
     context = {
         "compounds": compounds,
@@ -428,8 +425,7 @@ def rates(request):
 
 @login_required
 def arrears(request):
-    role = scoping.role_of(request.user)
-    if not (services.is_desk(request.user) or role in scoping.GRID_ROLES):
+    if not (services.is_desk(request.user) or can(request.user, Capability.FINANCE_ARREARS)):
         raise Http404("欠费名单仅供三长和社区工作人员跟进")
     compound_id = request.GET.get("compound")
     compound_id = id_param(compound_id)

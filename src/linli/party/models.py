@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from linli.core.policy import RestrictedQuerySet
+
 
 class OrgKind(models.TextChoices):
     COMMITTEE = "committee", "党委"
@@ -48,6 +50,8 @@ class Organisation(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "党组织"
         verbose_name_plural = verbose_name
@@ -75,6 +79,8 @@ class CoBuildingUnit(models.Model):
     )
     name = models.CharField("单位名称", max_length=100)
     kind = models.CharField("单位类型", max_length=20, choices=Kind.choices)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "联建单位"
@@ -112,6 +118,8 @@ class Member(models.Model):
         "ledger.Household", blank=True, related_name="party_contacts", verbose_name="联系户"
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "党员"
         verbose_name_plural = verbose_name
@@ -134,6 +142,8 @@ class ThemeDay(models.Model):
     practice = models.CharField("一实践", max_length=300)
     attendees = models.ManyToManyField(Member, blank=True, verbose_name="参加党员")
     attendance = models.PositiveIntegerField("参加人数", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "主题党日"

@@ -1,22 +1,16 @@
 """Reads of the party organisation, scoped like the ledger (region roles see their region;
-the 三长 see the organisations of their community)."""
+the 三长 see the organisations of their community): ``restrict`` with the rules of
+:mod:`linli.party.scopes`."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from linli.accounts import scoping
-
 from .models import Organisation
 
 
 def organisations_for(user) -> QuerySet[Organisation]:
-    q = scoping.region_q(user)
-    if q is None:
-        return Organisation.objects.none()
-    from linli.ledger.models import Region
-
-    return Organisation.objects.filter(community__in=Region.objects.filter(q))
+    return Organisation.objects.restrict(user)
 
 
 def tree_for(*, actor, community) -> list[Organisation]:

@@ -1,4 +1,8 @@
-"""Writes to the party organisation."""
+"""Writes to the party organisation.
+
+Each function takes the ``actor``: an official or community worker (``Capability.PARTY_EDIT``)
+whose region holds the community; out of scope is :class:`NotFound`, a role that sees it but
+may not edit is :class:`Forbidden`. ``actor=None`` is the system (the demo's scripts)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from linli.core.errors import Invalid
+from linli.core.errors import Forbidden, Invalid, NotFound
+from linli.core.policy import Capability, can
 from linli.core.tree import child_path
 from linli.ledger.models import Region, RegionLevel, Resident
 
@@ -22,16 +27,27 @@ ALLOWED_CHILDREN = {
 }
 
 
+def _require_editor(actor, community_id: int) -> None:
+    if actor is None:
+        return
+    if not Region.objects.restrict(actor).filter(pk=community_id).exists():
+        raise NotFound("社区不存在或无权查看")
+    if not can(actor, Capability.PARTY_EDIT):
+        raise Forbidden("只有社区工作人员或干部可以维护党组织")
+
+
 @transaction.atomic
 def organisation_create(
     *,
     community: Region,
+    actor=None,
     kind: str,
     name: str,
     parent: Organisation | None = None,
     grid=None,
     compound=None,
 ) -> Organisation:
+    _require_editor(actor, community.pk)
     if community.level != RegionLevel.COMMUNITY:
         raise Invalid(f"“{community.name}”不是社区", code="party.not_a_community")
     if parent is not None and kind not in ALLOWED_CHILDREN[OrgKind(parent.kind)]:
@@ -47,7 +63,10 @@ def organisation_create(
     return org
 
 
-def co_building_unit_add(*, organisation: Organisation, name: str, kind: str) -> CoBuildingUnit:
+def co_building_unit_add(
+    *, organisation: Organisation, name: str, kind: str, actor=None
+) -> CoBuildingUnit:
+    _require_editor(actor, organisation.community_id)
     if organisation.kind != OrgKind.JOINT_BRANCH:
         raise Invalid("联建单位只能加入联建党支部", code="party.not_joint_branch")
     return CoBuildingUnit.objects.create(organisation=organisation, name=name, kind=kind)
@@ -62,8 +81,10 @@ def member_add(
     unit: CoBuildingUnit | None = None,
     shows_identity: bool = True,
     contact_households=(),
+    actor=None,
 ) -> Member:
     """A member is a resident (who then carries the 党员 tag) or someone of a co-building unit."""
+    _require_editor(actor, organisation.community_id)
     if resident is None and unit is None:
         raise Invalid("党员须关联居民或联建单位", code="party.member_origin")
     if resident is not None:
@@ -93,8 +114,10 @@ def theme_day_record(
     practice: str,
     area=None,
     attendees=(),
+    actor=None,
 ) -> ThemeDay:
     """一月一课一片一实践: one record per organisation and month."""
+    _require_editor(actor, organisation.community_id)
     month = month.replace(day=1)
     if ThemeDay.objects.filter(organisation=organisation, month=month).exists():
         raise Invalid(

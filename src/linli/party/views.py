@@ -19,13 +19,15 @@ def community_tree(request, community_id: int):
         org.total_members = sum(o.member_count for o in below)
         org.total_shown = sum(o.shown_count for o in below)
     shown = list(
-        Member.objects.filter(organisation__in=orgs, shows_identity=True)
+        Member.objects.restrict(request.user)
+        .filter(organisation__in=orgs, shows_identity=True)
         .select_related("organisation", "unit")
         .order_by("organisation__path", "name")[:200]
     )
     contributions.annotate(shown)  # 亮身份: e.g. their approved volunteer hours
     theme_days = (
-        ThemeDay.objects.filter(organisation__in=orgs)
+        ThemeDay.objects.restrict(request.user)
+        .filter(organisation__in=orgs)
         .select_related("organisation", "area")
         .order_by("-month", "organisation__path")[:12]
     )

@@ -5,3 +5,8 @@ class SelfgovConfig(AppConfig):
     name = "linli.selfgov"
     label = "selfgov"
     verbose_name = "业主自治"
+
+    def ready(self) -> None:
+        from .scopes import register_scopes
+
+        register_scopes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from linli.core.policy import RestrictedQuerySet
 from linli.ledger.models import AreaSource, Compound, Household, Resident
 
 from .tally import ITEMS, MAJOR_ITEMS
@@ -32,6 +33,8 @@ class CompoundSettings(models.Model):
         default=False,
         help_text="部分地方规定未参与表决的业主计入已表决的多数票；仅影响同意比例，不计入参与表决",
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "业主自治设置"
@@ -80,6 +83,8 @@ class Owner(models.Model):
     )
     active = models.BooleanField("有效", default=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "业主"
         verbose_name_plural = verbose_name
@@ -119,6 +124,8 @@ class Ownership(models.Model):
     source = models.CharField(
         "来源", max_length=20, choices=OwnershipSource.choices, default=OwnershipSource.LEDGER
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "专有部分产权"
@@ -162,6 +169,8 @@ class Committee(models.Model):
     )
     ended_at = models.DateField("终止日期", null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "业主委员会"
         verbose_name_plural = verbose_name
@@ -190,6 +199,8 @@ class CommitteeMember(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="继任者"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "业委会成员"
@@ -236,6 +247,8 @@ class Nomination(models.Model):
         verbose_name="选举议题",
     )
     created_at = models.DateTimeField("推荐时间")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "业委会候选人推荐"
@@ -285,6 +298,8 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField("提出时间")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "议题"
@@ -340,6 +355,8 @@ class Vote(models.Model):
     published_at = models.DateTimeField("结果公示时间", null=True, blank=True)
     result = models.JSONField("计票结果", null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "业主表决"
         verbose_name_plural = verbose_name
@@ -363,6 +380,8 @@ class RollOwner(models.Model):
         Owner, on_delete=models.PROTECT, related_name="rolls", verbose_name="业主"
     )
     name = models.CharField("姓名/名称", max_length=100)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "表决业主名册"
@@ -393,6 +412,8 @@ class RollUnit(models.Model):
     area_source = models.CharField("面积来源", max_length=20, choices=AreaSource.choices)
     developer_unsold = models.BooleanField("开发商未售", default=False)
     owner_ids = models.JSONField("产权人", default=list)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "表决专有部分"
@@ -439,6 +460,8 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField("投票时间")
     changed_at = models.DateTimeField("最后改票时间", null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "选票"
         verbose_name_plural = verbose_name
@@ -468,6 +491,8 @@ class BallotEvent(models.Model):
         related_name="+",
         verbose_name="操作人",
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "选票记录"

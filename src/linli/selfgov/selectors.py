@@ -1,11 +1,12 @@
-"""Reads of owners' self-governance, each starting from :mod:`linli.accounts.scoping`.
+"""Reads of owners' self-governance, each starting from ``restrict`` (the rules are in
+:mod:`linli.selfgov.scopes`).
 
 | role | sees |
 |---|---|
 | 县/镇干部, 社区工作人员 | compounds (committees, proposals, votes) in their region |
 | 业委会成员 | their compound |
 | 居民 | their own compound (published topics and votes; results; their own ballots) |
-| 三长 | the compounds of their households (as the scoping policy says) |
+| 三长 | the compounds of their households (as the policy's ``compound_q`` says) |
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.errors import NotFound
-from linli.core.roles import Role
+from linli.core.policy import Capability, actor_of, can
 from linli.ledger.models import Compound
 
 from .models import (
@@ -25,18 +25,15 @@ from .models import (
     Owner,
     Post,
     Proposal,
-    ProposalStatus,
     Vote,
     VoteStatus,
 )
+from .scopes import runs_selfgov
 from .services import manages
 
 
 def compounds_for(actor) -> QuerySet[Compound]:
-    q = scoping.compound_q(actor)
-    if q is None:
-        return Compound.objects.none()
-    return Compound.objects.filter(q)
+    return Compound.objects.restrict(actor)
 
 
 def compound_get_for(*, actor, compound_id: int) -> Compound:
@@ -48,16 +45,13 @@ def compound_get_for(*, actor, compound_id: int) -> Compound:
 
 def managed_compounds(actor) -> QuerySet[Compound]:
     """The compounds whose self-governance the actor runs (committee or region roles)."""
-    role = scoping.role_of(actor)
-    if role == "superuser" or role in scoping.REGION_ROLES or role == Role.COMMITTEE_MEMBER:
+    if runs_selfgov(actor_of(actor)):
         return compounds_for(actor)
     return Compound.objects.none()
 
 
 def votes_for(actor) -> QuerySet[Vote]:
-    return Vote.objects.filter(compound__in=compounds_for(actor)).select_related(
-        "proposal", "compound"
-    )
+    return Vote.objects.restrict(actor).select_related("proposal", "compound")
 
 
 def vote_get_for(*, actor, vote_id: int) -> Vote:
@@ -89,10 +83,9 @@ def past_votes(*, actor, now=None) -> QuerySet[Vote]:
 
 def proposals_for(*, actor, compound: Compound) -> QuerySet[Proposal]:
     """Managers see drafts too; owners see published topics and their own."""
-    qs = Proposal.objects.filter(compound=compound).select_related("proposer_owner")
-    if manages(actor, compound):
-        return qs
-    return qs.filter(Q(status=ProposalStatus.PUBLISHED) | Q(proposed_by=actor))
+    return (
+        Proposal.objects.restrict(actor).filter(compound=compound).select_related("proposer_owner")
+    )
 
 
 def owners_of_user(actor, compound: Compound | None = None) -> QuerySet[Owner]:
@@ -101,9 +94,9 @@ def owners_of_user(actor, compound: Compound | None = None) -> QuerySet[Owner]:
     if actor is None or not actor.is_authenticated:
         return Owner.objects.none()
     q = Q(user=actor)
-    profile = getattr(actor, "profile", None)
-    if profile is not None and profile.role == Role.RESIDENT and profile.household_id:
-        q |= Q(resident__household_id=profile.household_id, resident__name=profile.display_name)
+    me = actor_of(actor)
+    if can(actor, Capability.SELFGOV_ACT_AS_OWNER) and me.household_id:
+        q |= Q(resident__household_id=me.household_id, resident__name=me.profile.display_name)
     qs = Owner.objects.filter(q, active=True)
     if compound is not None:
         qs = qs.filter(compound=compound)

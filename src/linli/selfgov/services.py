@@ -17,9 +17,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.errors import Forbidden, Invalid
-from linli.core.roles import Role
+from linli.core.policy import Capability, actor_of, can
 from linli.ledger.models import Compound, Household, Resident
 
 from .models import (
@@ -58,14 +57,10 @@ def _when(when: dt.datetime | None) -> dt.datetime:
 
 def manages(actor, compound: Compound) -> bool:
     """Officials and workers whose region holds the compound, and its committee members."""
-    role = scoping.role_of(actor)
-    if role == "superuser":
-        return True
-    if role == Role.COMMITTEE_MEMBER:
-        return actor.profile.compound_id == compound.pk
-    if role in scoping.REGION_ROLES:
-        q = scoping.compound_q(actor)
-        return q is not None and Compound.objects.filter(q, pk=compound.pk).exists()
+    if can(actor, Capability.SELFGOV_COMMITTEE):
+        return actor_of(actor).compound_id == compound.pk
+    if can(actor, Capability.SELFGOV_MANAGE):
+        return Compound.objects.restrict(actor).filter(pk=compound.pk).exists()
     return False
 
 
@@ -82,7 +77,7 @@ def owner_acts_for(actor, owner: Owner) -> bool:
     if owner.user_id == actor.pk:
         return True
     profile = getattr(actor, "profile", None)
-    if profile is None or profile.role != Role.RESIDENT or owner.resident_id is None:
+    if not can(actor, Capability.SELFGOV_ACT_AS_OWNER) or owner.resident_id is None:
         return False
     resident = owner.resident
     return (

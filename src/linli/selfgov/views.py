@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
+from linli.core.policy import Capability, actor_of, can
 from linli.core.privacy import mask_name
-from linli.core.roles import Role
 
 from . import selectors, services
 from .models import (
@@ -36,10 +35,10 @@ from .models import (
 def index(request):
     """Owners: the votes of their compound. Committee: their compound. Workers: a list."""
     actor = request.user
-    role = scoping.role_of(actor)
-    if role == Role.COMMITTEE_MEMBER and actor.profile.compound_id:
-        return redirect("selfgov:compound", actor.profile.compound_id)
-    if role == "superuser" or role in scoping.REGION_ROLES:
+    compound_id = actor_of(actor).compound_id
+    if can(actor, Capability.SELFGOV_COMMITTEE) and compound_id:
+        return redirect("selfgov:compound", compound_id)
+    if can(actor, Capability.SELFGOV_MANAGE):
         return render(
             request,
             "selfgov/overview.html",
