@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from linli.core.fields import EncryptedTextField, PiiHashesMixin, PiiHashField
+
 
 class Role(models.TextChoices):
     COUNTY_OFFICIAL = "county_official", "县级干部"
@@ -21,7 +23,7 @@ FULL_PERSONAL_DATA_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMU
 LEDGER_EDITOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL, Role.COMMUNITY_WORKER}
 
 
-class Profile(models.Model):
+class Profile(PiiHashesMixin, models.Model):
     """A user's role and place in the region tree; every list they see starts from here."""
 
     user = models.OneToOneField(
@@ -65,7 +67,8 @@ class Profile(models.Model):
         help_text="业委会成员：所在小区",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=20, blank=True)
+    phone = EncryptedTextField("电话", max_length=20, blank=True)
+    phone_hash = PiiHashField(source="phone", kind="phone", blank=True, db_index=True)
 
     class Meta:
         verbose_name = "用户角色"

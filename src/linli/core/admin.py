@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from django.utils.html import format_html
 
 from linli.accounts import scoping
 
+from .crypto import pii_hash
+from .fields import PiiHashField
 from .models import AccessLog
 from .privacy import mask_id_number, mask_phone
 from .services import access_log_record
@@ -64,6 +67,19 @@ class MaskedFieldsForm(forms.ModelForm):
                 if name in self.fields and cleaned.get(name) in (None, ""):
                     cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+
+def hashed_match(model, field_names, term: str) -> Q | None:
+    """``Q(id_number_hash=…) | Q(phone_hash=…)`` for the fields with a hash beside them."""
+    q = Q()
+    for name in field_names:
+        try:
+            hash_field = model._meta.get_field(f"{name}_hash")
+        except FieldDoesNotExist:
+            continue
+        if isinstance(hash_field, PiiHashField) and (digest := pii_hash(hash_field.kind, term)):
+            q |= Q(**{hash_field.name: digest})
+    return q or None
 
 
 class MaskedPersonalDataAdmin(admin.ModelAdmin):
@@ -143,6 +159,19 @@ class MaskedPersonalDataAdmin(admin.ModelAdmin):
 
         helper.prepare_delta_change_value = masked
         return helper
+
+    # -- search: an encrypted column cannot be searched; its keyed hash matches exactly
+
+    def get_search_results(self, request, queryset, search_term):
+        """The usual search (``search_fields``), and also rows whose ID number or phone is
+        exactly the term (by its keyed hash beside the encrypted column: ``<field>_hash``)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = hashed_match(self.model, self.masked_fields, term)
+            if exact is not None:
+                results = results | queryset.filter(exact)
+        return results, may_have_duplicates
 
     # -- the logged reveal
 

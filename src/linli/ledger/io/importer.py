@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.archives import ArchiveRefused
+from linli.core.crypto import id_number_hash
+from linli.core.fields import sync_pii_hashes
 from linli.ledger import columns as c
 from linli.ledger import selectors, services
 from linli.ledger.models import (
@@ -80,9 +82,11 @@ _RESIDENT_FIELDS = [
     "household_id",
     "name",
     "id_number",
+    "id_number_hash",
     "sex",
     "birth_date",
     "phone",
+    "phone_hash",
     "relation",
     "is_owner",
     "residence",
@@ -1049,16 +1053,16 @@ class _Import:
     def _spool(self, spool, chunk, ids_in_chunk, layout) -> None:
         if ids_in_chunk and self.prefix:
             # A person already in the ledger outside the actor's region cannot be moved by them.
-            numbers = [number for number, _ in ids_in_chunk]
+            hashed = [(id_number_hash(number), number, row) for number, row in ids_in_chunk]
             outside = set(
-                Resident.objects.filter(id_number__in=numbers)
+                Resident.objects.filter(id_number_hash__in={h for h, _, _ in hashed})
                 .exclude(
                     household__unit__building__compound__community__path__startswith=self.prefix
                 )
-                .values_list("id_number", flat=True)
+                .values_list("id_number_hash", flat=True)
             )
-            for number, row in ids_in_chunk:
-                if number in outside:
+            for digest, number, row in hashed:
+                if digest in outside:
                     self.cell_error(
                         layout,
                         row,
@@ -1341,10 +1345,14 @@ class _ChunkWriter:
         people = [(row, self.households[k], p) for row, k, p in chunk if p is not None]
         if not people:
             return
-        numbers = [p[P_ID] for _, _, p in people if p[P_ID]]
+        # Matched by the ID number's keyed hash (the number itself is stored encrypted).
+        hashes = {p[P_ID]: id_number_hash(p[P_ID]) for _, _, p in people if p[P_ID]}
         by_number = (
-            {r.id_number: r for r in Resident.objects.filter(id_number__in=numbers)}
-            if numbers
+            {
+                r.id_number: r
+                for r in Resident.objects.filter(id_number_hash__in=set(hashes.values()))
+            }
+            if hashes
             else {}
         )
         # Residents to find by (household, name): no ID number, or one the ledger lacks.
@@ -1397,6 +1405,8 @@ class _ChunkWriter:
             for row, pk in zip(creates, allocate_ids(Resident, len(creates)), strict=True):
                 row["id"] = pk
             self.resident_inserter.insert(creates)
+            for resident in updates:  # bulk_update does not call the hash fields' pre_save
+                sync_pii_hashes(resident)
             update_with_history(
                 updates, Resident, _RESIDENT_FIELDS, user=job.user, reason=job.reason, when=job.when
             )
