@@ -16,6 +16,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 
 from . import crypto
+from .errors import DomainError
 from .fields import EncryptedTextField, PiiHashField
 
 
@@ -177,6 +178,23 @@ def pii_stale_count(*, tables: list[EncryptedTable] | None = None) -> int:
     return total
 
 
+def pii_key_counts(*, tables: list[EncryptedTable] | None = None) -> dict[str, int]:
+    """Stored values per key id (``<key id>`` → count), over every encrypted column."""
+    qn = default_connection.ops.quote_name
+    counts: dict[str, int] = {}
+    with default_connection.cursor() as cursor:
+        for t in tables if tables is not None else encrypted_tables():
+            for column in t.columns:
+                c = qn(column)
+                cursor.execute(
+                    f"SELECT substr({c}, 1, 8), count(*) FROM {qn(t.table)} "
+                    f"WHERE {c} <> '' GROUP BY substr({c}, 1, 8)"
+                )
+                for kid, n in cursor.fetchall():
+                    counts[kid] = counts.get(kid, 0) + n
+    return counts
+
+
 def pii_rotate_key(
     *, batch_size: int = 1000, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
@@ -185,6 +203,16 @@ def pii_rotate_key(
     not touched, so a rerun after an interruption continues. Hashes do not change (their key is
     ``LINLI_PII_HASH_KEY``). Returns rows re-encrypted per table."""
     ring = crypto.keyring()
+    unknown = sorted(kid for kid in pii_key_counts() if kid not in ring.by_id)
+    if unknown:
+        raise DomainError(
+            code="pii.key_missing",
+            message=(
+                f"有个人信息密文使用未配置的密钥（密钥标识 {'、'.join(unknown)}）："
+                "请把旧密钥列入 LINLI_PII_OLD_KEYS 后重试"
+            ),
+            status=409,
+        )
 
     def change(value: str) -> str:
         return value if value.startswith(ring.prefix) else ring.encrypt(ring.decrypt(value))
