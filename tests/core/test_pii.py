@@ -23,7 +23,7 @@ from linli.core import crypto, pii
 from linli.finance.selectors import household_search
 from linli.ledger import services
 from linli.ledger.io import ledger_export, ledger_import
-from linli.ledger.models import Resident
+from linli.ledger.models import ImportBatch, Resident
 
 from ..ledger.test_import import SAMPLE_PEOPLE, write_sample_like
 
@@ -222,6 +222,18 @@ def test_the_migration_step_encrypts_clear_rows_and_fills_hashes(resident):
     assert crypto.decrypt(id_number) == ID and crypto.decrypt(phone) == PHONE
     assert (id_hash, phone_hash) == (crypto.id_number_hash(ID), crypto.phone_hash(PHONE))
     assert Resident.history.get().id_number == ID
+
+
+def test_the_import_record_keeps_no_number_in_clear(key_a, regions, tmp_path):
+    people = [list(p) for p in SAMPLE_PEOPLE]
+    people[1][6:8] = ["男", people[0][7]]  # 陈秀英 typed with 刘建国's ID number: a duplicate
+    result = ledger_import(source=write_sample_like(tmp_path / "dup.xlsx", people))
+    assert [e.code for e in result.errors] == ["ledger.duplicate_id_number"]
+    assert result.errors[0].value == ID  # shown to the person importing, to fix the file
+    stored = ImportBatch.objects.get(pk=result.batch_id)
+    assert ID not in str(stored.errors) and ID not in str(stored.warnings)
+    assert stored.errors[0]["value"] == "4304**********5010"
+    assert "4304**********5010" in stored.errors[0]["message"]
 
 
 # -- rotation ----------------------------------------------------------------------------------

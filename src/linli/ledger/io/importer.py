@@ -15,6 +15,7 @@ Two passes, so that memory stays flat and a file with errors writes nothing:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import marshal
@@ -33,6 +34,7 @@ from linli.accounts import scoping
 from linli.core.archives import ArchiveRefused
 from linli.core.crypto import id_number_hash
 from linli.core.fields import sync_pii_hashes
+from linli.core.privacy import mask_id_number, mask_phone
 from linli.ledger import columns as c
 from linli.ledger import selectors, services
 from linli.ledger.models import (
@@ -271,8 +273,10 @@ class _Import:
             else ImportBatch.Status.APPLIED
         )
         batch.summary = self.counts
-        batch.errors = [e.as_dict() for e in self.errors]
-        batch.warnings = [w.as_dict() for w in self.warnings]
+        # The record keeps ID numbers and phones masked (the database holds none in clear);
+        # the result returned to the person importing carries them as typed, to fix the file.
+        batch.errors = [_kept(e) for e in self.errors]
+        batch.warnings = [_kept(w) for w in self.warnings]
         batch.finished_at = timezone.now()
         batch.save()
         return ImportResult(
@@ -1435,6 +1439,17 @@ def _resident_values(p, household_id: int) -> dict:
     if p[P_NOTE] is not None:
         out["note"] = p[P_NOTE]
     return out
+
+
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def _kept(issue: RowIssue) -> dict:
+    """An issue as the batch record stores it: an ID number's or phone's value masked."""
+    mask = _MASKS.get(issue.field)
+    if mask is not None and issue.value:
+        issue = dataclasses.replace(issue, value=mask(issue.value))
+    return issue.as_dict()
 
 
 def _parse_floor(text: str) -> int:
