@@ -9,7 +9,9 @@
    times ``ledger_import`` on the file.
 3. **floor**: a second fresh database (``linli_bench_floor``), the same file read with
    python-calamine and the same rows inserted raw (``executemany`` of plain tuples into the
-   same tables — ledger tables and their history tables — no validation, no look-ups).
+   same tables — ledger tables and their history tables — no validation, no look-ups). The
+   import encrypts and hashes ID numbers and phones as in production (fresh random
+   ``LINLI_PII_KEY`` / ``LINLI_PII_HASH_KEY`` per run); the floor inserts them in clear.
 
 Each phase runs in its own subprocess, so the peak RSS printed is that phase's. The last line
 is ``ratio: <import time ÷ floor time>``.
