@@ -201,6 +201,17 @@ def test_id_numbers_stay_unique_through_the_hash(resident):
         Resident.objects.create(household=resident.household, name="冒名", id_number=ID)
 
 
+def test_the_admin_refuses_a_duplicate_id_number_as_a_form_error(resident, client):
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    url = reverse("admin:ledger_resident_add")
+    form = {"household": resident.household_id, "name": "冒名", "id_number": ID.lower()}
+    form |= {"relation": "head", "residence": "resident", "phone": ""}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "该身份证号已属于另一条记录" in response.content.decode()
+    assert Resident.objects.count() == 1
+
+
 def test_update_fields_saves_the_hash_too(resident, key_a, xingdong_worker):
     profile = Profile.objects.get(user=xingdong_worker)
     profile.phone = "13812341234"

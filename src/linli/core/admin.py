@@ -66,7 +66,27 @@ class MaskedFieldsForm(forms.ModelForm):
             for name in self.masked_fields:
                 if name in self.fields and cleaned.get(name) in (None, ""):
                     cleaned[name] = getattr(self.instance, name)
+        self._check_unique_hashes(cleaned)
         return cleaned
+
+    def _check_unique_hashes(self, cleaned) -> None:
+        """A unique number (``id_number``) is unique through its hash, which the form does not
+        hold: check it here, so a duplicate is a form error and not a database error."""
+        model = self._meta.model
+        for name in self.masked_fields:
+            value = cleaned.get(name)
+            try:
+                hash_field = model._meta.get_field(f"{name}_hash")
+            except FieldDoesNotExist:
+                continue
+            if not (value and hash_field.unique and isinstance(hash_field, PiiHashField)):
+                continue
+            digest = hash_field.compute(value)
+            clash = model._default_manager.filter(**{hash_field.name: digest})
+            if self.instance.pk is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if digest and clash.exists():
+                self.add_error(name, f"该{MASKS[name][0]}已属于另一条记录")
 
 
 def hashed_match(model, field_names, term: str) -> Q | None:
