@@ -1386,6 +1386,8 @@ class _ChunkWriter:
                 ):
                     resident = candidate
             target = _resident_values(p, household_id)
+            if p[P_ID]:
+                target["id_number_hash"] = hashes[p[P_ID]]  # computed once, above
             if resident is None:
                 creates.append(target)
                 continue

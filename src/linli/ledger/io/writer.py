@@ -72,9 +72,9 @@ class FastInserter:
     """``insert(rows)`` = ``bulk_create_with_history`` of ``model(**row)`` for each row dict
     (keys are attnames, ``id`` included); fields a row leaves out get their default.
 
-    Personal data (:mod:`linli.core.fields`): each hash field is computed from its source's
-    clear value, then each encrypted field is encrypted (a fresh nonce per value, never
-    cached); the history row carries the same ciphertext as its row."""
+    Personal data (:mod:`linli.core.fields`): each hash field the row does not bring is
+    computed from its source's clear value, then each encrypted field is encrypted (a fresh
+    nonce per value, never cached); the history row carries the same ciphertext as its row."""
 
     def __init__(self, model, *, user_id: int | None, reason: str, when: dt.datetime):
         qn = connection.ops.quote_name
@@ -85,7 +85,7 @@ class FastInserter:
         self.adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
         index_of = {f.name: i for i, f in enumerate(fields)}
         self.hashes = [
-            (i, index_of[f.source], f.compute)
+            (i, index_of[f.source], f.compute, f.attname)
             for i, f in enumerate(fields)
             if isinstance(f, PiiHashField)
         ]
@@ -134,8 +134,9 @@ class FastInserter:
             values = list(getter({**defaults, **row}))
             for i, adapt in adapters:
                 values[i] = adapt(values[i])
-            for i, source, compute in hashes:
-                values[i] = compute(values[source])
+            for i, source, compute, attname in hashes:
+                if attname not in row:  # a row may bring the hash its caller computed
+                    values[i] = compute(values[source])
             for i in encrypted:
                 if values[i]:
                     values[i] = encrypt(values[i])
