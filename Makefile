@@ -59,6 +59,8 @@ test-sqlite:
 check-deploy: install
 	LINLI_DEBUG=0 LINLI_ALLOWED_HOSTS=linli.example.cn \
 	LINLI_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	LINLI_PII_KEY="$$($(BIN)/python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())')" \
+	LINLI_PII_HASH_KEY="$$($(BIN)/python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())')" \
 	$(BIN)/linli check --deploy --fail-level WARNING
 
 ## test-postgres: the suite on PostgreSQL (DATABASE_URL, or the local linli database)

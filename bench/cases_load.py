@@ -300,6 +300,8 @@ def main() -> None:
         "LINLI_DATA_DIR": str(folder),
         "LINLI_DEBUG": "0",
         "LINLI_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "LINLI_PII_KEY": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLXh4eHg=",
+        "LINLI_PII_HASH_KEY": "YmVuY2gtb25seS1oYXNoLWtleS0zMi1ieXRlcy14eHg=",
         "DJANGO_SETTINGS_MODULE": "floor_settings",
         "PYTHONPATH": f"{BENCH}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
     }

@@ -9,7 +9,9 @@
    times ``ledger_import`` on the file.
 3. **floor**: a second fresh database (``linli_bench_floor``), the same file read with
    python-calamine and the same rows inserted raw (``executemany`` of plain tuples into the
-   same tables — ledger tables and their history tables — no validation, no look-ups).
+   same tables — ledger tables and their history tables — no validation, no look-ups). The
+   import encrypts and hashes ID numbers and phones as in production (fresh random
+   ``LINLI_PII_KEY`` / ``LINLI_PII_HASH_KEY`` per run); the floor inserts them in clear.
 
 Each phase runs in its own subprocess, so the peak RSS printed is that phase's. The last line
 is ``ratio: <import time ÷ floor time>``.
@@ -18,11 +20,13 @@ is ``ratio: <import time ÷ floor time>``.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import json
 import os
 import random
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -195,6 +199,10 @@ def _maintenance_dsn(config) -> str:
     return " ".join(parts)
 
 
+BENCH_PII_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
+BENCH_PII_HASH_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
+
+
 def phase_env(url: str, folder: Path) -> dict:
     env = dict(os.environ)
     env.update(
@@ -202,6 +210,9 @@ def phase_env(url: str, folder: Path) -> dict:
         LINLI_DATA_DIR=str(folder),
         LINLI_DEBUG="0",
         LINLI_SECRET_KEY="bench-not-secret",
+        # the ID numbers and phones are encrypted and hashed as in production (random keys)
+        LINLI_PII_KEY=BENCH_PII_KEY,
+        LINLI_PII_HASH_KEY=BENCH_PII_HASH_KEY,
         DJANGO_SETTINGS_MODULE="linli.settings",
         LINLI_IMPORT_MAX_BYTES=str(1 << 31),
     )

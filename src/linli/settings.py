@@ -14,6 +14,9 @@ LINLI_IMPORT_MAX_BYTES, LINLI_IMPORT_MAX_UNCOMPRESSED_BYTES, LINLI_IMPORT_MAX_CO
 LINLI_IMPORT_MAX_ARCHIVE_ENTRIES   workbook limits (docs/import-export.md)
 LINLI_UPLOAD_*     limits on uploaded files (see "Uploaded files" below)
 LINLI_FILE_SERVING django (default) | x-accel-redirect | x-sendfile: who sends stored files
+LINLI_PII_KEY      required when LINLI_DEBUG=0: the AES-256 key of ID numbers and phones at rest
+LINLI_PII_OLD_KEYS comma-separated earlier keys, decrypt only (during `linli pii rotate-key`)
+LINLI_PII_HASH_KEY required when LINLI_DEBUG=0: the stable key of the look-up hashes
 
 Security (HTTPS, cookies, headers, logins, two-factor, sessions): see the block at the end and
 the README's production table; each has a safe default for LINLI_DEBUG=0.
@@ -27,6 +30,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from linli.core import crypto
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -75,6 +80,32 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("LINLI_SECRET_KEY must be set when LINLI_DEBUG=0")
     SECRET_KEY = "linli-insecure-development-key-do-not-use-in-production"
+
+
+# Personal data at rest (linli.core.crypto; README "Key handling"). ID numbers and phones are
+# encrypted under LINLI_PII_KEY (32 bytes, base64 or hex); LINLI_PII_OLD_KEYS still decrypt
+# while `linli pii rotate-key` moves every value to the current key. LINLI_PII_HASH_KEY keys
+# the look-up hashes and never changes (a new one would orphan every stored hash). The
+# development keys are used only with LINLI_DEBUG=1 and protect nothing.
+def _env_pii_key(name: str, development: bytes) -> bytes:
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        return crypto.parse_key(name, raw)
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} must be set when LINLI_DEBUG=0 (a 32-byte key, base64): see the README, "
+            '"Key handling". Without it the ID numbers and phones cannot be encrypted.'
+        )
+    return development
+
+
+LINLI_PII_KEY = _env_pii_key("LINLI_PII_KEY", crypto.DEVELOPMENT_KEY)
+LINLI_PII_HASH_KEY = _env_pii_key("LINLI_PII_HASH_KEY", crypto.DEVELOPMENT_HASH_KEY)
+LINLI_PII_OLD_KEYS = [
+    crypto.parse_key("LINLI_PII_OLD_KEYS", part)
+    for part in os.environ.get("LINLI_PII_OLD_KEYS", "").split(",")
+    if part.strip()
+]
 
 ALLOWED_HOSTS = [
     h.strip()

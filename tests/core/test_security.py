@@ -19,6 +19,8 @@ PRODUCTION = {
     "LINLI_DEBUG": "0",
     "LINLI_SECRET_KEY": "k" * 20 + "-production-secret-for-the-settings-test-0123456789",
     "LINLI_ALLOWED_HOSTS": "linli.example.cn",
+    "LINLI_PII_KEY": "cHJvZHVjdGlvbi1waWkta2V5LWZvci10aGUtdGVzdHM=",
+    "LINLI_PII_HASH_KEY": "cHJvZHVjdGlvbi1oYXNoLWtleS1mb3ItdGhlLXRlc3Q=",
 }
 
 

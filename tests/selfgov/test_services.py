@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from linli.core import crypto
 from linli.core.errors import DomainError
 from linli.selfgov import services
 from linli.selfgov.models import (
@@ -31,7 +32,7 @@ def test_owners_derived_from_the_ledger(world):
         )
     }
     assert shares[("101", 0)].name == "刘建国" and shares[("101", 1)].name == "陈秀英"
-    assert shares[("101", 0)].key == "id:430424195606055010"
+    assert shares[("101", 0)].key == "idh:" + crypto.id_number_hash("430424195606055010")[:32]
     assert shares[("101", 1)].key.startswith("resident:")  # no ID number in the ledger
     assert shares[("201", 0)] == shares[("202", 0)]  # 赵志强 owns two units
     assert shares[("301", 0)] == shares[("302", 0)]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from linli.core.fields import EncryptedTextField, PiiHashesMixin, PiiHashField
 from linli.core.roles import ASSIGNABLE_ROLES, REGION_ROLES, Role
 
 __all__ = ["FULL_PERSONAL_DATA_ROLES", "LEDGER_EDITOR_ROLES", "Profile", "Role"]
@@ -13,7 +14,7 @@ FULL_PERSONAL_DATA_ROLES = REGION_ROLES
 LEDGER_EDITOR_ROLES = REGION_ROLES
 
 
-class Profile(models.Model):
+class Profile(PiiHashesMixin, models.Model):
     """A user's role and place in the region tree; every list they see starts from here."""
 
     user = models.OneToOneField(
@@ -57,7 +58,8 @@ class Profile(models.Model):
         help_text="业委会成员：所在小区",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=20, blank=True)
+    phone = EncryptedTextField("电话", max_length=20, blank=True)
+    phone_hash = PiiHashField(source="phone", kind="phone", blank=True, db_index=True)
 
     class Meta:
         verbose_name = "用户角色"

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from linli.core.fields import EncryptedTextField
 from linli.core.uploads import StoredName
 from linli.grid.models import LEADER_TITLES, GridLevel
 
@@ -499,7 +500,7 @@ class Open311Submission(models.Model):
     first_name = models.CharField(max_length=50, blank=True)
     last_name = models.CharField(max_length=50, blank=True)
     email = models.CharField(max_length=254, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = EncryptedTextField(max_length=30, blank=True)  # linli.core.crypto
     media_url = models.URLField(max_length=500, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from django.utils.html import format_html
 
 from linli.core.policy import Capability, can
 
+from .crypto import pii_hash
+from .fields import PiiHashField
 from .models import AccessLog
 from .privacy import mask_id_number, mask_phone
 from .services import access_log_record
@@ -63,7 +66,40 @@ class MaskedFieldsForm(forms.ModelForm):
             for name in self.masked_fields:
                 if name in self.fields and cleaned.get(name) in (None, ""):
                     cleaned[name] = getattr(self.instance, name)
+        self._check_unique_hashes(cleaned)
         return cleaned
+
+    def _check_unique_hashes(self, cleaned) -> None:
+        """A unique number (``id_number``) is unique through its hash, which the form does not
+        hold: check it here, so a duplicate is a form error and not a database error."""
+        model = self._meta.model
+        for name in self.masked_fields:
+            value = cleaned.get(name)
+            try:
+                hash_field = model._meta.get_field(f"{name}_hash")
+            except FieldDoesNotExist:
+                continue
+            if not (value and hash_field.unique and isinstance(hash_field, PiiHashField)):
+                continue
+            digest = hash_field.compute(value)
+            clash = model._default_manager.filter(**{hash_field.name: digest})
+            if self.instance.pk is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if digest and clash.exists():
+                self.add_error(name, f"该{MASKS[name][0]}已属于另一条记录")
+
+
+def hashed_match(model, field_names, term: str) -> Q | None:
+    """``Q(id_number_hash=…) | Q(phone_hash=…)`` for the fields with a hash beside them."""
+    q = Q()
+    for name in field_names:
+        try:
+            hash_field = model._meta.get_field(f"{name}_hash")
+        except FieldDoesNotExist:
+            continue
+        if isinstance(hash_field, PiiHashField) and (digest := pii_hash(hash_field.kind, term)):
+            q |= Q(**{hash_field.name: digest})
+    return q or None
 
 
 UNMASK = {"id_number": Capability.UNMASK_ID_NUMBER, "phone": Capability.UNMASK_PHONE}
@@ -146,6 +182,19 @@ class MaskedPersonalDataAdmin(admin.ModelAdmin):
 
         helper.prepare_delta_change_value = masked
         return helper
+
+    # -- search: an encrypted column cannot be searched; its keyed hash matches exactly
+
+    def get_search_results(self, request, queryset, search_term):
+        """The usual search (``search_fields``), and also rows whose ID number or phone is
+        exactly the term (by its keyed hash beside the encrypted column: ``<field>_hash``)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = hashed_match(self.model, self.masked_fields, term)
+            if exact is not None:
+                results = results | queryset.filter(exact)
+        return results, may_have_duplicates
 
     # -- the logged reveal
 

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from linli.core import crypto
 from linli.core.errors import NotFound
 from linli.core.policy import actor_of
 from linli.core.privacy import mask_name
@@ -172,7 +173,9 @@ def payment_get_for(*, actor, payment_id: int) -> Payment:
 
 
 def household_search(*, actor, text: str, limit: int = 20) -> list[Household]:
-    """Households in scope whose address (小区 楼栋 单元 房号) or resident's name matches."""
+    """Households in scope whose address (小区 楼栋 单元 房号) or resident's name matches, or
+    one of whose residents has exactly this ID number or phone (matched by its keyed hash: the
+    numbers are stored encrypted)."""
     text = (text or "").strip()
     if not text:
         return []
@@ -186,6 +189,13 @@ def household_search(*, actor, text: str, limit: int = 20) -> list[Household]:
             | Q(room__icontains=word)
             | Q(Exists(Resident.objects.filter(household=OuterRef("pk"), name__icontains=word)))
         )
+    number = Q()
+    if len(id_key := crypto.normalise_id_number(text)) == 18:
+        number |= Q(id_number_hash=crypto.id_number_hash(id_key))
+    if len(crypto.normalise_phone(text)) >= 7 and not any(ch.isalpha() for ch in text):
+        number |= Q(phone_hash=crypto.phone_hash(text))
+    if number:
+        q |= Q(Exists(Resident.objects.filter(number, household=OuterRef("pk"))))
     return list(
         qs.filter(q)
         .select_related("unit__building__compound")

@@ -98,7 +98,7 @@ class ResidentAdmin(MaskedPersonalDataAdmin, SimpleHistoryAdmin):
 
     list_display = ["name", "id_number_masked", "sex", "birth_date", "phone_masked", "household"]
     list_filter = ["sex", "relation", "is_party_member", "residence"]
-    search_fields = ["name", "id_number"]
+    search_fields = ["name"]  # and an exact ID number or phone, by its hash (core.admin)
     autocomplete_fields = ["household"]
     readonly_fields = ["sex", "birth_date"]
     list_select_related = ["household__unit__building__compound"]

@@ -22,6 +22,7 @@ from ninja.responses import Status
 
 from linli.accounts import scoping
 from linli.accounts.models import Role
+from linli.core import crypto
 from linli.core.bounds import Id
 from linli.core.errors import DomainError
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination, errors
@@ -145,8 +146,10 @@ def _guard_id_number(user, id_number: str | None, *, resident: Resident | None =
     """
     if not id_number:
         return None
-    number = normalise_id_number(id_number)
-    holders = Resident.objects.filter(id_number=number)
+    hashed = crypto.id_number_hash(normalise_id_number(id_number))
+    if hashed is None:
+        return None
+    holders = Resident.objects.filter(id_number_hash=hashed)
     if resident is not None:
         holders = holders.exclude(pk=resident.pk)
     holder = holders.first()

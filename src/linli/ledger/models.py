@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from linli.core.fields import EncryptedTextField, PiiHashesMixin, PiiHashField
 from linli.core.policy import RestrictedQuerySet
 from linli.core.tree import path_ids
 
@@ -345,21 +346,25 @@ SENSITIVE_TAGS = {
 }
 
 
-class Resident(models.Model):
+class Resident(PiiHashesMixin, models.Model):
     """One person in the ledger (居民), living in (or registered at) one household.
 
     The identity number is unique: the same person in another household has moved.
-    Sex and birth date are derived from it.
+    Sex and birth date are derived from it. ID number and phone are stored encrypted
+    (:mod:`linli.core.crypto`); their keyed hashes beside them serve look-ups and uniqueness:
+    ``Resident.objects.filter(id_number_hash=crypto.id_number_hash(number))``.
     """
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="residents", verbose_name="户"
     )
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedTextField("身份证号", max_length=18, null=True, blank=True)
+    id_number_hash = PiiHashField(source="id_number", kind="id", unique=True, null=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedTextField("联系电话", max_length=20, blank=True)
+    phone_hash = PiiHashField(source="phone", kind="phone", blank=True, db_index=True)
     relation = models.CharField(
         "与户主关系", max_length=20, choices=Relation.choices, default=Relation.HEAD
     )
@@ -377,7 +382,11 @@ class Resident(models.Model):
     is_study_companion = models.BooleanField("陪读家庭", default=False)
     other_tags = models.CharField("其他标签", max_length=200, blank=True, help_text="以顿号分隔")
     note = models.CharField("备注", max_length=200, blank=True)
-    history = HistoricalRecords(verbose_name="居民变更记录")
+    # The history keeps the encrypted values, not their hashes: it is read by resident, never
+    # searched by number, and two fewer indexed columns keep the import fast.
+    history = HistoricalRecords(
+        verbose_name="居民变更记录", excluded_fields=["id_number_hash", "phone_hash"]
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from linli.core import crypto
 from linli.core.errors import DomainError
 from linli.core.tree import child_path
 
@@ -182,9 +183,15 @@ def resident_save(
     except InvalidValue as exc:
         raise _invalid("phone", exc) from None
     if resident is None and info is not None:
-        resident = Resident.objects.filter(id_number=info.number).first()
+        resident = Resident.objects.filter(
+            id_number_hash=crypto.id_number_hash(info.number)
+        ).first()
     elif info is not None:
-        clash = Resident.objects.filter(id_number=info.number).exclude(pk=resident.pk).first()
+        clash = (
+            Resident.objects.filter(id_number_hash=crypto.id_number_hash(info.number))
+            .exclude(pk=resident.pk)
+            .first()
+        )
         if clash:
             raise DomainError(
                 code="ledger.duplicate_id_number",

@@ -53,8 +53,9 @@ class OwnerKind(models.TextChoices):
 class Owner(models.Model):
     """One owner (业主/产权人) in one compound: a person, or the developer for its unsold units.
 
-    ``key`` identifies the owner inside the compound: ``id:<ID number>`` when the number is
-    known, else ``resident:<ledger resident id>``; ``developer`` for the developer; and
+    ``key`` identifies the owner inside the compound: ``idh:<keyed hash of the ID number>``
+    (linli.core.crypto, never the number itself) when the number is known, else
+    ``resident:<ledger resident id>``; ``developer`` for the developer; and
     ``unit:<household id>`` for a unit whose owner the ledger does not name (it counts in the
     totals but cannot vote until the owner is recorded).
     """

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linli.core import crypto
 from linli.core.errors import Forbidden, Invalid
 from linli.core.policy import Capability, actor_of, can
 from linli.ledger.models import Compound, Household, Resident
@@ -115,7 +116,11 @@ def unit_label(household: Household) -> str:
 
 
 def _person_key(resident: Resident) -> str:
-    return f"id:{resident.id_number}" if resident.id_number else f"resident:{resident.pk}"
+    """``idh:`` + the ID number's keyed hash (its first 32 hex digits: no number in clear in
+    this table), else the ledger resident."""
+    if resident.id_number:
+        return "idh:" + crypto.id_number_hash(resident.id_number)[:32]
+    return f"resident:{resident.pk}"
 
 
 @dataclass

@@ -15,6 +15,7 @@ Two passes, so that memory stays flat and a file with errors writes nothing:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import marshal
@@ -31,6 +32,9 @@ from django.utils import timezone
 
 from linli.accounts import scoping
 from linli.core.archives import ArchiveRefused
+from linli.core.crypto import id_number_hash
+from linli.core.fields import sync_pii_hashes
+from linli.core.privacy import mask_id_number, mask_phone
 from linli.ledger import columns as c
 from linli.ledger import selectors, services
 from linli.ledger.models import (
@@ -80,9 +84,11 @@ _RESIDENT_FIELDS = [
     "household_id",
     "name",
     "id_number",
+    "id_number_hash",
     "sex",
     "birth_date",
     "phone",
+    "phone_hash",
     "relation",
     "is_owner",
     "residence",
@@ -267,8 +273,10 @@ class _Import:
             else ImportBatch.Status.APPLIED
         )
         batch.summary = self.counts
-        batch.errors = [e.as_dict() for e in self.errors]
-        batch.warnings = [w.as_dict() for w in self.warnings]
+        # The record keeps ID numbers and phones masked (the database holds none in clear);
+        # the result returned to the person importing carries them as typed, to fix the file.
+        batch.errors = [_kept(e) for e in self.errors]
+        batch.warnings = [_kept(w) for w in self.warnings]
         batch.finished_at = timezone.now()
         batch.save()
         return ImportResult(
@@ -1049,16 +1057,16 @@ class _Import:
     def _spool(self, spool, chunk, ids_in_chunk, layout) -> None:
         if ids_in_chunk and self.prefix:
             # A person already in the ledger outside the actor's region cannot be moved by them.
-            numbers = [number for number, _ in ids_in_chunk]
+            hashed = [(id_number_hash(number), number, row) for number, row in ids_in_chunk]
             outside = set(
-                Resident.objects.filter(id_number__in=numbers)
+                Resident.objects.filter(id_number_hash__in={h for h, _, _ in hashed})
                 .exclude(
                     household__unit__building__compound__community__path__startswith=self.prefix
                 )
-                .values_list("id_number", flat=True)
+                .values_list("id_number_hash", flat=True)
             )
-            for number, row in ids_in_chunk:
-                if number in outside:
+            for digest, number, row in hashed:
+                if digest in outside:
                     self.cell_error(
                         layout,
                         row,
@@ -1341,10 +1349,14 @@ class _ChunkWriter:
         people = [(row, self.households[k], p) for row, k, p in chunk if p is not None]
         if not people:
             return
-        numbers = [p[P_ID] for _, _, p in people if p[P_ID]]
+        # Matched by the ID number's keyed hash (the number itself is stored encrypted).
+        hashes = {p[P_ID]: id_number_hash(p[P_ID]) for _, _, p in people if p[P_ID]}
         by_number = (
-            {r.id_number: r for r in Resident.objects.filter(id_number__in=numbers)}
-            if numbers
+            {
+                r.id_number: r
+                for r in Resident.objects.filter(id_number_hash__in=set(hashes.values()))
+            }
+            if hashes
             else {}
         )
         # Residents to find by (household, name): no ID number, or one the ledger lacks.
@@ -1374,6 +1386,8 @@ class _ChunkWriter:
                 ):
                     resident = candidate
             target = _resident_values(p, household_id)
+            if p[P_ID]:
+                target["id_number_hash"] = hashes[p[P_ID]]  # computed once, above
             if resident is None:
                 creates.append(target)
                 continue
@@ -1397,6 +1411,8 @@ class _ChunkWriter:
             for row, pk in zip(creates, allocate_ids(Resident, len(creates)), strict=True):
                 row["id"] = pk
             self.resident_inserter.insert(creates)
+            for resident in updates:  # bulk_update does not call the hash fields' pre_save
+                sync_pii_hashes(resident)
             update_with_history(
                 updates, Resident, _RESIDENT_FIELDS, user=job.user, reason=job.reason, when=job.when
             )
@@ -1425,6 +1441,17 @@ def _resident_values(p, household_id: int) -> dict:
     if p[P_NOTE] is not None:
         out["note"] = p[P_NOTE]
     return out
+
+
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def _kept(issue: RowIssue) -> dict:
+    """An issue as the batch record stores it: an ID number's or phone's value masked."""
+    mask = _MASKS.get(issue.field)
+    if mask is not None and issue.value:
+        issue = dataclasses.replace(issue, value=mask(issue.value))
+    return issue.as_dict()
 
 
 def _parse_floor(text: str) -> int:

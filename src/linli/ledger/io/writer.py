@@ -21,6 +21,9 @@ from operator import itemgetter
 from django.db import connection, models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from linli.core import crypto
+from linli.core.fields import EncryptedTextField, PiiHashField
+
 BATCH = 2000
 
 
@@ -67,7 +70,11 @@ def _adapter(field: models.Field):
 
 class FastInserter:
     """``insert(rows)`` = ``bulk_create_with_history`` of ``model(**row)`` for each row dict
-    (keys are attnames, ``id`` included); fields a row leaves out get their default."""
+    (keys are attnames, ``id`` included); fields a row leaves out get their default.
+
+    Personal data (:mod:`linli.core.fields`): each hash field the row does not bring is
+    computed from its source's clear value, then each encrypted field is encrypted (a fresh
+    nonce per value, never cached); the history row carries the same ciphertext as its row."""
 
     def __init__(self, model, *, user_id: int | None, reason: str, when: dt.datetime):
         qn = connection.ops.quote_name
@@ -76,6 +83,13 @@ class FastInserter:
         self.defaults = {f.attname: f.get_default() for f in fields}
         self.getter = itemgetter(*self.attnames)
         self.adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
+        index_of = {f.name: i for i, f in enumerate(fields)}
+        self.hashes = [
+            (i, index_of[f.source], f.compute, f.attname)
+            for i, f in enumerate(fields)
+            if isinstance(f, PiiHashField)
+        ]
+        self.encrypted = [i for i, f in enumerate(fields) if isinstance(f, EncryptedTextField)]
         self.table = qn(model._meta.db_table)
         self.columns = ", ".join(qn(f.column) for f in fields)
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
@@ -114,11 +128,18 @@ class FastInserter:
         if not rows:
             return
         defaults, getter, adapters = self.defaults, self.getter, self.adapters
+        hashes, encrypted, encrypt = self.hashes, self.encrypted, crypto.keyring().encrypt
         params = []
         for row in rows:
             values = list(getter({**defaults, **row}))
             for i, adapt in adapters:
                 values[i] = adapt(values[i])
+            for i, source, compute, attname in hashes:
+                if attname not in row:  # a row may bring the hash its caller computed
+                    values[i] = compute(values[source])
+            for i in encrypted:
+                if values[i]:
+                    values[i] = encrypt(values[i])
             params.append(values)
         hist_getter, constants = self.hist_getter, self.hist_constants
         hist_params = [hist_getter(values) + constants for values in params]
