@@ -49,6 +49,9 @@ class Actor:
     grid_id: int | None = None
     compound_id: int | None = None
     household_id: int | None = None
+    #: the user behind the actor (rows one made oneself, e.g. cases one reported; one's
+    #: department memberships); None for the anonymous
+    user_id: int | None = None
     profile: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -84,16 +87,18 @@ NOBODY = Actor(role=None)
 
 
 def actor_of(user: Any) -> Actor:
-    """The actor behind a Django user (anonymous, without a profile: ``NOBODY``)."""
+    """The actor behind a Django user (anonymous: ``NOBODY``; no profile or role: no role and
+    no place, only the user id, which reaches nothing but rows of their own)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     if user.is_superuser:
-        return Actor(role=Role.SUPERUSER)
+        return Actor(role=Role.SUPERUSER, user_id=user.pk)
     profile = getattr(user, "profile", None)
     if profile is None or not profile.role:
-        return NOBODY
+        return Actor(role=None, user_id=user.pk)  # no role, no place: only rows of one's own
     return Actor(
         role=Role(profile.role),
+        user_id=user.pk,
         region_id=profile.region_id,
         grid_id=profile.grid_id,
         compound_id=profile.compound_id,
@@ -276,6 +281,12 @@ class Capability(StrEnum):
     COMMONS_VIEW = "commons.view"  # public accounts and their 公示
     MEETINGS = "meetings.view"  # 五方联席会
     MY_HOUSEHOLD = "ledger.my_household"
+    # cases
+    CASES_MANAGE = "cases.manage"  # act on any case of one's region, record 回访, staff departments
+    CASES_REPORT_FOR = "cases.report_for"  # report for a household of one's own list (三长, desk)
+    CASES_MEASURES = "cases.measures"  # 办理指标 pages (响应率, 解决率, 满意率)
+    CASES_CALENDAR = "cases.calendar"  # maintain the working calendar (调休, holidays)
+    CASES_ISSUE_KEYS = "cases.issue_keys"  # issue and revoke Open311 API keys
 
 
 _OFFICE = OFFICE_ROLES
@@ -304,6 +315,12 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_VIEW: _SUPER | _REGION | _HOME,
     Capability.MEETINGS: _SUPER | _OFFICE,
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
+    # cases
+    Capability.CASES_MANAGE: _SUPER | _REGION,
+    Capability.CASES_REPORT_FOR: _SUPER | _REGION | _GRID,
+    Capability.CASES_MEASURES: _SUPER | _OFFICE | _GRID,
+    Capability.CASES_CALENDAR: _SUPER | {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL},
+    Capability.CASES_ISSUE_KEYS: _SUPER | _REGION,
 }
 
 
