@@ -287,6 +287,11 @@ class Capability(StrEnum):
     CASES_MEASURES = "cases.measures"  # 办理指标 pages (响应率, 解决率, 满意率)
     CASES_CALENDAR = "cases.calendar"  # maintain the working calendar (调休, holidays)
     CASES_ISSUE_KEYS = "cases.issue_keys"  # issue and revoke Open311 API keys
+    # meetings
+    MEETINGS_MANAGE = "meetings.manage"  # convene and run 五方联席会 of one's region
+    # grid
+    GRID_MANAGE = "grid.manage"  # a community's grid: tree, plan, cells, posts, 网格体检
+    GRID_LEAD = "grid.lead"  # a 三长's own cell: my households, the roll-up of the 邻 below
 
 
 _OFFICE = OFFICE_ROLES
@@ -321,6 +326,11 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CASES_MEASURES: _SUPER | _OFFICE | _GRID,
     Capability.CASES_CALENDAR: _SUPER | {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL},
     Capability.CASES_ISSUE_KEYS: _SUPER | _REGION,
+    # meetings
+    Capability.MEETINGS_MANAGE: _SUPER | _REGION,
+    # grid
+    Capability.GRID_MANAGE: _SUPER | _REGION,
+    Capability.GRID_LEAD: _GRID,
 }
 
 
