@@ -89,8 +89,10 @@ def _people(world, regions):
 
 
 def test_view_rule_agrees_with_the_former_case_filter(world, regions, report):
-    _cases(world, report)
+    cases = _cases(world, report)
     people = _people(world, regions)
+    # a reporter whose profile lost its role still sees the case they reported
+    Case.objects.filter(pk=cases[1].pk).update(reporter=people["norole"])
     for name, user in people.items():
         expected = reference_case_q(user)
         want = set() if expected is None else ids(Case.objects.filter(expected))
@@ -101,6 +103,7 @@ def test_view_rule_agrees_with_the_former_case_filter(world, regions, report):
         ), name
     a, b = (ids(Case.objects.restrict(people[k])) for k in ("leader_a", "leader_b"))
     assert a and b and a != b
+    assert ids(Case.objects.restrict(people["norole"])) == {cases[1].pk}
     for user in (None, AnonymousUser()):
         assert not Case.objects.restrict(user).exists()
         assert restrict(CasePhoto.objects.all(), user).query.is_empty()
