@@ -147,3 +147,22 @@ def test_the_menu_is_the_capability_table(people, rf):
     assert menu(people["staff"]) == ["派遣件", "联席会", "台账"]
     assert "导入" in menu(people["xingdong"]) and "访问日志" not in menu(people["xingdong"])
     assert "访问日志" in menu(people["county"])
+
+
+def test_restrict_agrees_with_the_grid_selectors(people, grid_world):
+    from linli.grid import selectors as grid_selectors
+
+    community = grid_world["community"]
+    for name, user in people.items():
+        actor = policy.actor_of(user)
+        cells = policy.grid_q(actor)
+        want = set() if cells is None else ids(Grid.objects.current().filter(cells))
+        assert ids(grid_selectors.grids_for(user)) == want, name
+        households = ids(selectors.households_for(user))
+        assert ids(grid_selectors.my_households(actor=user)) == households, name
+        loose = grid_selectors.households_without_neighbour(actor=user, community=community)
+        assert ids(loose) <= households, name
+        visits = ids(Visit.objects.filter(household__in=households))
+        assert ids(Visit.objects.restrict(user)) == visits, name
+    assert ids(grid_selectors.grids_for(people["leader_b"])) == {grid_world["n_b"].pk}
+    assert not grid_selectors.grids_for(people["staff"]).exists()

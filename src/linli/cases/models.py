@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.core.fields import EncryptedTextField
+from linli.core.policy import RestrictedQuerySet
 from linli.core.uploads import StoredName
 from linli.grid.models import LEADER_TITLES, GridLevel
 
@@ -126,6 +127,8 @@ class Department(models.Model):
         blank=True,
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "职能部门"
         verbose_name_plural = verbose_name
@@ -140,6 +143,8 @@ class DepartmentMember(models.Model):
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "部门人员"
@@ -181,6 +186,8 @@ class Category(models.Model):
     sort = models.PositiveSmallIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "诉求类别"
         verbose_name_plural = verbose_name
@@ -202,6 +209,8 @@ class WorkCalendarDay(models.Model):
     source = models.CharField(
         "来源", max_length=20, default="library", help_text="library：节假日库；manual：人工维护"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "工作日历"
@@ -320,6 +329,8 @@ class Case(models.Model):
     escalations = models.PositiveSmallIntegerField("上报次数", default=0)
     version = models.PositiveIntegerField("版本", default=1)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "居民诉求"
         verbose_name_plural = verbose_name
@@ -408,6 +419,8 @@ class CaseEvent(models.Model):
     to_holder = models.CharField("现处理方", max_length=60, blank=True)
     note = models.TextField("说明", blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "办理记录"
         verbose_name_plural = verbose_name
@@ -426,6 +439,8 @@ class CasePhoto(models.Model):
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
     image = models.ImageField("照片", upload_to=StoredName("cases/%Y/%m/"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "诉求照片"
@@ -467,6 +482,8 @@ class Open311ApiKey(models.Model):
     created = models.DateTimeField("签发时间", default=timezone.now)
     revoked = models.DateTimeField("吊销时间", null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "Open311 接口密钥"
         verbose_name_plural = verbose_name
@@ -504,6 +521,8 @@ class Open311Submission(models.Model):
     media_url = models.URLField(max_length=500, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Open311 提交"

@@ -1,13 +1,5 @@
-"""Reads of cases, each starting from what the requesting user may see (:func:`case_q`).
-
-| role | sees |
-|---|---|
-| 县/镇干部, 社区工作人员 | cases in their region subtree |
-| 片长/组长/邻长 | cases that arose in, or are now held by, their grid subtree |
-| 部门工作人员 | cases dispatched to their departments |
-| 居民 | cases of their household |
-| everyone | cases they reported themselves |
-"""
+"""Reads of cases, each starting from what the requesting user may see:
+``Case.objects.restrict(user)`` (the rule is in :mod:`linli.cases.scopes`)."""
 
 from __future__ import annotations
 
@@ -19,10 +11,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import uploads
 from linli.core.errors import NotFound
+from linli.core.policy import actor_of, get_or_404
+from linli.core.roles import GRID_ROLES, Role
 from linli.grid.models import Grid, GridLevel
 
 from .models import (
@@ -42,31 +34,6 @@ from .models import (
     case_number,
     holder_name,
 )
-
-
-def case_q(user) -> Q | None:
-    """A filter on Case that ``user`` may see; None = nothing."""
-    if user is None or not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Q()
-    profile = getattr(user, "profile", None)
-    own = Q(reporter=user)
-    if profile is None:
-        return own
-    role = profile.role
-    if role in scoping.REGION_ROLES and profile.region_id:
-        return own | Q(community__path__startswith=profile.region.path)
-    if role in scoping.GRID_ROLES and profile.grid_id:
-        path = profile.grid.path
-        return own | Q(origin_grid__path__startswith=path) | Q(grid__path__startswith=path)
-    if role == Role.DEPARTMENT_STAFF:
-        ids = DepartmentMember.objects.filter(user=user).values("department_id")
-        return own | Q(department_id__in=ids)
-    if role == Role.RESIDENT and profile.household_id:
-        return own | Q(household_id=profile.household_id)
-    return own
-
 
 # ---------------------------------------------------------------- the case row
 
@@ -214,20 +181,11 @@ def cases_for(user, *, household: int | None = None) -> QuerySet[Case]:
     or my household's"), so the filter is the household alone — the phone's most frequent
     list, served by the household index without the scope's OR.
     """
-    profile = getattr(user, "profile", None) if user is not None else None
-    if (
-        household is not None
-        and user.is_authenticated
-        and not user.is_superuser
-        and profile is not None
-        and profile.role == Role.RESIDENT
-        and profile.household_id == household
-    ):
-        return Case.objects.filter(household_id=household)
-    q = case_q(user)
-    if q is None:
-        return Case.objects.none()
-    qs = Case.objects.filter(q)
+    if household is not None:
+        actor = actor_of(user)
+        if actor.role == Role.RESIDENT and actor.household_id == household:
+            return Case.objects.filter(household_id=household)
+    qs = Case.objects.restrict(user)
     return qs if household is None else qs.filter(household_id=household)
 
 
@@ -244,23 +202,19 @@ def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_get_for(*, actor, case_id: int) -> Case:
-    case = _with_related(cases_for(actor)).filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("诉求不存在或无权查看")
-    return case
+    try:
+        return get_or_404(_with_related(Case.objects.all()), actor, pk=case_id)
+    except NotFound:
+        raise NotFound("诉求不存在或无权查看") from None
 
 
 def case_photo_get_for(*, actor, photo_id: int) -> CasePhoto:
     """A case photo for whoever may see its case; out of scope is :class:`NotFound` with the
     same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
-    photo = (
-        CasePhoto.objects.filter(pk=photo_id, case__in=cases_for(actor).values("pk")).first()
-        if actor is not None and actor.is_authenticated
-        else None
-    )
-    if photo is None:
-        raise NotFound(uploads.NOT_FOUND)
-    return photo
+    try:
+        return get_or_404(CasePhoto.objects.all(), actor, pk=photo_id)
+    except NotFound:
+        raise NotFound(uploads.NOT_FOUND) from None
 
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:
@@ -488,8 +442,8 @@ def measures_total(*, actor, today: dt.date | None = None) -> dict:
 
 def grid_levels_for(actor) -> list[str]:
     """Which measure groupings make sense for the viewer."""
-    role = scoping.role_of(actor)
-    if role in scoping.GRID_ROLES:
+    role = actor_of(actor).role
+    if role in GRID_ROLES:
         level = actor.profile.grid.level if actor.profile.grid_id else GridLevel.NEIGHBOUR
         below = {
             GridLevel.AREA: ["neighbour", "group", "area"],

@@ -12,12 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import uploads
 from linli.core.bounds import id_param
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
+from linli.core.policy import Capability, can
 from linli.grid import selectors as grid_selectors
 from linli.ledger.models import Household
 
@@ -39,23 +38,21 @@ ACTION_LABELS = {
 
 @login_required
 def home(request):
-    role = scoping.role_of(request.user)
-    if role in scoping.GRID_ROLES:
+    if can(request.user, Capability.CASES_INBOX):
         return redirect("cases:inbox")
-    if role == Role.DEPARTMENT_STAFF:
+    if can(request.user, Capability.CASES_DEPARTMENT):
         return redirect("cases:department")
-    if role == "superuser" or role in scoping.REGION_ROLES:
+    if can(request.user, Capability.CASES_BOARD):
         return redirect("cases:board")
     return redirect("cases:mine")
 
 
 def _households_for_report(user):
     """Whose household a person may report for: a resident their own, a 三长 theirs."""
-    role = scoping.role_of(user)
-    if role == Role.RESIDENT:
+    if can(user, Capability.MY_HOUSEHOLD):
         hid = user.profile.household_id
         return Household.objects.filter(pk=hid).select_related("unit__building__compound")
-    if role in scoping.GRID_ROLES | scoping.REGION_ROLES or role == "superuser":
+    if can(user, Capability.CASES_REPORT_FOR):
         return grid_selectors.my_households(actor=user)[:500]
     return Household.objects.none()
 
@@ -188,7 +185,7 @@ def act(request, case_id: int, action: str):
 @login_required
 def inbox(request):
     """三长: the cases I hold, the most urgent deadline first; below, my area's others."""
-    if scoping.role_of(request.user) not in scoping.GRID_ROLES:
+    if not can(request.user, Capability.CASES_INBOX):
         raise Http404("只有三长有待办")
     today = timezone.localdate()
     held = list(selectors.inbox(actor=request.user)[:200])
@@ -207,8 +204,7 @@ def _int(value):
 @login_required
 def board(request):
     """社区/镇/县: open cases oldest first, with filters, and the figures."""
-    role = scoping.role_of(request.user)
-    if role != "superuser" and role not in scoping.REGION_ROLES:
+    if not can(request.user, Capability.CASES_BOARD):
         raise Http404("无权查看")
     today = timezone.localdate()
     filters = {
@@ -239,7 +235,7 @@ def board(request):
 
 @login_required
 def department(request):
-    if scoping.role_of(request.user) != Role.DEPARTMENT_STAFF:
+    if not can(request.user, Capability.CASES_DEPARTMENT):
         raise Http404("只有部门工作人员使用本页")
     cases = list(selectors.department_cases(actor=request.user)[:200])
     names = ", ".join(d.name for d in request.user.case_departments.all())
@@ -252,10 +248,9 @@ def department(request):
 
 @login_required
 def measures(request):
-    groups = selectors.grid_levels_for(request.user)
-    role = scoping.role_of(request.user)
-    if role in (Role.RESIDENT, Role.COMMITTEE_MEMBER) or role is None:
+    if not can(request.user, Capability.CASES_MEASURES):
         raise Http404("无权查看")
+    groups = selectors.grid_levels_for(request.user)
     by = request.GET.get("by") if request.GET.get("by") in groups else groups[0]
     rows = selectors.case_measures(actor=request.user, by=by)
     return render(

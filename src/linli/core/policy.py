@@ -49,7 +49,9 @@ class Actor:
     grid_id: int | None = None
     compound_id: int | None = None
     household_id: int | None = None
-    user_id: int | None = None  # for rules that follow a person, e.g. a care pairing (结对)
+    #: the user behind the actor (rows one made oneself, e.g. cases one reported, a care
+    #: pairing 结对; one's department memberships); None for the anonymous
+    user_id: int | None = None
     profile: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -85,22 +87,23 @@ NOBODY = Actor(role=None)
 
 
 def actor_of(user: Any) -> Actor:
-    """The actor behind a Django user (anonymous, without a profile: ``NOBODY``)."""
+    """The actor behind a Django user (anonymous: ``NOBODY``; no profile or role: no role and
+    no place, only the user id, which reaches nothing but rows of their own)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
     if user.is_superuser:
         return Actor(role=Role.SUPERUSER, user_id=user.pk)
     profile = getattr(user, "profile", None)
     if profile is None or not profile.role:
-        return NOBODY
+        return Actor(role=None, user_id=user.pk)  # no role, no place: only rows of one's own
     return Actor(
         role=Role(profile.role),
+        user_id=user.pk,
         region_id=profile.region_id,
         grid_id=profile.grid_id,
         compound_id=profile.compound_id,
         household_id=profile.household_id,
         profile=profile,
-        user_id=user.pk,
     )
 
 
@@ -292,6 +295,17 @@ class Capability(StrEnum):
     SELFGOV_ACT_AS_OWNER = "selfgov.act_as_owner"  # a resident acts for their household's owner
     # party
     PARTY_EDIT = "party.edit"  # organisations, members, theme days of one's region
+    # cases
+    CASES_MANAGE = "cases.manage"  # act on any case of one's region, record 回访, staff departments
+    CASES_REPORT_FOR = "cases.report_for"  # report for a household of one's own list (三长, desk)
+    CASES_MEASURES = "cases.measures"  # 办理指标 pages (响应率, 解决率, 满意率)
+    CASES_CALENDAR = "cases.calendar"  # maintain the working calendar (调休, holidays)
+    CASES_ISSUE_KEYS = "cases.issue_keys"  # issue and revoke Open311 API keys
+    # meetings
+    MEETINGS_MANAGE = "meetings.manage"  # convene and run 五方联席会 of one's region
+    # grid
+    GRID_MANAGE = "grid.manage"  # a community's grid: tree, plan, cells, posts, 网格体检
+    GRID_LEAD = "grid.lead"  # a 三长's own cell: my households, the roll-up of the 邻 below
 
 
 _OFFICE = OFFICE_ROLES
@@ -334,6 +348,17 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.SELFGOV_ACT_AS_OWNER: frozenset({Role.RESIDENT}),
     # party
     Capability.PARTY_EDIT: _SUPER | _REGION,
+    # cases
+    Capability.CASES_MANAGE: _SUPER | _REGION,
+    Capability.CASES_REPORT_FOR: _SUPER | _REGION | _GRID,
+    Capability.CASES_MEASURES: _SUPER | _OFFICE | _GRID,
+    Capability.CASES_CALENDAR: _SUPER | {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL},
+    Capability.CASES_ISSUE_KEYS: _SUPER | _REGION,
+    # meetings
+    Capability.MEETINGS_MANAGE: _SUPER | _REGION,
+    # grid
+    Capability.GRID_MANAGE: _SUPER | _REGION,
+    Capability.GRID_LEAD: _GRID,
 }
 
 

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
-from linli.accounts import scoping
 from linli.core.bounds import Id
 from linli.core.errors import Forbidden, NotFound
+from linli.core.policy import Capability, can
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination
 from linli.ledger.models import Resident
 from linli.ledger.selectors import community_get_for
@@ -103,8 +103,7 @@ def membership_create(request, payload: MembershipIn):
 )
 def holder_set(request, grid_id: Id, payload: HoldingIn):
     grid = selectors.grid_get_for(actor=request.user, grid_id=grid_id)
-    rq = scoping.household_q(request.user, prefix="household")
-    resident = Resident.objects.filter(rq, pk=payload.resident).first() if rq is not None else None
+    resident = Resident.objects.restrict(request.user).filter(pk=payload.resident).first()
     if resident is None:
         raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
     user = None
@@ -121,11 +120,8 @@ def holder_set(request, grid_id: Id, payload: HoldingIn):
 @router.get("/visits", response={200: list[VisitOut], **READ_ERRORS}, summary="走访记录")
 @paginate(PageNumberPagination, page_size=50)
 def visit_list(request, household: Id | None = None):
-    hq = scoping.household_q(request.user, prefix="household")
-    if hq is None:
-        return Visit.objects.none()
     qs = (
-        Visit.objects.filter(hq)
+        Visit.objects.restrict(request.user)
         .select_related("visitor__profile")
         .prefetch_related("photos")
         .order_by("-visited_on", "-id")
@@ -157,7 +153,7 @@ def report(request, community_id: Id):
     """Officials and workers; a community the user cannot see is a 404 like a missing one,
     one they see without the role a 403."""
     community = community_get_for(actor=request.user, community_id=community_id)
-    if scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
+    if not can(request.user, Capability.GRID_MANAGE):
         raise Forbidden("当前角色无权查看网格体检")
     return {
         "households_without_neighbour": list(

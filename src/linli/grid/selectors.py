@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core import uploads
 from linli.core.errors import NotFound
+from linli.core.policy import get_or_404
 from linli.core.tree import path_ids
 from linli.ledger.models import Household, Region, Resident
 
@@ -17,10 +17,7 @@ from .models import Grid, GridLevel, Holding, Membership, Visit, VisitPhoto
 
 
 def grids_for(user) -> QuerySet[Grid]:
-    q = scoping.grid_q(user)
-    if q is None:
-        return Grid.objects.none()
-    return Grid.objects.current().filter(q)
+    return Grid.objects.current().restrict(user)
 
 
 def grid_get_for(*, actor, grid_id: int) -> Grid:
@@ -80,9 +77,6 @@ def households_in(grid: Grid) -> QuerySet[Household]:
 
 def my_households(*, actor, stale_days: int = 30) -> QuerySet[Household]:
     """The households a leader (or worker) sees, with last visit date and stale flag."""
-    hq = scoping.household_q(actor)
-    if hq is None:
-        return Household.objects.none()
     last_visit = (
         Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")
     )
@@ -90,7 +84,7 @@ def my_households(*, actor, stale_days: int = 30) -> QuerySet[Household]:
         "neighbour__name"
     )
     return (
-        Household.objects.filter(hq)
+        Household.objects.restrict(actor)
         .select_related("unit__building__compound")
         .annotate(
             last_visit=Subquery(last_visit[:1]),
@@ -148,11 +142,9 @@ def neighbour_rollup(*, actor, grid: Grid, stale_days: int = 30) -> list[dict]:
 
 
 def households_without_neighbour(*, actor, community: Region) -> QuerySet[Household]:
-    hq = scoping.household_q(actor)
-    if hq is None:
-        return Household.objects.none()
     return (
-        Household.objects.filter(hq, unit__building__compound__community=community)
+        Household.objects.restrict(actor)
+        .filter(unit__building__compound__community=community)
         .exclude(Exists(Membership.objects.filter(household=OuterRef("pk"), end__isnull=True)))
         .select_related("unit__building__compound")
     )
@@ -197,27 +189,23 @@ def residents_of(households) -> dict[int, list[Resident]]:
 
 
 def household_get_for(*, actor, household_id: int) -> Household:
-    hq = scoping.household_q(actor)
-    household = (
-        Household.objects.filter(hq, pk=household_id)
-        .select_related("unit__building__compound__community")
-        .first()
-        if hq is not None
-        else None
-    )
-    if household is None:
-        raise NotFound("房屋不存在或无权查看")
-    return household
+    try:
+        return get_or_404(
+            Household.objects.select_related("unit__building__compound__community"),
+            actor,
+            pk=household_id,
+        )
+    except NotFound:
+        raise NotFound("房屋不存在或无权查看") from None
 
 
 def visit_photo_get_for(*, actor, photo_id: int) -> VisitPhoto:
     """A visit photo for whoever may see the visited household; out of scope is
     :class:`NotFound` with the same message as a missing id (``linli.core.uploads.NOT_FOUND``)."""
-    hq = scoping.household_q(actor, prefix="visit__household")
-    photo = VisitPhoto.objects.filter(hq, pk=photo_id).first() if hq is not None else None
-    if photo is None:
-        raise NotFound(uploads.NOT_FOUND)
-    return photo
+    try:
+        return get_or_404(VisitPhoto.objects.all(), actor, pk=photo_id)
+    except NotFound:
+        raise NotFound(uploads.NOT_FOUND) from None
 
 
 def household_counts_by_neighbour(grid_ids) -> dict[int, int]:

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.errors import Forbidden, Invalid, NotFound
+from linli.core.policy import Capability, can
 from linli.core.tree import child_path
 from linli.core.uploads import accept_uploads
 from linli.ledger.models import Household, Region, RegionLevel, Resident
@@ -22,18 +22,16 @@ def _check_grid_visible(actor, grid: Grid) -> None:
     """A cell the actor cannot see is answered like a missing one (never named)."""
     if actor is None:
         return
-    q = scoping.grid_q(actor)
-    if q is None or not Grid.objects.filter(q, pk=grid.pk).exists():
+    if not Grid.objects.restrict(actor).filter(pk=grid.pk).exists():
         raise NotFound("网格不存在或无权查看")
 
 
 def _check_editor(actor, community: Region) -> None:
     if actor is None:
         return
-    q = scoping.region_q(actor)
-    if q is None or not Region.objects.filter(q, pk=community.pk).exists():
+    if not Region.objects.restrict(actor).filter(pk=community.pk).exists():
         raise NotFound("社区不存在或无权查看")
-    if not scoping.edits_ledger(actor):
+    if not can(actor, Capability.GRID_MANAGE):
         raise Forbidden("当前角色无权调整网格")
 
 
@@ -102,10 +100,8 @@ def household_assign(
     """Put a household in a 邻; its previous 邻 (if any) ends at the same moment."""
     community = neighbour.community
     _check_editor(actor, community)  # scope first: nothing named out of scope
-    if actor is not None:
-        hq = scoping.household_q(actor)
-        if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
-            raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
+    if actor is not None and not Household.objects.restrict(actor).filter(pk=household.pk).exists():
+        raise NotFound("房屋不存在或无权查看", details=[{"field": "household"}])
     if neighbour.level != GridLevel.NEIGHBOUR or neighbour.dissolved_at is not None:
         raise Invalid(f"“{neighbour.name}”不是现行的邻", code="grid.not_a_neighbour")
     if _household_community_id(household) != neighbour.community_id:
@@ -136,10 +132,8 @@ def post_assign(
     _check_editor(actor, grid.community)
     if grid.dissolved_at is not None:
         raise Invalid(f"网格“{grid.name}”已撤销", code="grid.dissolved")
-    if actor is not None:
-        rq = scoping.household_q(actor, prefix="household")
-        if rq is None or not Resident.objects.filter(rq, pk=resident.pk).exists():
-            raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
+    if actor is not None and not Resident.objects.restrict(actor).filter(pk=resident.pk).exists():
+        raise NotFound("居民不存在或无权查看", details=[{"field": "resident"}])
     when = when or timezone.now()
     post = Post.objects.select_for_update().get(grid=grid)
     current = post.holdings.filter(end__isnull=True).first()
@@ -174,8 +168,7 @@ def visit_record(
     mode: str = VisitMode.HOME,
 ) -> Visit:
     """A 走访 by a grid leader (or worker) to a household they may see."""
-    hq = scoping.household_q(actor)
-    if hq is None or not Household.objects.filter(hq, pk=household.pk).exists():
+    if not Household.objects.restrict(actor).filter(pk=household.pk).exists():
         raise NotFound("房屋不存在或无权查看")
     return visit_save(
         visitor=actor,

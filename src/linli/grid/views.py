@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
 from linli.core import uploads
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
+from linli.core.policy import Capability, can
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.services import access_log_record
 from linli.ledger.models import SENSITIVE_TAGS, TAG_FIELDS, Region, RegionLevel, Resident
@@ -48,9 +48,8 @@ def _stale_days(request) -> int:
 def mine(request):
     """我的网格: a 邻长's households; a 组长/片长's 邻 rolled up; a worker's grid overview."""
     user = request.user
-    role = scoping.role_of(user)
     days = _stale_days(request)
-    if role in scoping.GRID_ROLES:
+    if can(user, Capability.GRID_LEAD):
         grid = user.profile.grid
         if grid is None:
             return render(request, "grid/no_grid.html")
@@ -59,16 +58,15 @@ def mine(request):
             context["rollup"] = selectors.neighbour_rollup(actor=user, grid=grid, stale_days=days)
         context["households"] = _household_rows(request, days)
         return render(request, "grid/mine.html", context)
-    communities = Region.objects.filter(level=RegionLevel.COMMUNITY)
-    q = scoping.region_q(user)
-    if q is None or role not in scoping.REGION_ROLES | {"superuser"}:
+    communities = Region.objects.restrict(user).filter(level=RegionLevel.COMMUNITY)
+    if not can(user, Capability.GRID_MANAGE) or communities.query.is_empty():  # no region
         raise Http404("当前角色没有网格")
-    communities = communities.filter(q).order_by("path")
+    communities = communities.order_by("path")
     return render(request, "grid/communities.html", {"communities": communities})
 
 
 def _household_rows(request, days: int, limit: int | None = None) -> list[dict]:
-    sensitive = scoping.sees_sensitive_tags(request.user)
+    sensitive = can(request.user, Capability.SEE_TAGS)
     cutoff = timezone.localdate() - dt.timedelta(days=days)
     households = list(selectors.my_households(actor=request.user)[:limit])
     residents = selectors.residents_of(households)
@@ -99,11 +97,11 @@ def _household_rows(request, days: int, limit: int | None = None) -> list[dict]:
 @login_required
 def community_grid(request, community_id: int):
     """A community's grid tree with leaders, and what needs attention."""
-    q = scoping.grid_q(request.user)
-    if q is None or scoping.role_of(request.user) not in scoping.REGION_ROLES | {"superuser"}:
+    cells_in_scope = selectors.grids_for(request.user)
+    if not can(request.user, Capability.GRID_MANAGE) or cells_in_scope.query.is_empty():
         raise Http404("无权查看")
     community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
-    cells = list(selectors.grids_for(request.user).filter(community=community).order_by("path"))
+    cells = list(cells_in_scope.filter(community=community).order_by("path"))
     holders = selectors.holders_by_grid([c.pk for c in cells])
     counts = selectors.household_counts_by_neighbour([c.pk for c in cells])
     tree = []
@@ -137,7 +135,7 @@ def household_card(request, household_id: int):
     household = get_or_404(
         selectors.household_get_for, actor=request.user, household_id=household_id
     )
-    sensitive = scoping.sees_sensitive_tags(request.user)
+    sensitive = can(request.user, Capability.SEE_TAGS)
     today = timezone.localdate()
     people = [
         {
@@ -162,9 +160,8 @@ def household_card(request, household_id: int):
         "visits": visits,
         "neighbour": neighbour,
         "holder": neighbour and selectors.current_holder(neighbour),
-        "may_reveal_phone": scoping.may_unmask(request.user, "phone"),
-        "may_visit": scoping.role_of(request.user) in scoping.GRID_ROLES | scoping.REGION_ROLES
-        or request.user.is_superuser,
+        "may_reveal_phone": can(request.user, Capability.UNMASK_PHONE),
+        "may_visit": can(request.user, Capability.GRID_WORK),
         "today": today.isoformat(),
         "photo_limits": uploads.Limits.from_settings(),
     }
@@ -175,10 +172,9 @@ def household_card(request, household_id: int):
 @require_POST
 def reveal_phone(request, resident_id: int):
     """htmx: show one resident's full phone number to a role that needs it, and log it."""
-    if not scoping.may_unmask(request.user, "phone"):
+    if not can(request.user, Capability.UNMASK_PHONE):
         raise Http404("无权查看")
-    hq = scoping.household_q(request.user, prefix="household")
-    resident = Resident.objects.filter(hq, pk=resident_id).first() if hq is not None else None
+    resident = Resident.objects.restrict(request.user).filter(pk=resident_id).first()
     if resident is None:
         raise Http404("居民不存在或无权查看")
     access_log_record(
@@ -261,7 +257,7 @@ def plan(request, community_id: int):
     from .models import Membership
     from .planning import load_keys, plan_households, rebalance
 
-    if not scoping.edits_ledger(request.user):
+    if not can(request.user, Capability.GRID_MANAGE):
         raise Http404("无权调整网格")
     community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
     data = request.POST if request.method == "POST" else request.GET

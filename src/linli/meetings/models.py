@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from linli.core.policy import RestrictedQuerySet
+
 
 class Party(models.TextChoices):
     """The five parties of the joint meeting."""
@@ -87,6 +89,8 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "五方联席会"
         verbose_name_plural = verbose_name
@@ -127,6 +131,8 @@ class Attendee(models.Model):
         help_text="业委会成员、居民代表等：公开的会议纪要中隐去姓名",
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "参会人员"
         verbose_name_plural = verbose_name
@@ -157,6 +163,8 @@ class AgendaItem(models.Model):
         "cases.Case", related_name="joint_meeting_items", blank=True, verbose_name="关联诉求"
     )
     problem = models.TextField("问题描述", blank=True, help_text="基础设施等问题的文字描述")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "会议议题"
@@ -213,6 +221,8 @@ class Action(models.Model):
     closing_note = models.TextField("办结说明", blank=True)
     closed_at = models.DateTimeField("办结/取消时间", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "议定事项"
@@ -272,6 +282,8 @@ class ActionProgress(models.Model):
     status_after = models.CharField(
         "记录后状态", max_length=12, choices=ActionStatus.choices, blank=True
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "事项进展"

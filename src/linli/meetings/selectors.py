@@ -1,12 +1,7 @@
 """Reads of joint meetings and their actions, each starting from what the user may see.
 
-| role | sees meetings (actions: those of the meetings) |
-|---|---|
-| 县/镇干部, 社区工作人员 | held in their region subtree (``region_q``) or about a compound of it |
-| | (``compound_q``) |
-| 部门工作人员 | that their department attended or that gave it an action; their board |
-| | and counts show only their department's actions |
-| 三长, 业委会成员, 居民 | none (the community posts the public minutes) |
+Who sees which meetings is ``Meeting.objects.restrict(user)`` (:mod:`linli.meetings.scopes`);
+a department's board and counts show only their department's actions.
 
 Overdue: an action not done or cancelled whose deadline is before ``today`` (the deadline day
 itself is still in time). A meeting's carried-over section (上次遗留逾期事项) lists the earlier
@@ -21,41 +16,18 @@ from django.db.models import Case as Cases
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.cases.models import DepartmentMember
 from linli.core.errors import NotFound
+from linli.core.policy import Capability, actor_of, can
 from linli.core.roles import Role
-from linli.ledger.models import Compound, Region, RegionLevel
+from linli.ledger.models import Region, RegionLevel
 
 from .models import OPEN_STATUSES, Action, ActionProgress, ActionStatus, Meeting, Party
 
 
-def meeting_q(user) -> Q | None:
-    """A filter on Meeting that ``user`` may see; None = nothing."""
-    if user is None or not user.is_authenticated:
-        return None
-    role = scoping.role_of(user)
-    if role == "superuser":
-        return Q()
-    if role in scoping.REGION_ROLES:
-        rq, cq = scoping.region_q(user), scoping.compound_q(user)
-        if rq is None or cq is None:
-            return None
-        return Q(region__in=Region.objects.filter(rq)) | Q(
-            compounds__in=Compound.objects.filter(cq)
-        )
-    if role == Role.DEPARTMENT_STAFF:
-        ids = DepartmentMember.objects.filter(user=user).values("department_id")
-        return Q(attendees__department_id__in=ids) | Q(actions__department_id__in=ids)
-    return None
-
-
 def meetings_for(user) -> QuerySet[Meeting]:
-    q = meeting_q(user)
-    if q is None:
-        return Meeting.objects.none()
-    # the joins may repeat a meeting: select by id
-    return Meeting.objects.filter(pk__in=Meeting.objects.filter(q).values("pk"))
+    # the rule's joins may repeat a meeting: select by id
+    return Meeting.objects.filter(pk__in=Meeting.objects.restrict(user).values("pk"))
 
 
 def actions_for(user) -> QuerySet[Action]:
@@ -132,7 +104,7 @@ def action_board(
     today = today or timezone.localdate()
     qs = actions_for(actor)
     if mine is None:
-        mine = scoping.role_of(actor) == Role.DEPARTMENT_STAFF
+        mine = actor_of(actor).role == Role.DEPARTMENT_STAFF
     if mine:
         ids = DepartmentMember.objects.filter(user=actor).values("department_id")
         qs = qs.filter(department_id__in=ids)
@@ -159,7 +131,7 @@ def action_counts(*, actor, today: dt.date | None = None) -> dict[str, int]:
     """The board's figures over the same scoped actions."""
     today = today or timezone.localdate()
     qs = actions_for(actor)
-    if scoping.role_of(actor) == Role.DEPARTMENT_STAFF:
+    if actor_of(actor).role == Role.DEPARTMENT_STAFF:
         ids = DepartmentMember.objects.filter(user=actor).values("department_id")
         qs = qs.filter(department_id__in=ids)
     counts = dict.fromkeys(ActionStatus.values, 0)
@@ -188,12 +160,10 @@ def action_log(*, action: Action) -> list[ActionProgress]:
 
 def regions_for_new_meeting(*, actor) -> QuerySet[Region]:
     """Communities and towns where ``actor`` may convene a meeting."""
-    role = scoping.role_of(actor)
-    if role != "superuser" and role not in scoping.REGION_ROLES:
+    if not can(actor, Capability.MEETINGS_MANAGE):
         return Region.objects.none()
-    rq = scoping.region_q(actor)
-    if rq is None:
-        return Region.objects.none()
-    return Region.objects.filter(rq, level__in=(RegionLevel.COMMUNITY, RegionLevel.TOWN)).order_by(
-        "path"
+    return (
+        Region.objects.restrict(actor)
+        .filter(level__in=(RegionLevel.COMMUNITY, RegionLevel.TOWN))
+        .order_by("path")
     )

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.cases.models import Case, Department, DepartmentMember
 from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.labels import actor_label
+from linli.core.policy import actor_of
 from linli.core.roles import Role
 from linli.ledger.models import Compound, Region, RegionLevel
 
@@ -72,13 +72,10 @@ def may_manage(actor, region: Region) -> bool:
     """Officials and workers whose region covers ``region`` (and the superuser)."""
     if actor is None:
         return True
-    role = scoping.role_of(actor)
-    if role == "superuser":
+    who = actor_of(actor)
+    if who.is_superuser:
         return True
-    if role in scoping.REGION_ROLES:
-        profile = actor.profile
-        return bool(profile.region_id) and region.path.startswith(profile.region.path)
-    return False
+    return who.in_region and region.path.startswith(who.region_path)
 
 
 def _department_ids(actor) -> set[int]:
@@ -91,7 +88,7 @@ def may_work_on(actor, action: Action) -> bool:
     if may_manage(actor, action.meeting.region):
         return True
     return (
-        scoping.role_of(actor) == Role.DEPARTMENT_STAFF
+        actor_of(actor).role == Role.DEPARTMENT_STAFF
         and action.department_id is not None
         and action.department_id in _department_ids(actor)
     )

@@ -13,12 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
 from linli.cases import selectors as case_selectors
 from linli.cases.models import Case, Department
 from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.http import get_or_404, is_htmx
-from linli.core.roles import Role
+from linli.core.policy import Capability, can
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Compound
 
@@ -27,8 +26,7 @@ from .models import ActionStatus, ModeRole, Party
 
 
 def _check_role(user) -> None:
-    role = scoping.role_of(user)
-    if role != "superuser" and role not in scoping.REGION_ROLES and role != Role.DEPARTMENT_STAFF:
+    if not can(user, Capability.MEETINGS):
         raise Http404("无权查看五方联席会")
 
 
@@ -76,7 +74,8 @@ def new(request):
         raise Http404("无权召集五方联席会")
     region_ids = [r.pk for r in regions]
     compounds = list(
-        Compound.objects.filter(community_id__in=region_ids)
+        Compound.objects.restrict(request.user)
+        .filter(community_id__in=region_ids)
         .select_related("community")
         .order_by("community__path", "name")[:300]
     )
@@ -128,14 +127,13 @@ def _detail_context(request, meeting):
         "party_choices": Party.choices,
         "mode_choices": ModeRole.choices,
         "departments": Department.objects.filter(active=True) if manage else [],
-        "region_compounds": Compound.objects.filter(
-            community__path__startswith=meeting.region.path
-        ).order_by("name")
+        "region_compounds": Compound.objects.restrict(request.user)
+        .filter(community__path__startswith=meeting.region.path)
+        .order_by("name")
         if manage
         else [],
-        "open_cases": Case.objects.filter(
-            community__path__startswith=meeting.region.path, status="open"
-        )
+        "open_cases": Case.objects.restrict(request.user)
+        .filter(community__path__startswith=meeting.region.path, status="open")
         .select_related("category", "compound")
         .order_by("-level", "deadline")[:60]
         if manage

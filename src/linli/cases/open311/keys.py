@@ -8,8 +8,8 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.errors import Conflict, Forbidden, Invalid
+from linli.core.policy import Capability, can
 
 from ..models import Open311ApiKey
 
@@ -21,8 +21,7 @@ def hash_key(raw: str) -> str:
 
 
 def _check_issuer(actor) -> None:
-    role = scoping.role_of(actor)
-    if actor is not None and role != "superuser" and role not in scoping.REGION_ROLES:
+    if actor is not None and not can(actor, Capability.CASES_ISSUE_KEYS):
         raise Forbidden("只有干部和社区工作人员可以签发接口密钥")
 
 

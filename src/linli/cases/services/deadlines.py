@@ -8,9 +8,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import Forbidden
+from linli.core.policy import Capability, can
 
 from .. import calendar
 from ..models import WORKING_STAGES, Case, Category, HandlerLevel, Status, Urgency, WorkCalendarDay
@@ -79,12 +78,7 @@ def deadlines_check(
 
 
 def _check_calendar_editor(actor) -> None:
-    role = scoping.role_of(actor)
-    if actor is not None and role not in {
-        "superuser",
-        Role.COUNTY_OFFICIAL,
-        Role.TOWN_OFFICIAL,
-    }:
+    if actor is not None and not can(actor, Capability.CASES_CALENDAR):
         raise Forbidden("只有县、镇干部可以维护工作日历")
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import Conflict, Forbidden, Invalid
+from linli.core.policy import actor_of
+from linli.core.roles import GRID_ROLES, Role
 from linli.core.uploads import AcceptedFile, accept_uploads
 from linli.ledger.models import Compound, Household, Resident
 
@@ -96,7 +96,7 @@ def _report_compound(actor, *, household: Household | None, compound: Compound |
                 "住户不在所选小区", code="cases.place_mismatch", details=[{"field": "compound"}]
             )
         return household_compound
-    if actor is not None and scoping.role_of(actor) == Role.DEPARTMENT_STAFF:
+    if actor_of(actor).role == Role.DEPARTMENT_STAFF:
         # a compound the department sees (its region), but reports come from residents and
         # the grid, not from departments
         raise Forbidden(
@@ -166,10 +166,10 @@ def _check_urgency(urgency: str) -> None:
 
 
 def _default_channel(actor) -> str:
-    role = scoping.role_of(actor)
+    role = actor_of(actor).role
     if role == Role.RESIDENT:
         return Channel.RESIDENT
-    if role in scoping.GRID_ROLES:
+    if role in GRID_ROLES:
         return Channel.LEADER
     return Channel.DESK
 
