@@ -235,7 +235,10 @@ def test_no_tag_through_a_side_door(client, money_world, persona):
     """Every page and endpoint of the matrix: a role without the tag duty gets nothing that
     names a tag or shows a reduction; the roles with it do see the reduction (the world has
     one)."""
-    from linli.accounts.scoping import sees_sensitive_tags
+    from linli.core.policy import Capability, can
+
+    def sees_sensitive_tags(user):
+        return can(user, Capability.SEE_TAGS)
 
     people, ids = money_world
     user = people[persona]

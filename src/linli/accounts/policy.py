@@ -19,10 +19,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .models import Role
-from .scoping import GRID_ROLES, REGION_ROLES, may_unmask, role_of
-
-OFFICE_ROLES = REGION_ROLES | {Role.DEPARTMENT_STAFF}
+from linli.core.policy import may_unmask, role_of
+from linli.core.roles import GRID_ROLES, OFFICE_ROLES
 
 
 def requires_two_factor(user) -> bool:

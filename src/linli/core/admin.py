@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from linli.core.policy import Capability, can
+from linli.core.policy import may_unmask
 
 from .crypto import pii_hash
 from .fields import PiiHashField
@@ -100,9 +100,6 @@ def hashed_match(model, field_names, term: str) -> Q | None:
         if isinstance(hash_field, PiiHashField) and (digest := pii_hash(hash_field.kind, term)):
             q |= Q(**{hash_field.name: digest})
     return q or None
-
-
-UNMASK = {"id_number": Capability.UNMASK_ID_NUMBER, "phone": Capability.UNMASK_PHONE}
 
 
 class MaskedPersonalDataAdmin(admin.ModelAdmin):
@@ -211,7 +208,7 @@ class MaskedPersonalDataAdmin(admin.ModelAdmin):
 
     def revealable_fields(self, request) -> list[str]:
         """The masked fields this user's duty lets them see in full (the unmask capabilities)."""
-        return [f for f in self.masked_fields if f in UNMASK and can(request.user, UNMASK[f])]
+        return [f for f in self.masked_fields if may_unmask(request.user, f)]
 
     def reveal_view(self, request, object_id):
         """GET: ask for the reason. POST with a reason: write the access-log row, then show

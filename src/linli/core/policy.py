@@ -281,6 +281,7 @@ class Capability(StrEnum):
     COMMONS_VIEW = "commons.view"  # public accounts and their 公示
     MEETINGS = "meetings.view"  # 五方联席会
     MY_HOUSEHOLD = "ledger.my_household"
+    LEDGER_CREATE_REGION = "ledger.create_region"  # add towns and communities to the tree
     VOLUNTEERS_MANAGE = "volunteers.manage"  # teams, activities, rolls, approvals, certificates
     VOLUNTEERS_OWN = "volunteers.own"  # one's own volunteer pages (sign up, check in, hours)
     CARE_VIEW = "care.view"  # care categories and tiers (PIPL art. 28 sensitive), views logged
@@ -334,6 +335,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.COMMONS_VIEW: _SUPER | _REGION | _HOME,
     Capability.MEETINGS: _SUPER | _OFFICE,
     Capability.MY_HOUSEHOLD: frozenset({Role.RESIDENT}),
+    Capability.LEDGER_CREATE_REGION: _SUPER | {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL},
     Capability.VOLUNTEERS_MANAGE: _SUPER | _REGION,
     Capability.VOLUNTEERS_OWN: _HOME | _GRID | _REGION,
     Capability.CARE_VIEW: _SUPER | _REGION | _GRID,
@@ -370,3 +372,11 @@ def can(user: Any, capability: Capability) -> bool:
     """Whether ``user``'s role carries ``capability`` (the place is checked by ``restrict``)."""
     role = actor_of(user).role
     return role is not None and role in CAPABILITIES[capability]
+
+
+UNMASK = {"id_number": Capability.UNMASK_ID_NUMBER, "phone": Capability.UNMASK_PHONE}
+
+
+def may_unmask(user: Any, field: str) -> bool:
+    """Whether ``user``'s duty lets them see ``field`` (``id_number``, ``phone``) in full."""
+    return field in UNMASK and can(user, UNMASK[field])

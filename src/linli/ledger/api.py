@@ -3,7 +3,7 @@
 Every handler is scope → selector or service → schema. What a user sees starts from
 ``selectors.*_for(user)``; an object outside their region is a 404 with the same body as a
 missing id, a write their role may not make is a 403 ``forbidden``. Who sees what is
-``linli.accounts.scoping``'s decision.
+the one policy's decision (``linli.core.policy``, ``ledger/scopes.py``).
 Personal data is masked in the schemas; unmasking is one explicit, logged request
 (``GET /residents/{id}?unmask=true&reason=…``).
 """
@@ -20,11 +20,10 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core import crypto
 from linli.core.bounds import Id
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Forbidden
+from linli.core.policy import Capability, can, may_unmask
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination, errors
 from linli.core.services import access_log_record
 
@@ -66,28 +65,24 @@ router = Router(tags=["ledger"])
 PAGE = {"page_size": 50, "max_page_size": 500}
 ERRORS = WRITE_ERRORS
 
-REGION_CREATOR_ROLES = {Role.COUNTY_OFFICIAL, Role.TOWN_OFFICIAL}
 UNMASKABLE = {"id_number": "身份证号", "phone": "联系电话"}  # field → label in the access log
 
 
 # --- access helpers --------------------------------------------------------------------------
 
 
-def _forbidden(message: str) -> DomainError:
-    return DomainError(code="forbidden", message=message, status=403)
+def _forbidden(message: str) -> Forbidden:
+    return Forbidden(message)
 
 
 def _require_editor(user) -> None:
     """Only officials, community workers and superusers change the ledger."""
-    if not scoping.edits_ledger(user):
+    if not can(user, Capability.LEDGER_EDIT):
         raise _forbidden("您的角色无权修改台账")
 
 
 def _require_region_creator(user) -> None:
-    if user.is_superuser:
-        return
-    profile = getattr(user, "profile", None)
-    if not (profile and profile.role in REGION_CREATOR_ROLES):
+    if not can(user, Capability.LEDGER_CREATE_REGION):
         raise _forbidden("只有县、镇（街道）干部可以新增区域")
 
 
@@ -387,7 +382,7 @@ def resident_detail(request, resident_id: Id, unmask: bool = False, reason: str 
     view is written to the access log."""
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
     if unmask:
-        fields = [f for f in UNMASKABLE if scoping.may_unmask(request.user, f)]
+        fields = [f for f in UNMASKABLE if may_unmask(request.user, f)]
         if not fields:
             raise _forbidden("您的角色无权查看完整身份证号和联系电话")
         reason = normalise_text(reason)

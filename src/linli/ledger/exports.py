@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.approval import require_second_person
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, Forbidden, NotFound
+from linli.core.policy import Capability, actor_of, can, may_unmask
 
 from .models import ExportRequest, Region, RegionLevel
 
@@ -25,7 +25,7 @@ DOWNLOAD_WINDOW = dt.timedelta(hours=24)
 
 def needs_approval(user) -> bool:
     """An export by this user carries unmasked ID numbers or phones."""
-    return scoping.may_unmask(user, "id_number") or scoping.may_unmask(user, "phone")
+    return may_unmask(user, "id_number") or may_unmask(user, "phone")
 
 
 def _own_region(user) -> Region | None:
@@ -35,8 +35,8 @@ def _own_region(user) -> Region | None:
 
 @transaction.atomic
 def export_request_create(*, actor, community: Region | None, reason: str) -> ExportRequest:
-    if not scoping.edits_ledger(actor):
-        raise DomainError(code="forbidden", message="当前角色无权导出台账", status=403)
+    if not can(actor, Capability.LEDGER_EDIT):
+        raise Forbidden("当前角色无权导出台账")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -45,11 +45,9 @@ def export_request_create(*, actor, community: Region | None, reason: str) -> Ex
             details=[{"field": "reason"}],
         )
     if community is not None:
-        q = scoping.region_q(actor)
         if (
             community.level != RegionLevel.COMMUNITY
-            or q is None
-            or not (Region.objects.filter(q, pk=community.pk).exists())
+            or not Region.objects.restrict(actor).filter(pk=community.pk).exists()
         ):
             raise NotFound("社区不存在或无权查看")
         region = community
@@ -65,14 +63,10 @@ def export_request_create(*, actor, community: Region | None, reason: str) -> Ex
 
 
 def _covers(approver, region: Region) -> bool:
-    if approver.is_superuser:
+    actor = actor_of(approver)
+    if actor.is_superuser:
         return True
-    own = _own_region(approver)
-    return (
-        scoping.role_of(approver) in scoping.REGION_ROLES
-        and own is not None
-        and region.path.startswith(own.path)
-    )
+    return actor.in_region and region.path.startswith(actor.region_path)
 
 
 def requests_for(user) -> QuerySet[ExportRequest]:
@@ -80,10 +74,10 @@ def requests_for(user) -> QuerySet[ExportRequest]:
     qs = ExportRequest.objects.select_related("requested_by__profile", "region", "decided_by")
     if user.is_superuser:
         return qs
-    own = _own_region(user)
+    actor = actor_of(user)
     mine = Q(requested_by=user)
-    if own is not None and scoping.role_of(user) in scoping.REGION_ROLES:
-        mine |= Q(region__path__startswith=own.path)
+    if actor.in_region:
+        mine |= Q(region__path__startswith=actor.region_path)
     return qs.filter(mine)
 
 

@@ -3,7 +3,7 @@
 Areas travel as decimal strings (``"89.37"``), never floats. Personal data is masked here,
 in the resolvers, unless the handler put the field in the object's ``unmasked_fields`` after
 checking the role and writing the access log; vulnerable-person tags are dropped for roles
-that may not see them (``linli.accounts.scoping.sees_sensitive_tags``).
+that may not see them (``Capability.SEE_TAGS`` in ``linli.core.policy``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import ConfigDict
 
-from linli.accounts import scoping
 from linli.core.bounds import Id
+from linli.core.policy import Capability, can
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.schemas import ErrorOut  # noqa: F401 — re-exported
 
@@ -42,7 +42,7 @@ TAG_LABELS = dict(TAG_FIELDS)
 
 def sees_sensitive_tags(user) -> bool:
     """Vulnerable-person tags and free notes: the one scoping policy decides."""
-    return user is not None and scoping.sees_sensitive_tags(user)
+    return user is not None and can(user, Capability.SEE_TAGS)
 
 
 def _request_user(context) -> Any:

@@ -1,7 +1,8 @@
 """Reads of the ledger. Every one starts from what the requesting user may see.
 
-Scoping is decided in one place, :mod:`linli.accounts.scoping` (role and place in the region
-and grid tree); the ``*_for`` functions here apply it. Lists, details, counts and exports all
+Scoping is decided in one place, :mod:`linli.core.policy` (role and place in the region and
+grid tree; the ledger's rules are in ``ledger/scopes.py``); the ``*_for`` functions here apply
+it through ``restrict``. Lists, details, counts and exports all
 go through them, so no total leaks what a list hides.
 """
 
@@ -10,9 +11,8 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.errors import NotFound
+from linli.core.policy import actor_of, household_q
 
 from .models import (
     SANWU_Q,
@@ -27,40 +27,30 @@ from .models import (
 
 
 def visible_regions(user) -> QuerySet[Region]:
-    q = scoping.region_q(user)
-    return Region.objects.none() if q is None else Region.objects.filter(q)
+    return Region.objects.restrict(user)
 
 
 def _region_path_prefix(user) -> str | None:
     """For the office roles that work on a whole region (officials, workers, departments):
     ``""`` for all, the region's path prefix for a subtree; ``None`` for every other role."""
-    role = scoping.role_of(user)
-    if role == "superuser":
+    actor = actor_of(user)
+    if actor.is_superuser:
         return ""
-    if role in scoping.REGION_ROLES | {Role.DEPARTMENT_STAFF} and user.profile.region_id:
-        return user.profile.region.path
+    if actor.in_office:
+        return actor.region_path
     return None
 
 
 def compounds_for(user) -> QuerySet[Compound]:
-    q = scoping.compound_q(user)
-    if q is None:
-        return Compound.objects.none()
-    return Compound.objects.select_related("community").filter(q)
+    return Compound.objects.restrict(user).select_related("community")
 
 
 def households_for(user) -> QuerySet[Household]:
-    q = scoping.household_q(user)
-    if q is None:
-        return Household.objects.none()
-    return Household.objects.select_related("unit__building__compound").filter(q)
+    return Household.objects.restrict(user).select_related("unit__building__compound")
 
 
 def residents_for(user) -> QuerySet[Resident]:
-    q = scoping.household_q(user, prefix="household")
-    if q is None:
-        return Resident.objects.none()
-    return Resident.objects.select_related("household__unit__building__compound").filter(q)
+    return Resident.objects.restrict(user).select_related("household__unit__building__compound")
 
 
 def region_get_for(*, actor, region_id: int) -> Region:
@@ -184,7 +174,7 @@ def _count_of(queryset, key: str):
 
 def _visible(model, user, prefix: str = ""):
     """``model`` rows whose household ``user`` may see (``prefix`` leads to the household)."""
-    q = scoping.household_q(user, prefix=prefix)
+    q = household_q(actor_of(user), prefix=prefix)
     return model.objects.none() if q is None else model.objects.filter(q)
 
 

@@ -14,11 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.accounts import scoping
-from linli.accounts.models import Role
 from linli.core.bounds import MAX_YEAR, MIN_YEAR, id_param
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
+from linli.core.policy import Capability, can
 from linli.core.privacy import mask_id_number, mask_phone
 
 from . import exports, selectors
@@ -36,8 +35,7 @@ def office_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        role = scoping.role_of(request.user)
-        if role != "superuser" and role not in scoping.REGION_ROLES | {Role.DEPARTMENT_STAFF}:
+        if not can(request.user, Capability.LEDGER_VIEW):
             raise Http404("无权查看台账")
         return view(request, *args, **kwargs)
 
@@ -117,7 +115,7 @@ def community_detail(request, community_id: int):
 @office_required
 def compound_detail(request, compound_id: int):
     compound = get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
-    sees_sensitive = scoping.sees_sensitive_tags(request.user)
+    sees_sensitive = can(request.user, Capability.SEE_TAGS)
     households = (
         selectors.households_for(request.user)
         .filter(unit__building__compound=compound)
@@ -161,7 +159,7 @@ def compound_detail(request, compound_id: int):
 
 @login_required
 def import_upload(request):
-    if not scoping.edits_ledger(request.user):
+    if not can(request.user, Capability.LEDGER_EDIT):
         raise Http404("无权导入台账")
     result = None
     if request.method == "POST":

@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from linli.accounts import scoping
 from linli.core.exports import xlsx_cell, xlsx_row
+from linli.core.policy import Capability, can, may_unmask
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.services import access_log_record
 from linli.ledger import columns as c
@@ -109,9 +109,9 @@ def ledger_export(*, destination, actor=None, community: Region | None = None) -
         residents = residents.filter(
             household__unit__building__compound__community__path__startswith=community.path
         )
-    unmask_id = actor is None or scoping.may_unmask(actor, "id_number")
-    unmask_phone = actor is None or scoping.may_unmask(actor, "phone")
-    sensitive = actor is None or scoping.sees_sensitive_tags(actor)
+    unmask_id = actor is None or may_unmask(actor, "id_number")
+    unmask_phone = actor is None or may_unmask(actor, "phone")
+    sensitive = actor is None or can(actor, Capability.SEE_TAGS)
 
     book = Workbook(write_only=True)
     compound_count = _write_compounds(book, compounds)

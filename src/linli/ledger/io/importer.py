@@ -30,10 +30,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts import scoping
 from linli.core.archives import ArchiveRefused
 from linli.core.crypto import id_number_hash
 from linli.core.fields import sync_pii_hashes
+from linli.core.policy import Capability, can
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.ledger import columns as c
 from linli.ledger import selectors, services
@@ -337,7 +337,7 @@ class _Import:
             self.actor_community_id = None
             return True
         prefix = selectors._region_path_prefix(actor)
-        if prefix is None or not scoping.edits_ledger(actor):
+        if prefix is None or not can(actor, Capability.LEDGER_EDIT):
             self.error("", None, "", "", "", "当前账号无权导入台账", "ledger.forbidden")
             return False
         self.prefix = prefix
