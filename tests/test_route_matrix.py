@@ -47,9 +47,11 @@ from django.test import Client, override_settings
 from .factories import region_tree
 from .matrix_world import (
     build_grid_world,
+    build_care_world,
     build_later_world,
     build_money_world,
     build_oracle_world,
+    build_volunteer_world,
     build_world,
 )
 from .route_enum import routes
@@ -139,11 +141,21 @@ BY_NAME = {
     "date": "2026-10-01",
     "token": "no-such-token",
     "path": "nothing-here",
+    "shift_id": "shift",
+    "signup_id": "signup",
+    "record_id": "record",
+    "correction_id": "correction",
+    "item_id": "reward_item",
+    "recipient_id": "recipient",
 }
 
 OFFICE_ONLY_403 = dict.fromkeys(("department", "area_leader", "group_leader", "leader_a"), 403)
 OFFICE_ONLY_403 |= dict.fromkeys(("leader_b", "committee", "resident_a", "resident_b"), 403)
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
+# volunteers.own: every role but the superuser and department staff (not registered: a page
+# asking them to register); the two registered volunteers: 居民 A and 邻长 A (on 王桂兰's record)
+OWN_VOLUNTEER_PAGES = "county town xd_worker xt_worker grid home"
+VOLUNTEERS_OF_A = "resident@101 leader_a"
 
 ROUTES: dict[str, R] = {
     # ------------------------------------------------------------------ core, accounts, login
@@ -270,6 +282,44 @@ ROUTES: dict[str, R] = {
     "GET /commons/notices/{notice_id}/": R("office@A department grid home"),
     "GET /commons/notices/{notice_id}/pdf/": R("office@A department grid home"),
     "GET /commons/vouchers/{voucher_id}/": R("office@A committee"),
+    # -------------------------------------------------------------------------- volunteers
+    # one's own volunteer pages: every role with ``volunteers.own`` (not the superuser, not
+    # department staff); a role not registered gets the "please register" page (200)
+    "GET /volunteers/": R(OWN_VOLUNTEER_PAGES),
+    "GET /volunteers/hours/": R(OWN_VOLUNTEER_PAGES),
+    "GET /volunteers/points/": R(OWN_VOLUNTEER_PAGES),
+    "POST /volunteers/points/": R(OWN_VOLUNTEER_PAGES),
+    "POST /volunteers/shifts/{shift_id}/signup/": R(
+        VOLUNTEERS_OF_A, fill={"shift_id": "upcoming_shift"}
+    ),
+    "POST /volunteers/signups/{signup_id}/withdraw/": R("resident@101"),
+    # ODDITY: docs/volunteers.md says "signed-in volunteers of the shift's community", the view
+    # shows the shift (title, time, place; never a person) to anyone signed in who holds the
+    # token (the QR code on the organiser's screen); a check-in by a stranger is refused
+    "GET /volunteers/checkin/{token}/": R("any", fill={"token": "checkin_token"}),
+    "POST /volunteers/checkin/{token}/": R(VOLUNTEERS_OF_A, fill={"token": "checkin_token"}),
+    "POST /volunteers/records/{record_id}/correction/": R("resident@101"),
+    "GET /volunteers/certificates/{pk}.pdf": R(
+        "office@A resident@101", fill={"pk": "certificate"}
+    ),
+    "GET /volunteers/desk/": R("office"),
+    "GET /volunteers/desk/approvals/": R("office"),
+    "POST /volunteers/desk/approvals/": R("office"),
+    "GET /volunteers/desk/shifts/{shift_id}/": R("office@A"),
+    "POST /volunteers/desk/shifts/{shift_id}/": R("office@A"),
+    "GET /v/{token}/": R("public", fill={"token": "certificate_token"}),  # certificate check
+    # -------------------------------------------------------------------------------- care
+    # the office goes on to its registry (a community worker: its one community's); 邻长 B
+    # has nobody to visit (404, "没有需要探访的关爱对象")
+    "GET /care/": R("office grid@101", expect={"xd_worker": 302, "xt_worker": 302}),
+    "GET /care/person/{recipient_id}/": R("office@A grid@101"),
+    "GET /care/person/{recipient_id}/visit/": R("office@A grid@101"),
+    "POST /care/person/{recipient_id}/visit/": R("office@A grid@101"),
+    "POST /care/person/{recipient_id}/manage/": R("office@A"),
+    "GET /care/community/{community_id}/": R("office@A grid"),
+    "POST /care/community/{community_id}/sync/": R("office@A"),
+    "GET /care/events/": R("office grid"),
+    "POST /care/events/": R("office"),
     # ------------------------------------------------------------------- the API's own pages
     "GET /api/v1/": R("nobody", expect={"anonymous": 404}),  # ninja's root: nothing there
     "GET /api/v1/openapi.json": R("any"),
@@ -388,6 +438,61 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/commons/accounts/{account_id}/notices": R("committee"),
     "GET /api/v1/commons/notices/{notice_id}": R("office@A department grid home"),
     "GET /api/v1/commons/accounts/{account_id}/verify": R("office@A department grid home"),
+    # ------------------------------------------------------------------------ API volunteers
+    "GET /api/v1/volunteers/me": R(VOLUNTEERS_OF_A),  # 404 not_a_volunteer for the others
+    "GET /api/v1/volunteers/me/records": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/me/points": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/me/certificates": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/items": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/shifts": R("any"),  # the shifts of the communities one sees
+    "POST /api/v1/volunteers/shifts/{shift_id}/signup": R(
+        VOLUNTEERS_OF_A, fill={"shift_id": "upcoming_shift"}
+    ),
+    "POST /api/v1/volunteers/signups/{signup_id}/withdraw": R("resident@101"),
+    "POST /api/v1/volunteers/checkin": R(VOLUNTEERS_OF_A),
+    "POST /api/v1/volunteers/me/records/{record_id}/corrections": R("resident@101"),
+    "POST /api/v1/volunteers/items/{item_id}/redeem": R(VOLUNTEERS_OF_A),
+    # ODDITY: docs/volunteers.md says "others 404"; the lists answer everyone, empty for those
+    # who organise nothing (the same rows a 404 would hide, so nothing leaks)
+    "GET /api/v1/volunteers/activities": R("any"),
+    "GET /api/v1/volunteers/pending": R("any"),
+    "GET /api/v1/volunteers/corrections": R("any"),
+    "GET /api/v1/volunteers/volunteers": R("any"),  # the register: empty outside the office
+    "POST /api/v1/volunteers/activities": R("office"),
+    "GET /api/v1/volunteers/shifts/{shift_id}/roll": R("office@A"),
+    "POST /api/v1/volunteers/shifts/{shift_id}/roll": R("office@A"),
+    "GET /api/v1/volunteers/shifts/{shift_id}/checkin-token": R("office@A"),
+    "POST /api/v1/volunteers/records/approve": R("office"),
+    "POST /api/v1/volunteers/records/{record_id}/reject": R(
+        "office@A", fill={"record_id": "pending_record"}
+    ),
+    "POST /api/v1/volunteers/corrections/{correction_id}/decide": R("office@A"),
+    "POST /api/v1/volunteers/signups/{signup_id}/{action}": R(
+        "office@A", fill={"action": "confirm"}
+    ),
+    "POST /api/v1/volunteers/volunteers": R("office"),
+    "POST /api/v1/volunteers/certificates": R("office"),
+    # FIXME(issue 11): a role without volunteers.manage answers 403, not 404 like "not yours"
+    "GET /api/v1/volunteers/stats": R(
+        "office@A",
+        expect=OFFICE_ONLY_403,
+        query="community_id={community}&start=2026-01-01&end=2026-12-31",
+    ),
+    # ------------------------------------------------------------------------------ API care
+    # the registry the caller's duty covers: empty for the committee, residents, department
+    "GET /api/v1/care/recipients": R("any"),
+    "GET /api/v1/care/recipients/{recipient_id}": R("office@A grid@101"),
+    "POST /api/v1/care/recipients": R("office"),
+    "POST /api/v1/care/recipients/{recipient_id}/override": R("office@A"),
+    "DELETE /api/v1/care/recipients/{recipient_id}/override": R("office@A"),
+    "POST /api/v1/care/recipients/{recipient_id}/pair": R("office@A"),
+    "POST /api/v1/care/recipients/{recipient_id}/end": R("office@A"),
+    "POST /api/v1/care/visits": R("office grid"),
+    "GET /api/v1/care/mine": R("any"),  # empty for a role without the duty
+    "GET /api/v1/care/communities/{community_id}/status": R("office@A grid"),
+    "GET /api/v1/care/communities/{community_id}/rates": R("office@A grid"),
+    "GET /api/v1/care/events": R("any"),  # empty for roles without the duty
+    "POST /api/v1/care/events": R("office"),
     # ------------------------------------------------------------------------------ Open311
     "GET /open311/v2/discovery.{fmt}": R("public"),
     "GET /open311/v2/services.{fmt}": R("public"),
@@ -456,6 +561,8 @@ def _build():
         description="院内泊车费",
         vouchers=[_jpeg("receipt.jpg")],
     )
+    ids.update(build_volunteer_world(people, grid_world))
+    ids.update(build_care_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,
@@ -523,7 +630,8 @@ def _url(key: str, entry: R, ids: dict) -> str:
         if value is None:
             raise KeyError(f"{key}: no value for {{{name}}}; add it to the entry's fill")
         names[name] = ids.get(value, value)
-    return pattern.format(**names) + (("?" + entry.query) if entry.query else "")
+    query = entry.query.format_map(ids)  # "community_id={community}": an id of the world
+    return pattern.format(**names) + (("?" + query) if query else "")
 
 
 def _params(pattern: str) -> list[str]:
