@@ -46,8 +46,8 @@ from django.test import Client, override_settings
 
 from .factories import region_tree
 from .matrix_world import (
-    build_grid_world,
     build_care_world,
+    build_grid_world,
     build_later_world,
     build_money_world,
     build_oracle_world,
@@ -299,9 +299,7 @@ ROUTES: dict[str, R] = {
     "GET /volunteers/checkin/{token}/": R("any", fill={"token": "checkin_token"}),
     "POST /volunteers/checkin/{token}/": R(VOLUNTEERS_OF_A, fill={"token": "checkin_token"}),
     "POST /volunteers/records/{record_id}/correction/": R("resident@101"),
-    "GET /volunteers/certificates/{pk}.pdf": R(
-        "office@A resident@101", fill={"pk": "certificate"}
-    ),
+    "GET /volunteers/certificates/{pk}.pdf": R("office@A resident@101", fill={"pk": "certificate"}),
     "GET /volunteers/desk/": R("office"),
     "GET /volunteers/desk/approvals/": R("office"),
     "POST /volunteers/desk/approvals/": R("office"),
@@ -753,3 +751,129 @@ def test_write_route(world, key):
 
 def _diff(before: dict, after: dict) -> dict:
     return {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+
+
+# ------------------------------------------------- what the volunteers and care routes show
+
+# the new apps' routes, and the grid's (where the 三长's care box is)
+NEW_APP_PREFIXES = (
+    "/care/",
+    "/volunteers/",
+    "/v/",
+    "/api/v1/care/",
+    "/api/v1/volunteers/",
+    "/grid/",
+)
+NEW_APP_GETS = [k for k in GETS if k.split(" ", 1)[1].startswith(NEW_APP_PREFIXES)]
+# care facts (PIPL art. 28) are for the duty roles only: never for these, on any page
+NO_CARE_FACTS = ("committee", "resident_a", "resident_b", "department", "xt_worker", "anonymous")
+# a volunteer's record (number, the correction asked) is their own and the office's
+VOLUNTEER_A_SEEN_BY = {"superuser", "county", "town", "xd_worker", "resident_a"}
+
+
+def _text(response) -> str:
+    if getattr(response, "streaming", False):
+        return ""
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("key", NEW_APP_GETS)
+def test_no_care_facts_or_other_volunteers_records(world, key):
+    """A route that answers 200 still shows care categories and tiers only to the duty roles,
+    and 居民 A's volunteer record (number, correction) only to himself and 兴东's office —
+    except the public certificate check, which shows the number (never the ID number) by
+    design."""
+    from linli.care.models import Category
+
+    url = _url(key, ROUTES[key], world.ids)
+    care_words = [str(label) for label in Category.labels] + ["高风险", '"tier": "']
+    record_words = [world.ids["volunteer_number_a"], "9:30 才到"]
+    found = {}
+    for persona in PERSONAS:
+        body = _text(world.clients[persona].get(url))
+        hits = []
+        if persona in NO_CARE_FACTS:
+            hits += [w for w in care_words if w in body]
+        if persona not in VOLUNTEER_A_SEEN_BY and key != "GET /v/{token}/":
+            hits += [w for w in record_words if w in body]
+        if hits:
+            found[persona] = hits
+    if key == "GET /care/events/":
+        found.pop("xt_worker", None)  # "高风险对象须在 24 小时内探访": the form's text, no one's
+    assert found == {}, f"{key} ({url})"
+
+
+# -------------------------------------------- writes with a valid body, by every persona
+
+ALL_404 = dict.fromkeys(SIGNED_IN, 404) | {"anonymous": 401}
+OFFICE_A = ("superuser", "county", "town", "xd_worker")
+GRID_101 = ("area_leader", "group_leader", "leader_a")
+
+
+def _valid_writes(ids: dict) -> dict:
+    """(url, body, the status each persona must get) for writes the empty-body matrix cannot
+    tell apart (a 422 from the schema comes before the scope check)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.volunteers.models import ServiceRecord
+
+    record = ServiceRecord.objects.get(pk=ids["record"])
+    later = (record.check_in + dt.timedelta(minutes=15)).isoformat()
+    today = timezone.localdate().isoformat()
+    return {
+        # another volunteer's record: 404 like missing; 居民 A's own waits on his correction
+        "correction": (
+            f"/api/v1/volunteers/me/records/{ids['record']}/corrections",
+            {"reason": "晚到", "check_in": later, "check_out": record.check_out.isoformat()},
+            ALL_404 | {"resident_a": 409},
+        ),
+        # approving 邻长 A's hours: the office of 兴东 only (not 邻长 A himself, no organiser)
+        "approve": (
+            "/api/v1/volunteers/records/approve",
+            {"record_ids": [ids["pending_record"]]},
+            ALL_404 | dict.fromkeys(OFFICE_A, 200),
+        ),
+        # a certificate for 居民 A: 兴东's office (refused while his correction waits)
+        "certificate": (
+            "/api/v1/volunteers/certificates",
+            {
+                "volunteer_id": ids["volunteer_a"],
+                "period_start": "2026-01-01",
+                "period_end": "2026-12-31",
+                "person_in_charge": "李主任",
+                "handler": "王干事",
+                "contact": "0734-5212345",
+            },
+            ALL_404 | dict.fromkeys(OFFICE_A, 409),
+        ),
+        # a care visit to 刘建国: his 三长 and 兴东's office; everyone else as missing
+        "visit": (
+            "/api/v1/care/visits",
+            {"recipient_ids": [ids["recipient"]], "visited_on": today, "mode": "home"},
+            ALL_404 | dict.fromkeys(OFFICE_A + GRID_101, 201),
+        ),
+        # pairing: the office; his 三长 see him but may not manage the registry (403)
+        "pair": (
+            f"/api/v1/care/recipients/{ids['recipient']}/pair",
+            {"partner_user_id": None, "kind": ""},
+            ALL_404 | dict.fromkeys(OFFICE_A, 200) | dict.fromkeys(GRID_101, 403),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["correction", "approve", "certificate", "visit", "pair"])
+def test_valid_write(world, name):
+    import json
+
+    url, body, want = _valid_writes(world.ids)[name]
+    got = {}
+    for persona in PERSONAS:
+        with transaction.atomic():
+            response = world.clients[persona].post(
+                url, json.dumps(body), content_type="application/json"
+            )
+            got[persona] = response.status_code
+            transaction.set_rollback(True)
+    assert got == want, url
