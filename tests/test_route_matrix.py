@@ -819,8 +819,9 @@ def _valid_writes(ids: dict) -> dict:
 
     from linli.volunteers.models import ServiceRecord
 
-    record = ServiceRecord.objects.get(pk=ids["record"])
+    record = ServiceRecord.objects.select_related("shift").get(pk=ids["record"])
     later = (record.check_in + dt.timedelta(minutes=15)).isoformat()
+    served_on = timezone.localtime(record.shift.start).date().isoformat()
     today = timezone.localdate().isoformat()
     return {
         # another volunteer's record: 404 like missing; 居民 A's own waits on his correction
@@ -840,8 +841,8 @@ def _valid_writes(ids: dict) -> dict:
             "/api/v1/volunteers/certificates",
             {
                 "volunteer_id": ids["volunteer_a"],
-                "period_start": "2026-01-01",
-                "period_end": "2026-12-31",
+                "period_start": served_on,
+                "period_end": served_on,
                 "person_in_charge": "李主任",
                 "handler": "王干事",
                 "contact": "0734-5212345",
