@@ -377,3 +377,106 @@ def build_oracle_world(money_world, regions, compound, other_compound):
         "case201": Case.objects.get(household_id=a["h201"]).pk,
     }
     return people, {"A": side_a, "B": side_b}, fixed
+
+
+def build_volunteer_world(people, grid_world) -> dict:
+    """兴东's volunteer service, through the volunteers services: a team; 居民 A (刘建国, 101) a
+    volunteer with his own account, and 邻长 A's resident (王桂兰, 102) a volunteer on 邻长 A's
+    account; an activity organised by the 兴东 worker with a shift a week ago and one a week
+    ahead; both rolled for last week's shift, 居民 A's record approved (then certified, then a
+    correction asked), 邻长 A's still waiting; 居民 A signed up for next week's shift; a 积分超市
+    item; a check-in token for next week's shift. Returns the ids by name."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.volunteers import services
+    from linli.volunteers.services import RollEntry, ShiftIn
+
+    worker = people["xd_worker"]
+    community = grid_world["community"]
+    residents = grid_world["residents"]
+    team = services.team_create(
+        actor=worker, community=community, name="党员先锋队", kind="party_vanguard"
+    )
+    va = services.volunteer_register(
+        actor=worker,
+        community=community,
+        resident=residents["a"],
+        user=grid_world["resident_a"],
+        teams=[team],
+    )
+    vl = services.volunteer_register(
+        actor=worker, community=community, resident=residents["a2"], user=grid_world["leader_a"]
+    )
+    today = timezone.localdate()
+
+    def local(day, hour, minute=0):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+    past, coming = today - dt.timedelta(days=7), today + dt.timedelta(days=7)
+    activity = services.activity_create(
+        actor=worker,
+        community=community,
+        title="周六清洁",
+        kind="cleaning",
+        place="粮站宿舍",
+        team=team,
+        shifts=[
+            ShiftIn(start=local(past, 9), end=local(past, 11, 30), places=5),
+            ShiftIn(start=local(coming, 9), end=local(coming, 11, 30), places=5),
+        ],
+    )
+    done, upcoming = activity.shifts.order_by("start")
+    record_a, record_l = services.roll_record_batch(
+        actor=worker, shift=done, entries=[RollEntry(va), RollEntry(vl)]
+    )
+    services.record_approve(actor=worker, record=record_a)
+    certificate = services.certificate_issue(
+        actor=worker,
+        volunteer=va,
+        period_start=past,
+        period_end=past,
+        person_in_charge="李主任",
+        handler="王干事",
+        contact="0734-5212345",
+    )
+    correction = services.correction_request(
+        actor=grid_world["resident_a"],
+        record=record_a,
+        reason="9:30 才到",
+        check_in=local(past, 9, 30),
+        check_out=local(past, 11, 30),
+    )
+    signup = services.signup_create(actor=grid_world["resident_a"], shift=upcoming)
+    item = services.reward_item_create(
+        actor=worker, community=community, name="洗衣液", points=10, stock=5
+    )
+    return {
+        "volunteer_a": va.pk,
+        "volunteer_number_a": va.number,
+        "shift": done.pk,
+        "upcoming_shift": upcoming.pk,
+        "record": record_a.pk,
+        "pending_record": record_l.pk,
+        "correction": correction.pk,
+        "signup": signup.pk,
+        "reward_item": item.pk,
+        "certificate": certificate.pk,
+        "certificate_token": certificate.token,
+        "checkin_token": services.checkin_token(upcoming),
+    }
+
+
+def build_care_world(people, grid_world) -> dict:
+    """兴东's care registry, through the care services: 居民 A (刘建国, 101, 独居 in the ledger)
+    registered by the 兴东 worker — his visitor is 邻长 A, who holds 邻 A's post — and a cold
+    wave declared for 兴东社区. Returns the ids by name."""
+    from linli.care import services
+
+    worker = people["xd_worker"]
+    recipient = services.recipient_register(actor=worker, resident=grid_world["residents"]["a"])
+    event = services.event_declare(
+        actor=worker, region=grid_world["community"], kind="cold_wave", title="寒潮蓝色预警"
+    )
+    return {"recipient": recipient.pk, "care_event": event.pk}

@@ -46,10 +46,12 @@ from django.test import Client, override_settings
 
 from .factories import region_tree
 from .matrix_world import (
+    build_care_world,
     build_grid_world,
     build_later_world,
     build_money_world,
     build_oracle_world,
+    build_volunteer_world,
     build_world,
 )
 from .route_enum import routes
@@ -139,11 +141,21 @@ BY_NAME = {
     "date": "2026-10-01",
     "token": "no-such-token",
     "path": "nothing-here",
+    "shift_id": "shift",
+    "signup_id": "signup",
+    "record_id": "record",
+    "correction_id": "correction",
+    "item_id": "reward_item",
+    "recipient_id": "recipient",
 }
 
 OFFICE_ONLY_403 = dict.fromkeys(("department", "area_leader", "group_leader", "leader_a"), 403)
 OFFICE_ONLY_403 |= dict.fromkeys(("leader_b", "committee", "resident_a", "resident_b"), 403)
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
+# volunteers.own: every role but the superuser and department staff (not registered: a page
+# asking them to register); the two registered volunteers: 居民 A and 邻长 A (on 王桂兰's record)
+OWN_VOLUNTEER_PAGES = "county town xd_worker xt_worker grid home"
+VOLUNTEERS_OF_A = "resident@101 leader_a"
 
 ROUTES: dict[str, R] = {
     # ------------------------------------------------------------------ core, accounts, login
@@ -270,6 +282,42 @@ ROUTES: dict[str, R] = {
     "GET /commons/notices/{notice_id}/": R("office@A department grid home"),
     "GET /commons/notices/{notice_id}/pdf/": R("office@A department grid home"),
     "GET /commons/vouchers/{voucher_id}/": R("office@A committee"),
+    # -------------------------------------------------------------------------- volunteers
+    # one's own volunteer pages: every role with ``volunteers.own`` (not the superuser, not
+    # department staff); a role not registered gets the "please register" page (200)
+    "GET /volunteers/": R(OWN_VOLUNTEER_PAGES),
+    "GET /volunteers/hours/": R(OWN_VOLUNTEER_PAGES),
+    "GET /volunteers/points/": R(OWN_VOLUNTEER_PAGES),
+    "POST /volunteers/points/": R(OWN_VOLUNTEER_PAGES),
+    "POST /volunteers/shifts/{shift_id}/signup/": R(
+        VOLUNTEERS_OF_A, fill={"shift_id": "upcoming_shift"}
+    ),
+    "POST /volunteers/signups/{signup_id}/withdraw/": R("resident@101"),
+    # ODDITY: docs/volunteers.md says "signed-in volunteers of the shift's community", the view
+    # shows the shift (title, time, place; never a person) to anyone signed in who holds the
+    # token (the QR code on the organiser's screen); a check-in by a stranger is refused
+    "GET /volunteers/checkin/{token}/": R("any", fill={"token": "checkin_token"}),
+    "POST /volunteers/checkin/{token}/": R(VOLUNTEERS_OF_A, fill={"token": "checkin_token"}),
+    "POST /volunteers/records/{record_id}/correction/": R("resident@101"),
+    "GET /volunteers/certificates/{pk}.pdf": R("office@A resident@101", fill={"pk": "certificate"}),
+    "GET /volunteers/desk/": R("office"),
+    "GET /volunteers/desk/approvals/": R("office"),
+    "POST /volunteers/desk/approvals/": R("office"),
+    "GET /volunteers/desk/shifts/{shift_id}/": R("office@A"),
+    "POST /volunteers/desk/shifts/{shift_id}/": R("office@A"),
+    "GET /v/{token}/": R("public", fill={"token": "certificate_token"}),  # certificate check
+    # -------------------------------------------------------------------------------- care
+    # the office goes on to its registry (a community worker: its one community's); 邻长 B
+    # has nobody to visit (404, "没有需要探访的关爱对象")
+    "GET /care/": R("office grid@101", expect={"xd_worker": 302, "xt_worker": 302}),
+    "GET /care/person/{recipient_id}/": R("office@A grid@101"),
+    "GET /care/person/{recipient_id}/visit/": R("office@A grid@101"),
+    "POST /care/person/{recipient_id}/visit/": R("office@A grid@101"),
+    "POST /care/person/{recipient_id}/manage/": R("office@A"),
+    "GET /care/community/{community_id}/": R("office@A grid"),
+    "POST /care/community/{community_id}/sync/": R("office@A"),
+    "GET /care/events/": R("office grid"),
+    "POST /care/events/": R("office"),
     # ------------------------------------------------------------------- the API's own pages
     "GET /api/v1/": R("nobody", expect={"anonymous": 404}),  # ninja's root: nothing there
     "GET /api/v1/openapi.json": R("any"),
@@ -388,6 +436,61 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/commons/accounts/{account_id}/notices": R("committee"),
     "GET /api/v1/commons/notices/{notice_id}": R("office@A department grid home"),
     "GET /api/v1/commons/accounts/{account_id}/verify": R("office@A department grid home"),
+    # ------------------------------------------------------------------------ API volunteers
+    "GET /api/v1/volunteers/me": R(VOLUNTEERS_OF_A),  # 404 not_a_volunteer for the others
+    "GET /api/v1/volunteers/me/records": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/me/points": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/me/certificates": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/items": R(VOLUNTEERS_OF_A),
+    "GET /api/v1/volunteers/shifts": R("any"),  # the shifts of the communities one sees
+    "POST /api/v1/volunteers/shifts/{shift_id}/signup": R(
+        VOLUNTEERS_OF_A, fill={"shift_id": "upcoming_shift"}
+    ),
+    "POST /api/v1/volunteers/signups/{signup_id}/withdraw": R("resident@101"),
+    "POST /api/v1/volunteers/checkin": R(VOLUNTEERS_OF_A),
+    "POST /api/v1/volunteers/me/records/{record_id}/corrections": R("resident@101"),
+    "POST /api/v1/volunteers/items/{item_id}/redeem": R(VOLUNTEERS_OF_A),
+    # ODDITY: docs/volunteers.md says "others 404"; the lists answer everyone, empty for those
+    # who organise nothing (the same rows a 404 would hide, so nothing leaks)
+    "GET /api/v1/volunteers/activities": R("any"),
+    "GET /api/v1/volunteers/pending": R("any"),
+    "GET /api/v1/volunteers/corrections": R("any"),
+    "GET /api/v1/volunteers/volunteers": R("any"),  # the register: empty outside the office
+    "POST /api/v1/volunteers/activities": R("office"),
+    "GET /api/v1/volunteers/shifts/{shift_id}/roll": R("office@A"),
+    "POST /api/v1/volunteers/shifts/{shift_id}/roll": R("office@A"),
+    "GET /api/v1/volunteers/shifts/{shift_id}/checkin-token": R("office@A"),
+    "POST /api/v1/volunteers/records/approve": R("office"),
+    "POST /api/v1/volunteers/records/{record_id}/reject": R(
+        "office@A", fill={"record_id": "pending_record"}
+    ),
+    "POST /api/v1/volunteers/corrections/{correction_id}/decide": R("office@A"),
+    "POST /api/v1/volunteers/signups/{signup_id}/{action}": R(
+        "office@A", fill={"action": "confirm"}
+    ),
+    "POST /api/v1/volunteers/volunteers": R("office"),
+    "POST /api/v1/volunteers/certificates": R("office"),
+    # FIXME(issue 11): a role without volunteers.manage answers 403, not 404 like "not yours"
+    "GET /api/v1/volunteers/stats": R(
+        "office@A",
+        expect=OFFICE_ONLY_403,
+        query="community_id={community}&start=2026-01-01&end=2026-12-31",
+    ),
+    # ------------------------------------------------------------------------------ API care
+    # the registry the caller's duty covers: empty for the committee, residents, department
+    "GET /api/v1/care/recipients": R("any"),
+    "GET /api/v1/care/recipients/{recipient_id}": R("office@A grid@101"),
+    "POST /api/v1/care/recipients": R("office"),
+    "POST /api/v1/care/recipients/{recipient_id}/override": R("office@A"),
+    "DELETE /api/v1/care/recipients/{recipient_id}/override": R("office@A"),
+    "POST /api/v1/care/recipients/{recipient_id}/pair": R("office@A"),
+    "POST /api/v1/care/recipients/{recipient_id}/end": R("office@A"),
+    "POST /api/v1/care/visits": R("office grid"),
+    "GET /api/v1/care/mine": R("any"),  # empty for a role without the duty
+    "GET /api/v1/care/communities/{community_id}/status": R("office@A grid"),
+    "GET /api/v1/care/communities/{community_id}/rates": R("office@A grid"),
+    "GET /api/v1/care/events": R("any"),  # empty for roles without the duty
+    "POST /api/v1/care/events": R("office"),
     # ------------------------------------------------------------------------------ Open311
     "GET /open311/v2/discovery.{fmt}": R("public"),
     "GET /open311/v2/services.{fmt}": R("public"),
@@ -456,6 +559,8 @@ def _build():
         description="院内泊车费",
         vouchers=[_jpeg("receipt.jpg")],
     )
+    ids.update(build_volunteer_world(people, grid_world))
+    ids.update(build_care_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,
@@ -523,7 +628,8 @@ def _url(key: str, entry: R, ids: dict) -> str:
         if value is None:
             raise KeyError(f"{key}: no value for {{{name}}}; add it to the entry's fill")
         names[name] = ids.get(value, value)
-    return pattern.format(**names) + (("?" + entry.query) if entry.query else "")
+    query = entry.query.format_map(ids)  # "community_id={community}": an id of the world
+    return pattern.format(**names) + (("?" + query) if query else "")
 
 
 def _params(pattern: str) -> list[str]:
@@ -645,3 +751,130 @@ def test_write_route(world, key):
 
 def _diff(before: dict, after: dict) -> dict:
     return {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+
+
+# ------------------------------------------------- what the volunteers and care routes show
+
+# the new apps' routes, and the grid's (where the 三长's care box is)
+NEW_APP_PREFIXES = (
+    "/care/",
+    "/volunteers/",
+    "/v/",
+    "/api/v1/care/",
+    "/api/v1/volunteers/",
+    "/grid/",
+)
+NEW_APP_GETS = [k for k in GETS if k.split(" ", 1)[1].startswith(NEW_APP_PREFIXES)]
+# care facts (PIPL art. 28) are for the duty roles only: never for these, on any page
+NO_CARE_FACTS = ("committee", "resident_a", "resident_b", "department", "xt_worker", "anonymous")
+# a volunteer's record (number, the correction asked) is their own and the office's
+VOLUNTEER_A_SEEN_BY = {"superuser", "county", "town", "xd_worker", "resident_a"}
+
+
+def _text(response) -> str:
+    if getattr(response, "streaming", False):
+        return ""
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("key", NEW_APP_GETS)
+def test_no_care_facts_or_other_volunteers_records(world, key):
+    """A route that answers 200 still shows care categories and tiers only to the duty roles,
+    and 居民 A's volunteer record (number, correction) only to himself and 兴东's office —
+    except the public certificate check, which shows the number (never the ID number) by
+    design."""
+    from linli.care.models import Category
+
+    url = _url(key, ROUTES[key], world.ids)
+    care_words = [str(label) for label in Category.labels] + ["高风险", '"tier": "']
+    record_words = [world.ids["volunteer_number_a"], "9:30 才到"]
+    found = {}
+    for persona in PERSONAS:
+        body = _text(world.clients[persona].get(url))
+        hits = []
+        if persona in NO_CARE_FACTS:
+            hits += [w for w in care_words if w in body]
+        if persona not in VOLUNTEER_A_SEEN_BY and key != "GET /v/{token}/":
+            hits += [w for w in record_words if w in body]
+        if hits:
+            found[persona] = hits
+    if key == "GET /care/events/":
+        found.pop("xt_worker", None)  # "高风险对象须在 24 小时内探访": the form's text, no one's
+    assert found == {}, f"{key} ({url})"
+
+
+# -------------------------------------------- writes with a valid body, by every persona
+
+ALL_404 = dict.fromkeys(SIGNED_IN, 404) | {"anonymous": 401}
+OFFICE_A = ("superuser", "county", "town", "xd_worker")
+GRID_101 = ("area_leader", "group_leader", "leader_a")
+
+
+def _valid_writes(ids: dict) -> dict:
+    """(url, body, the status each persona must get) for writes the empty-body matrix cannot
+    tell apart (a 422 from the schema comes before the scope check)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.volunteers.models import ServiceRecord
+
+    record = ServiceRecord.objects.select_related("shift").get(pk=ids["record"])
+    later = (record.check_in + dt.timedelta(minutes=15)).isoformat()
+    served_on = timezone.localtime(record.shift.start).date().isoformat()
+    today = timezone.localdate().isoformat()
+    return {
+        # another volunteer's record: 404 like missing; 居民 A's own waits on his correction
+        "correction": (
+            f"/api/v1/volunteers/me/records/{ids['record']}/corrections",
+            {"reason": "晚到", "check_in": later, "check_out": record.check_out.isoformat()},
+            ALL_404 | {"resident_a": 409},
+        ),
+        # approving 邻长 A's hours: the office of 兴东 only (not 邻长 A himself, no organiser)
+        "approve": (
+            "/api/v1/volunteers/records/approve",
+            {"record_ids": [ids["pending_record"]]},
+            ALL_404 | dict.fromkeys(OFFICE_A, 200),
+        ),
+        # a certificate for 居民 A: 兴东's office (refused while his correction waits)
+        "certificate": (
+            "/api/v1/volunteers/certificates",
+            {
+                "volunteer_id": ids["volunteer_a"],
+                "period_start": served_on,
+                "period_end": served_on,
+                "person_in_charge": "李主任",
+                "handler": "王干事",
+                "contact": "0734-5212345",
+            },
+            ALL_404 | dict.fromkeys(OFFICE_A, 409),
+        ),
+        # a care visit to 刘建国: his 三长 and 兴东's office; everyone else as missing
+        "visit": (
+            "/api/v1/care/visits",
+            {"recipient_ids": [ids["recipient"]], "visited_on": today, "mode": "home"},
+            ALL_404 | dict.fromkeys(OFFICE_A + GRID_101, 201),
+        ),
+        # pairing: the office; his 三长 see him but may not manage the registry (403)
+        "pair": (
+            f"/api/v1/care/recipients/{ids['recipient']}/pair",
+            {"partner_user_id": None, "kind": ""},
+            ALL_404 | dict.fromkeys(OFFICE_A, 200) | dict.fromkeys(GRID_101, 403),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["correction", "approve", "certificate", "visit", "pair"])
+def test_valid_write(world, name):
+    import json
+
+    url, body, want = _valid_writes(world.ids)[name]
+    got = {}
+    for persona in PERSONAS:
+        with transaction.atomic():
+            response = world.clients[persona].post(
+                url, json.dumps(body), content_type="application/json"
+            )
+            got[persona] = response.status_code
+            transaction.set_rollback(True)
+    assert got == want, url
