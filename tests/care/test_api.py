@@ -113,10 +113,10 @@ def test_status_endpoint_is_the_command(client, care_world, capsys):
         "第1邻": "0.500",
         "第2邻": "0.000",
     }
-    assert (
-        client.get(f"/api/v1/care/communities/{w['community'].pk}/status?as_of=bad").status_code
-        == 400
-    )
+    bad = client.get(f"/api/v1/care/communities/{w['community'].pk}/status?as_of=bad")
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid_input"
+    assert [d["field"] for d in bad.json()["details"]] == ["query.as_of"], bad.json()
 
 
 def test_register_from_api(client, care_world):
