@@ -8,3 +8,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import calendar  # noqa: F401  (connects the calendar cache's invalidation)
+        from . import todos
+
+        todos.register()

@@ -5,3 +5,8 @@ class CommonsConfig(AppConfig):
     name = "linli.commons"
     label = "commons"
     verbose_name = "公共收益"
+
+    def ready(self) -> None:
+        from . import todos
+
+        todos.register()

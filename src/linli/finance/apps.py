@@ -5,3 +5,8 @@ class FinanceConfig(AppConfig):
     name = "linli.finance"
     label = "finance"
     verbose_name = "物业收费"
+
+    def ready(self) -> None:
+        from . import todos
+
+        todos.register()

@@ -235,30 +235,39 @@ def schedules_for(user) -> QuerySet[FeeSchedule]:
     return FeeSchedule.objects.filter(compound__in=compounds_for(user)).select_related("compound")
 
 
-def pending_waivers(*, actor) -> list[Waiver]:
+def pending_waivers_qs(*, actor) -> QuerySet[Waiver]:
+    """Reductions waiting for a decision, in the user's scope (any requester)."""
     q = bill_q(actor, "bill")
     if q is None:
-        return []
+        return Waiver.objects.none()
     role = scoping.role_of(actor)
     if role == "superuser" or role in scoping.REGION_ROLES:
         q = scoping.compound_q(actor, "bill__compound")
+    return Waiver.objects.filter(q, status=Waiver.Status.PENDING)
+
+
+def pending_waivers(*, actor) -> list[Waiver]:
     return list(
-        Waiver.objects.filter(q, status=Waiver.Status.PENDING)
+        pending_waivers_qs(actor=actor)
         .select_related("bill__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
 
 
-def pending_voids(*, actor) -> list[PaymentVoid]:
-    """Void requests waiting for a decision, in the desk user's compounds."""
+def pending_voids_qs(*, actor) -> QuerySet[PaymentVoid]:
+    """Void requests waiting for a decision, in the desk user's compounds (any requester)."""
     role = scoping.role_of(actor)
     if not (role == "superuser" or role in scoping.REGION_ROLES):
-        return []
+        return PaymentVoid.objects.none()
     q = scoping.compound_q(actor, "payment__compound")
     if q is None:
-        return []
+        return PaymentVoid.objects.none()
+    return PaymentVoid.objects.filter(q, status=PaymentVoid.Status.PENDING)
+
+
+def pending_voids(*, actor) -> list[PaymentVoid]:
     return list(
-        PaymentVoid.objects.filter(q, status=PaymentVoid.Status.PENDING)
+        pending_voids_qs(actor=actor)
         .select_related("payment__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )

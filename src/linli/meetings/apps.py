@@ -5,3 +5,8 @@ class MeetingsConfig(AppConfig):
     name = "linli.meetings"
     label = "meetings"
     verbose_name = "五方联席会"
+
+    def ready(self) -> None:
+        from . import todos
+
+        todos.register()
