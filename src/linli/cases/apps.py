@@ -7,7 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = "居民诉求"
 
     def ready(self) -> None:
-        from . import calendar  # noqa: F401  (connects the calendar cache's invalidation)
-        from . import todos
+        from . import (
+            calendar,  # noqa: F401  (connects the calendar cache's invalidation)
+            todos,
+        )
 
         todos.register()
