@@ -183,17 +183,26 @@ def test_the_top_bar_shows_the_count_on_every_page(w, client):
     assert _topbar_count(client.get("/ledger/").content.decode()) == 0
 
 
-def test_the_count_costs_at_most_one_query_per_provider(w, rf):
+@pytest.mark.parametrize("who", ["colleague", "resident_a"])
+def test_the_count_is_one_statement_for_every_app_and_once_per_request(w, rf, who):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    _, bill = _bills(w)
+    finance_services.waiver_request(
+        actor=w["worker"], bill=bill, amount=Decimal("5.00"), kind="low_income", reason="低保"
+    )
+    user = w[who]
+    user.profile.region  # noqa: B018  (the user's place, read by any page anyway)
     request = rf.get("/")
-    request.user = w["colleague"]
-    w["colleague"].profile.region.path  # noqa: B018  (load the profile's region first)
+    request.user = user
     with CaptureQueriesContext(connection) as ctx:
-        todos.for_request(request)
-        todos.for_request(request)  # cached on the request
-    assert len(ctx.captured_queries) <= len(todos.providers()) + 2
+        n = todos.for_request(request)
+        assert todos.for_request(request) == n  # cached on the request
+    counted = [q for q in ctx.captured_queries if "todo_0" in q["sql"]]
+    assert len(counted) == 1
+    assert len(ctx.captured_queries) <= 3, [q["sql"][:80] for q in ctx.captured_queries]
+    assert n == (1 if who == "colleague" else 0)
 
 
 def test_the_page_lists_groups_with_links_and_deadlines(w, client):

@@ -66,9 +66,9 @@ def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def case_count(user) -> int:
+def case_count(user) -> QuerySet | int:
     held = _held(user)
-    return 0 if held is None else held[0].count()
+    return 0 if held is None else held[0]
 
 
 def register() -> None:

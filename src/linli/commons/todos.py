@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from linli.core import todos
@@ -23,8 +24,8 @@ def entry_items(user) -> list[todos.Todo]:
     )
 
 
-def entry_count(user) -> int:
-    return _awaiting(user).count()
+def entry_count(user) -> QuerySet | int:
+    return _awaiting(user)
 
 
 def register() -> None:

@@ -5,9 +5,10 @@ Each app registers, in its ``AppConfig.ready()`` (its ``todos.py``), one or more
     todos.register("finance.waiver", waivers, count=waiver_count, group="审批")
 
 A provider is ``fn(user) -> list[Todo]`` built on the app's own scoped selectors, so a to-do
-never shows what the user's pages would hide; ``count(user) -> int`` is the cheap figure for
-the top bar (one ``COUNT`` query, or none for a role the provider does not concern). Without a
-``count`` the items' counts are summed. Both are asked once per request (``for_request``).
+never shows what the user's pages would hide; ``count(user)`` is the cheap figure for the top
+bar: an ``int``, or the ``QuerySet`` to count — every provider's queryset is counted in one
+statement (:func:`count_for`). Without a ``count`` the items' counts are summed. The top bar
+asks once per request (:func:`for_request`), and only when it is drawn.
 
 Approvals have no deadline: an item carries ``since`` (when it was asked) and reads "已等 3 天";
 cases, visits and actions carry ``due`` and read "已超期 2 天" / "今天到期" / "还剩 4 天".
@@ -22,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.utils import timezone
 
 logger = logging.getLogger("linli.todos")
@@ -153,16 +156,39 @@ def groups_for(user: Any) -> list[Group]:
 
 
 def count_for(user: Any) -> int:
-    """The top bar's figure: each provider's ``count`` (one query at most), summed."""
+    """The top bar's figure. A provider's ``count`` returns an ``int`` or, better, the
+    ``QuerySet`` to count: all the querysets are counted in **one** SQL statement
+    (``SELECT (SELECT COUNT(*) FROM (…)) + (SELECT COUNT(*) FROM (…)) …``), so a page pays one
+    query for the badge however many apps register, plus what building the querysets reads
+    (the user's place) and any provider that must compute in Python (care's due dates)."""
     if not _signed_in(user):
         return 0
-    total = 0
+    total, parts = 0, []
     for p in _PROVIDERS.values():
         try:
-            total += p.count(user) if p.count else sum(t.count for t in p.items(user))
+            n = p.count(user) if p.count else sum(t.count for t in p.items(user))
+            if isinstance(n, int):
+                total += n
+            else:
+                parts.append(_count_sql(n))
+        except EmptyResultSet:
+            continue  # a queryset.none(): nothing to count
         except Exception:
             logger.exception("to-do count %s failed", p.kind)
+    if parts:
+        sql = "SELECT " + " + ".join(
+            f"(SELECT COUNT(*) FROM ({q}) todo_{i})" for i, (q, _) in enumerate(parts)
+        )
+        params = [x for _, ps in parts for x in ps]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total += cursor.fetchone()[0] or 0
     return total
+
+
+def _count_sql(qs: Any) -> tuple[str, tuple]:
+    """The SQL of ``qs`` as a sub-select to count (raises ``EmptyResultSet`` for ``none()``)."""
+    return qs.order_by().values("pk").query.sql_with_params()
 
 
 def for_request(request: Any) -> int:

@@ -6,6 +6,7 @@ does not see it as his to-do; a colleague of the same community does.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from linli.core import todos
@@ -39,9 +40,9 @@ def waiver_items(user) -> list[todos.Todo]:
     )
 
 
-def waiver_count(user) -> int:
+def waiver_count(user) -> QuerySet | int:
     qs = _waivers(user)
-    return 0 if qs is None else qs.count()
+    return 0 if qs is None else qs
 
 
 def void_items(user) -> list[todos.Todo]:
@@ -57,9 +58,9 @@ def void_items(user) -> list[todos.Todo]:
     )
 
 
-def void_count(user) -> int:
+def void_count(user) -> QuerySet | int:
     qs = _voids(user)
-    return 0 if qs is None else qs.count()
+    return 0 if qs is None else qs
 
 
 def register() -> None:

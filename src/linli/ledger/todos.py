@@ -6,6 +6,7 @@ the one who asked.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from linli.core import todos
@@ -32,8 +33,8 @@ def export_items(user) -> list[todos.Todo]:
     )
 
 
-def export_count(user) -> int:
-    return _awaiting(user).count()
+def export_count(user) -> QuerySet | int:
+    return _awaiting(user)
 
 
 def register() -> None:

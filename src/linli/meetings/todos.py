@@ -3,6 +3,7 @@ staff see their department's, as on their board (``selectors.action_board``)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from linli.core import todos
@@ -54,9 +55,9 @@ def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def action_count(user) -> int:
+def action_count(user) -> QuerySet | int:
     qs = _overdue(user)
-    return 0 if qs is None else qs.count()
+    return 0 if qs is None else qs
 
 
 def register() -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,9 +42,9 @@ def vote_items(user) -> list[todos.Todo]:
     ]
 
 
-def vote_count(user) -> int:
+def vote_count(user) -> QuerySet | int:
     qs = _open_to(user)
-    return 0 if qs is None else qs.count()
+    return 0 if qs is None else qs
 
 
 def register() -> None:

@@ -3,6 +3,7 @@ corrections to decide, never the organiser's own."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from linli.core import todos
@@ -27,8 +28,8 @@ def record_items(user) -> list[todos.Todo]:
     )
 
 
-def record_count(user) -> int:
-    return selectors.pending_for_organiser(user).count() if _concerned(user) else 0
+def record_count(user) -> QuerySet | int:
+    return selectors.pending_for_organiser(user) if _concerned(user) else 0
 
 
 def correction_items(user) -> list[todos.Todo]:
@@ -43,8 +44,8 @@ def correction_items(user) -> list[todos.Todo]:
     )
 
 
-def correction_count(user) -> int:
-    return selectors.corrections_for_organiser(user).count() if _concerned(user) else 0
+def correction_count(user) -> QuerySet | int:
+    return selectors.corrections_for_organiser(user) if _concerned(user) else 0
 
 
 def register() -> None:
