@@ -166,6 +166,7 @@ ROUTES: dict[str, R] = {
         "", fill={"rest": "v1/no-such-thing"}, expect=dict.fromkeys(PERSONAS, 404)
     ),
     "GET /access-log/": R("superuser county town"),
+    "GET /todo/": R("any"),
     "GET /login/": R("public"),
     "POST /login/": R("public"),
     "PUT /login/": R("public"),  # Django's LoginView takes PUT like POST
@@ -423,6 +424,7 @@ ROUTES: dict[str, R] = {
     "GET /api/v1/finance/collection-rates": R("any", query="start=2026-01&end=2026-02"),
     # --------------------------------------------------------------------------- API commons
     "GET /api/v1/commons/accounts": R("any"),
+    "GET /api/v1/todo": R("any"),
     "POST /api/v1/commons/accounts": R("office"),
     "GET /api/v1/commons/accounts/{account_id}": R("office@A department grid home"),
     "GET /api/v1/commons/accounts/{account_id}/entries": R("office@A department grid home"),

@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from linli.care.api import router as care_router
 from linli.cases.api import router as cases_router
 from linli.commons.api import router as commons_router
+from linli.core.api import router as todo_router
 from linli.core.errors import DomainError, NotFound
 from linli.core.schemas import ErrorOut
 from linli.finance.api import router as finance_router
@@ -154,3 +155,4 @@ api.add_router("/finance/", finance_router)
 api.add_router("/commons/", commons_router)
 api.add_router("/volunteers/", volunteers_router)
 api.add_router("/care/", care_router)
+api.add_router("/todo", todo_router)

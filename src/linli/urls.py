@@ -17,6 +17,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("access-log/", core_views.access_log, name="access_log"),
+    path("todo/", core_views.todo, name="todo"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("linli.accounts.urls")),

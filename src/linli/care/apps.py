@@ -7,6 +7,8 @@ class CareConfig(AppConfig):
     verbose_name = "关爱探访"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

@@ -7,7 +7,11 @@ class CasesConfig(AppConfig):
     verbose_name = "居民诉求"
 
     def ready(self) -> None:
-        from . import calendar  # noqa: F401  (connects the calendar cache's invalidation)
+        from . import (
+            calendar,  # noqa: F401  (connects the calendar cache's invalidation)
+            todos,
+        )
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

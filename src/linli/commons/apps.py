@@ -7,6 +7,8 @@ class CommonsConfig(AppConfig):
     verbose_name = "公共收益"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

@@ -65,4 +65,7 @@ def navigation(request):
     ]
     if user.is_staff:
         items.append(("后台", reverse("admin:index")))
-    return {"nav": items}
+    from . import todos
+
+    # a callable: the template calls it only where the top bar shows it, once per request
+    return {"nav": items, "todo_count": lambda: todos.for_request(request)}

@@ -38,3 +38,16 @@ def access_log(request):
         raise Http404("无权查看")
     page = Paginator(access_log_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "core/access_log.html", {"page": page})
+
+
+@login_required
+def todo(request):
+    """待办: everything waiting for this person, most urgent group first."""
+    from . import todos
+
+    groups = todos.groups_for(request.user)
+    return render(
+        request,
+        "core/todo.html",
+        {"groups": groups, "total": sum(g.count for g in groups)},
+    )

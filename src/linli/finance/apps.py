@@ -7,6 +7,8 @@ class FinanceConfig(AppConfig):
     verbose_name = "物业收费"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

@@ -219,20 +219,28 @@ def schedules_for(user) -> QuerySet[FeeSchedule]:
     return FeeSchedule.objects.restrict(user).select_related("compound")
 
 
+def pending_waivers_qs(*, actor) -> QuerySet[Waiver]:
+    """Reductions waiting for a decision, in the user's scope (any requester)."""
+    return Waiver.objects.restrict(actor).filter(status=Waiver.Status.PENDING)
+
+
 def pending_waivers(*, actor) -> list[Waiver]:
     return list(
-        Waiver.objects.restrict(actor)
-        .filter(status=Waiver.Status.PENDING)
+        pending_waivers_qs(actor=actor)
         .select_related("bill__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )
 
 
+def pending_voids_qs(*, actor) -> QuerySet[PaymentVoid]:
+    """Void requests waiting for a decision, in the desk user's compounds (any requester)."""
+    return PaymentVoid.objects.restrict(actor).filter(status=PaymentVoid.Status.PENDING)
+
+
 def pending_voids(*, actor) -> list[PaymentVoid]:
     """Void requests waiting for a decision, in the desk user's compounds."""
     return list(
-        PaymentVoid.objects.restrict(actor)
-        .filter(status=PaymentVoid.Status.PENDING)
+        pending_voids_qs(actor=actor)
         .select_related("payment__household__unit__building__compound", "requested_by__profile")
         .order_by("requested_at")
     )

@@ -7,6 +7,8 @@ class LedgerConfig(AppConfig):
     verbose_name = "台账"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

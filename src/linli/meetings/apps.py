@@ -7,6 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = "五方联席会"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

@@ -7,6 +7,8 @@ class SelfgovConfig(AppConfig):
     verbose_name = "业主自治"
 
     def ready(self) -> None:
+        from . import todos
         from .scopes import register_scopes
 
         register_scopes()
+        todos.register()

@@ -9,8 +9,10 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from linli.party import contributions
 
+        from . import todos
         from .scopes import register_scopes
         from .selectors import hours_by_party_member
 
         register_scopes()
+        todos.register()
         contributions.register("volunteer_hours", hours_by_party_member)
