@@ -41,10 +41,11 @@ serve: install
 test: lint check
 	$(BIN)/pytest
 
-## lint: ruff (format and rules, complexity included)
+## lint: ruff (format and rules, complexity included) and the import layers (import-linter)
 lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 ## check: Django's system checks and no model change without its migration
 check: install
