@@ -426,7 +426,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=LINLI_LOGIN_COOLDOWN_MINUTES)
 AXES_CLIENT_IP_CALLABLE = "linli.accounts.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "linli.accounts.throttle.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (AccessFailureLog), not only counts
-AXES_SENSITIVE_PARAMETERS = []  # log the username and address (the password never)
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the username and address (the password never)
 AXES_RESET_ON_SUCCESS = True  # a right password clears that username's (and address's) count
 
 # Two-factor (django-otp TOTP). With LINLI_REQUIRE_2FA=1 the roles that may unmask ID numbers

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.apps import apps as global_apps
 from django.db import connection as default_connection
@@ -35,10 +36,13 @@ class EncryptedTable:
         if not fields:
             return None
         hashes = {f.source: f for f in model._meta.concrete_fields if isinstance(f, PiiHashField)}
-        columns = {}
+        columns: dict[str, tuple[str, str, bool] | None] = {}
         for field in fields:
             hashed = hashes.get(field.name)
-            columns[field.column] = (hashed.column, hashed.kind, hashed.null) if hashed else None
+            # A concrete field always has its column (django-stubs types it ``str | None``).
+            columns[cast(str, field.column)] = (
+                (cast(str, hashed.column), hashed.kind, hashed.null) if hashed else None
+            )
         return cls(model._meta.db_table, model._meta.pk.column, columns)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 logger = logging.getLogger("linli.todos")
@@ -87,7 +88,7 @@ def end_of_day(day: dt.date) -> dt.datetime:
 class Provider:
     kind: str
     items: Callable[[Any], list[Todo]]
-    count: Callable[[Any], int] | None
+    count: Callable[[Any], int | QuerySet[Any]] | None
     group: str
 
 
@@ -113,7 +114,7 @@ def register(
     items: Callable[[Any], list[Todo]],
     *,
     group: str,
-    count: Callable[[Any], int] | None = None,
+    count: Callable[[Any], int | QuerySet[Any]] | None = None,
 ) -> None:
     """Declare a source of to-dos (call from the app's ``AppConfig.ready``); idempotent."""
     _PROVIDERS[kind] = Provider(kind=kind, items=items, count=count, group=group)
@@ -163,7 +164,8 @@ def count_for(user: Any) -> int:
     (the user's place) and any provider that must compute in Python (care's due dates)."""
     if not _signed_in(user):
         return 0
-    total, parts = 0, []
+    total = 0
+    parts: list[tuple[str, tuple]] = []
     for p in _PROVIDERS.values():
         try:
             n = p.count(user) if p.count else sum(t.count for t in p.items(user))

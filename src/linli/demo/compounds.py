@@ -67,14 +67,14 @@ MANAGED_KINDS = (
     (ConstructionBackground.HOUSING_REFORM, 15),
     (ConstructionBackground.RESETTLEMENT, 15),
 )
-HOUSEHOLD_RANGE = {
+HOUSEHOLD_RANGE: dict[str, tuple[int, int]] = {
     ConstructionBackground.WORK_UNIT_DORMITORY: (24, 120),
     ConstructionBackground.HOUSING_REFORM: (40, 160),
     ConstructionBackground.RESETTLEMENT: (80, 280),
     ConstructionBackground.COMMERCIAL: (96, 360),
     ConstructionBackground.SELF_BUILT: (20, 72),
 }
-YEAR_RANGE = {
+YEAR_RANGE: dict[str, tuple[int, int]] = {
     ConstructionBackground.WORK_UNIT_DORMITORY: (1980, 1998),
     ConstructionBackground.HOUSING_REFORM: (1988, 2003),
     ConstructionBackground.RESETTLEMENT: (1996, 2015),
@@ -329,6 +329,7 @@ def _other_changes(rng: random.Random, plans: list[CompoundPlan]) -> None:
             continue
         if plan.sanwu and rng.random() < 0.34:
             how = rng.choice(("custody", "social", "fivefold"))
+            facts: dict[str, object]
             if how == "custody":
                 when = _random_when(rng, dt.date(2024, 4, 1), dt.date(2025, 12, 31))
                 facts = {"property_service": PropertyService.COMMUNITY_CUSTODY}

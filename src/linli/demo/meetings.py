@@ -128,6 +128,8 @@ def build_demo(*, community, seed: int, now) -> list[str]:
     picked1 = rng.sample(cases1, min(2, len(cases1)))
     items1 = []
     for case in picked1:
+        if case.department is None:  # _dispatched picks dispatched cases only
+            raise RuntimeError(f"case {case.pk} has no department")
         items1.append(
             services.agenda_item_add(
                 actor=actor,

@@ -378,7 +378,7 @@ def _tag_people(rng: random.Random, members: list[PersonPlan], party_rate: float
             person.tags.add("is_low_income")
 
 
-AREA_RANGE = {
+AREA_RANGE: dict[str, tuple[int, int]] = {
     ConstructionBackground.WORK_UNIT_DORMITORY: (45, 78),
     ConstructionBackground.HOUSING_REFORM: (52, 92),
     ConstructionBackground.RESETTLEMENT: (68, 125),
@@ -403,10 +403,11 @@ def plan_households(
     )
     near_school = rng.random() < 0.4
     party_rate = 0.11 if plan.kind == ConstructionBackground.WORK_UNIT_DORMITORY else 0.07
-    source = {
+    sources: dict[str, AreaSource] = {
         ConstructionBackground.SELF_BUILT: AreaSource.SURVEYED,
         ConstructionBackground.RESETTLEMENT: AreaSource.CONTRACT,
-    }.get(plan.kind, AreaSource.REGISTERED)
+    }
+    source = sources.get(plan.kind, AreaSource.REGISTERED)
     households = []
     for building, unit, room, floor in plan.slots[:count]:
         column = (building, unit, room[-2:])

@@ -156,8 +156,9 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         return []
     resident = get_user_model().objects.filter(username="resident").first()
     home = None
-    if resident is not None and resident.profile.household_id:
-        home = resident.profile.household.unit.building.compound
+    household = resident.profile.household if resident is not None else None
+    if household is not None:
+        home = household.unit.building.compound
     votes = []
     for compound in compounds:
         services.owners_sync(actor=worker, compound=compound)

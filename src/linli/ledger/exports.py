@@ -44,6 +44,7 @@ def export_request_create(*, actor, community: Region | None, reason: str) -> Ex
             message="请填写导出事由",
             details=[{"field": "reason"}],
         )
+    region: Region | None
     if community is not None:
         if (
             community.level != RegionLevel.COMMUNITY
@@ -133,6 +134,8 @@ def export_request_consume(*, actor, export_request: ExportRequest) -> ExportReq
             message=f"该申请{req.get_status_display()}，尚不能下载",
             status=409,
         )
+    if req.decided_at is None:  # an approved request always has its decision time
+        raise RuntimeError(f"export request {req.pk} approved without decided_at")
     if timezone.now() - req.decided_at > DOWNLOAD_WINDOW:
         raise DomainError(
             code="ledger.export_expired", message="批准已超过24小时，请重新申请", status=409

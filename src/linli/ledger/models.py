@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +14,9 @@ from simple_history.models import HistoricalRecords
 from linli.core.fields import EncryptedTextField, PiiHashesMixin, PiiHashField
 from linli.core.policy import RestrictedQuerySet
 from linli.core.tree import path_ids
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class RegionLevel(models.IntegerChoices):
@@ -176,6 +182,14 @@ class Compound(models.Model):
     )
     note = models.TextField("备注", blank=True)
     history = HistoricalRecords(verbose_name="小区变更记录")
+    # Read by django-simple-history on save (set by the services before saving).
+    _history_user: AbstractBaseUser | None
+    _history_date: dt.datetime
+    _change_reason: str
+    # Set on a loaded instance, never stored: selectors.compound_detail_for's buildings → units,
+    # views.community_detail's counts actually in the ledger.
+    building_summary: list[Building]
+    actual: dict[str, int]
 
     objects = CompoundQuerySet.as_manager()
 
@@ -286,6 +300,9 @@ class Household(models.Model):
     )
     note = models.CharField("备注", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="户变更记录")
+    _history_user: AbstractBaseUser | None  # read by django-simple-history on save
+    # Set on a loaded instance, never stored: selectors.household_detail_for's residents.
+    resident_list: list[Resident]
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -387,6 +404,9 @@ class Resident(PiiHashesMixin, models.Model):
     history = HistoricalRecords(
         verbose_name="居民变更记录", excluded_fields=["id_number_hash", "phone_hash"]
     )
+    _history_user: AbstractBaseUser | None  # read by django-simple-history on save
+    # Set by api.resident_detail after an audited unmask: the fields shown in full.
+    unmasked_fields: set[str]
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -36,7 +36,10 @@ from .models import (
 )
 from .validation import age_on
 
-TagName = Literal[tuple(name for name, _ in TAG_FIELDS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    TagName = str  # mypy cannot evaluate a Literal built from TAG_FIELDS
+else:
+    TagName = Literal[tuple(name for name, _ in TAG_FIELDS)]  # the schema's enum
 TAG_LABELS = dict(TAG_FIELDS)
 
 

@@ -8,6 +8,8 @@ go through them, so no total leaks what a list hides.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -103,7 +105,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(_prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = cast(tuple[str, Any], child)  # a leaf is a (lookup, value) pair
             out.children.append((f"{prefix}__{key}", value))
     return out
 
@@ -113,20 +115,22 @@ def household_counts_by_compound(compound_ids) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {
         cid: {"buildings": 0, "households": 0, "residents": 0} for cid in compound_ids
     }
-    for row in (
+    for household_row in (
         Household.objects.filter(unit__building__compound_id__in=compound_ids)
         .values("unit__building__compound_id")
         .annotate(n=Count("id"), b=Count("unit__building_id", distinct=True))
     ):
-        c = counts[row["unit__building__compound_id"]]
-        c["households"] = row["n"]
-        c["buildings"] = row["b"]
-    for row in (
+        c = counts[household_row["unit__building__compound_id"]]
+        c["households"] = household_row["n"]
+        c["buildings"] = household_row["b"]
+    for resident_row in (
         Resident.objects.filter(household__unit__building__compound_id__in=compound_ids)
         .values("household__unit__building__compound_id")
         .annotate(n=Count("id"))
     ):
-        counts[row["household__unit__building__compound_id"]]["residents"] = row["n"]
+        counts[resident_row["household__unit__building__compound_id"]]["residents"] = (
+            resident_row["n"]
+        )
     return counts
 
 
@@ -257,7 +261,7 @@ def compound_changes(*, compound: Compound) -> list[dict]:
     out = []
     previous = None
     for record in records:
-        changes = []
+        changes: list[dict[str, Any]] = []
         if previous is not None and record.history_type != "-":
             changes = [
                 {

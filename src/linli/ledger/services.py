@@ -186,7 +186,7 @@ def resident_save(
         resident = Resident.objects.filter(
             id_number_hash=crypto.id_number_hash(info.number)
         ).first()
-    elif info is not None:
+    elif info is not None and resident is not None:
         clash = (
             Resident.objects.filter(id_number_hash=crypto.id_number_hash(info.number))
             .exclude(pk=resident.pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 import unicodedata
 
 from linli.ledger.models import (
@@ -130,7 +131,7 @@ def parse_year(value, text: str) -> int | None:
 # -- choices -------------------------------------------------------------------------------
 
 
-def _lookup(table: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
+def _lookup(table: Iterable[tuple[object, object]], extra: dict[str, str]) -> dict[str, str]:
     """Chinese label or synonym → the choice's value, as a plain ``str`` (spooled with marshal)."""
     out = {str(label): str(value) for value, label in table}
     out.update({label: str(value) for label, value in extra.items()})
