@@ -204,7 +204,8 @@ def build(
     for n, household_id in enumerate(order):
         if visits >= TARGET_VISITS:
             break
-        visitor_id = holders.get(neighbour_of.get(household_id))
+        neighbour_id = neighbour_of.get(household_id)
+        visitor_id = holders.get(neighbour_id) if neighbour_id is not None else None
         if visitor_id is None:
             continue
         on = start + dt.timedelta(days=rng.randint(0, 540))

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -140,11 +141,13 @@ def simulate_year(
     by_neighbour: dict[int, list[int]] = {}
     for h, n in memberships:
         by_neighbour.setdefault(n, []).append(h)
-    leader_users = {
+    # keyed by grid id; looked up with a case's or household's optional id (None: no leader)
+    leader_users: dict[int | None, User] = {
         h.post.grid_id: h.user
         for h in Holding.objects.filter(end__isnull=True, post__grid__community=community)
         .exclude(user=None)
         .select_related("post", "user__profile")
+        if h.user is not None  # excluded above already
     }
     worker_profile = (
         Profile.objects.filter(role=Role.COMMUNITY_WORKER, region=community)

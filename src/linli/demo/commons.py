@@ -224,7 +224,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
 
 def _publications(compound: Compound, start: dt.date, today: dt.date, now) -> list[tuple]:
     """Each full quarter inside the year, published eight days after it ends."""
-    actions = []
+    actions: list[tuple] = []
     y, q = services.last_full_quarter(today)
     while True:
         q_start, q_end = services.quarter_bounds(y, q)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -46,6 +47,16 @@ MONTHS = 12
 METHODS = [(Method.WECHAT, 45), (Method.CASH, 30), (Method.ALIPAY, 15), (Method.BANK, 10)]
 HABITS = [("quarterly", 25), ("half_year", 35), ("yearly", 34), ("prepay", 6)]
 PAY_AFTER = {"quarterly": (2, 5, 8, 11), "half_year": (5, 11), "yearly": (11,)}
+
+class _Marks(TypedDict):
+    party: bool
+    low_income: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    MarkedHousehold = WithAnnotations[Household, _Marks]  # what _households returns
 
 
 def _users(community):
@@ -137,7 +148,7 @@ def build_demo(*, community, seed: int, now) -> list[str]:
     return _summary(compounds, households, months)
 
 
-def _households(compounds) -> list[Household]:
+def _households(compounds) -> list[MarkedHousehold]:
     """The households of ``compounds``, each marked ``party`` (a party member lives there) and
     ``low_income`` (低保)."""
     return list(
@@ -153,7 +164,7 @@ def _households(compounds) -> list[Household]:
     )
 
 
-def _habits(rng: random.Random, households: list[Household]) -> dict[int, tuple[str, int]]:
+def _habits(rng: random.Random, households: list[MarkedHousehold]) -> dict[int, tuple[str, int]]:
     """How each household pays (its habit) and the month it stops paying (``MONTHS``: never);
     party-member households pay more reliably."""
     plans = {}

@@ -78,6 +78,8 @@ def _best_plan(community: Region):
             score = (abs(n - ARTICLE_NEIGHBOURS), abs(len(plan.areas) - ARTICLE_AREAS))
             if best is None or score < best[0]:
                 best = (score, plan)
+    if best is None:  # the loops above always try a plan
+        raise RuntimeError("no grid plan")
     return best[1]
 
 

@@ -234,9 +234,9 @@ def _build(
     for shift in shifts:
         cap = min(shift.places, len(pool))
         want = max(1, min(cap, round(cap * float(fill) * rng.uniform(0.94, 1.06))))
-        shift_team = shift.activity.shift_team
-        if shift_team is None:  # every demo activity belongs to a shift_team
-            raise RuntimeError(f"activity {shift.activity.pk} has no shift_team")
+        shift_team = shift.activity.team
+        if shift_team is None:  # every demo activity belongs to a team
+            raise RuntimeError(f"activity {shift.activity.pk} has no team")
         if shift_team.kind == "party_vanguard" and party:
             k = min(len(party), want * 2 // 3)
             people = rng.sample(party, k)

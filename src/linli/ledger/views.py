@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from functools import wraps
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,15 @@ from linli.core.policy import Capability, can
 from linli.core.privacy import mask_id_number, mask_phone
 
 from . import exports, selectors
-from .models import SENSITIVE_TAGS, TAG_FIELDS, ExportRequest, RegionLevel, Resident, Unit
+from .models import (
+    SENSITIVE_TAGS,
+    TAG_FIELDS,
+    ExportRequest,
+    Household,
+    RegionLevel,
+    Resident,
+    Unit,
+)
 from .validation import age_on
 
 
@@ -112,6 +121,11 @@ def community_detail(request, community_id: int):
     return render(request, template, context)
 
 
+class _HouseholdRow(TypedDict):
+    household: Household
+    people: list[dict[str, Any]]
+
+
 @office_required
 def compound_detail(request, compound_id: int):
     compound = get_or_404(selectors.compound_get_for, actor=request.user, compound_id=compound_id)
@@ -124,7 +138,7 @@ def compound_detail(request, compound_id: int):
         .order_by("unit__building__name", "unit__name", "room")
     )
     today = timezone.localdate()
-    rows = []
+    rows: list[_HouseholdRow] = []
     for h in households:
         people = []
         for r in h.residents.all():

@@ -18,10 +18,11 @@ for nginx's ``internal`` location; ``x-sendfile`` with ``X-Sendfile: <absolute p
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 
 from .intake import display_stem
@@ -33,7 +34,7 @@ FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
 CACHE_CONTROL = "private, max-age=3600"
 
 
-def file_response(field_file, *, download_name: str) -> HttpResponse:
+def file_response(field_file, *, download_name: str) -> HttpResponseBase:
     """The response for one stored file (``FieldFile``); 404 when it is not on the disk.
 
     ``download_name`` is the name offered to the browser without extension (the canonical
@@ -57,6 +58,7 @@ def file_response(field_file, *, download_name: str) -> HttpResponse:
     filename = f"{display_stem(download_name)}.{kind.extension if kind else 'bin'}"
 
     mode = settings.LINLI_FILE_SERVING
+    response: HttpResponseBase
     if mode == "django":
         response = FileResponse(
             handle, content_type=content_type, as_attachment=attachment, filename=filename
@@ -70,11 +72,13 @@ def file_response(field_file, *, download_name: str) -> HttpResponse:
             )
         else:
             response["X-Sendfile"] = field_file.storage.path(field_file.name)
-        response["Content-Disposition"] = content_disposition_header(attachment, filename)
+        disposition = content_disposition_header(attachment, filename)
+        response["Content-Disposition"] = cast(str, disposition)  # a filename: never None
     response["Content-Type"] = content_type  # FileResponse would add "; charset" to text
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
-    response._csp_exempt = True  # django-csp (the site-wide policy) leaves this one alone
+    # django-csp (the site-wide policy) leaves this one alone; a flag it reads, not declared
+    response._csp_exempt = True  # type: ignore[union-attr]
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = CACHE_CONTROL
     return response

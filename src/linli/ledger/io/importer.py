@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
+from typing import Any, Literal
 from sys import intern
 
 from django.conf import settings
@@ -54,7 +55,7 @@ from linli.ledger.validation import InvalidValue, parse_area, parse_coordinate
 from . import values as v
 from .issues import ImportResult, RowIssue, empty_counts
 from .sheets import COMPOUND, RESIDENT, OpenSheet, kind_by_name, open_sheet
-from .workbook import READ_ERRORS, NotAWorkbook, open_workbook
+from .workbook import READ_ERRORS, NotAWorkbook, Workbook, open_workbook
 from .writer import FastInserter, OrmInserter, allocate_ids, update_with_history
 
 log = logging.getLogger(__name__)
@@ -249,7 +250,7 @@ class _Import:
         )
         self.batch = batch
         self.reason = f"Excel导入：{self.file_name}（#{batch.pk}）"
-        self.book = None
+        self.book: Workbook | None = None
         with tempfile.TemporaryFile(prefix="linli-import-") as spool:
             try:
                 self._check(spool)
@@ -349,7 +350,8 @@ class _Import:
         return True
 
     def _find_sheets(self, book) -> tuple[OpenSheet | None, OpenSheet | None]:
-        found: dict[str, OpenSheet | None] = {COMPOUND: None, RESIDENT: None}
+        # a sheet, False (named but unusable) or None (not found yet)
+        found: dict[str, OpenSheet | Literal[False] | None] = {COMPOUND: None, RESIDENT: None}
         unnamed = []
         for name in book.sheet_names:
             kind = kind_by_name(name)
@@ -449,6 +451,7 @@ class _Import:
         ids = self.communities.get(name)
         if ids is None and not name.endswith("社区"):
             ids = self.communities.get(name + "社区")
+        result: tuple[int | None, str, str]
         if ids and len(ids) == 1:
             result = (ids[0], "", "")
         elif ids:
@@ -725,12 +728,12 @@ class _Import:
                 )
                 continue
             referenced.add((community_id, compound))
-            key = (community_id, compound, building, unit, room)
-            house = houses.get(key)
+            house_key = (community_id, compound, building, unit, room)
+            house = houses.get(house_key)
             if house is None:
-                key = (community_id, intern(compound), intern(building), intern(unit), room)
-                house = houses[key] = _House(row=row, index=len(house_keys))
-                house_keys.append(key)
+                house_key = (community_id, intern(compound), intern(building), intern(unit), room)
+                house = houses[house_key] = _House(row=row, index=len(house_keys))
+                house_keys.append(house_key)
             # The house: area, use, notes.
             raw_area = values[c_area]
             if raw_area is not None and raw_area != "":
@@ -1117,11 +1120,11 @@ class _Import:
         in_sheet = {(row.community_id, row.name) for row in rows}
         wanted = in_sheet | referenced
         existing: dict[tuple[int, str], Compound] = {}
-        for compound in Compound.objects.filter(
-            community_id__in={cid for cid, _ in wanted}
-        ).order_by("pk"):
-            key = (compound.community_id, v.name_text(v.cell_text(compound.name)))
-            existing.setdefault(key, compound)
+        for known in Compound.objects.filter(community_id__in={cid for cid, _ in wanted}).order_by(
+            "pk"
+        ):
+            key = (known.community_id, v.name_text(v.cell_text(known.name)))
+            existing.setdefault(key, known)
         communities = Region.objects.in_bulk({cid for cid, _ in wanted})
         counts = self.counts["compounds"]
         placeholder = count(-1, -1)
@@ -1186,6 +1189,8 @@ class _ChunkWriter:
         self.placeholder = count(-1, -1)
         self.seen_residents: set[int] = set()
         user_id = user.pk if user is not None else None
+        self.household_inserter: OrmInserter | FastInserter
+        self.resident_inserter: OrmInserter | FastInserter
         if job.writer == "orm":
             self.household_inserter = OrmInserter(
                 Household, user=user, reason=job.reason, when=job.when
@@ -1277,12 +1282,13 @@ class _ChunkWriter:
         ]
         existing: dict[tuple[int, str], Household] = {}
         if lookup:
-            for household in Household.objects.filter(
+            for known in Household.objects.filter(
                 unit_id__in={house_unit[k][0] for k in lookup}
             ).order_by("pk"):
-                key = (household.unit_id, v.key_text(v.cell_text(household.room)))
-                existing.setdefault(key, household)
-        creates, updates = [], []
+                key = (known.unit_id, v.key_text(v.cell_text(known.room)))
+                existing.setdefault(key, known)
+        creates: list[tuple[tuple, dict[str, Any]]] = []
+        updates: list[Household] = []
         for key in missing:
             house = job.houses[key]
             unit_id, room = house_unit[key]
@@ -1369,12 +1375,13 @@ class _ChunkWriter:
         }
         by_name: dict[tuple[int, str], Resident] = {}
         if by_name_keys:
-            for resident in Resident.objects.filter(
+            for known in Resident.objects.filter(
                 household_id__in={hh for hh, _ in by_name_keys}
             ).order_by("pk"):
-                name = v.name_text(v.cell_text(resident.name))
-                by_name.setdefault((resident.household_id, name), resident)
-        creates, updates = [], []
+                name = v.name_text(v.cell_text(known.name))
+                by_name.setdefault((known.household_id, name), known)
+        creates: list[dict[str, Any]] = []
+        updates: list[Resident] = []
         for _row, household_id, p in people:
             resident = by_number.get(p[P_ID]) if p[P_ID] else None
             if resident is None:
