@@ -48,6 +48,7 @@ METHODS = [(Method.WECHAT, 45), (Method.CASH, 30), (Method.ALIPAY, 15), (Method.
 HABITS = [("quarterly", 25), ("half_year", 35), ("yearly", 34), ("prepay", 6)]
 PAY_AFTER = {"quarterly": (2, 5, 8, 11), "half_year": (5, 11), "yearly": (11,)}
 
+
 class _Marks(TypedDict):
     party: bool
     low_income: bool

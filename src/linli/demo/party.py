@@ -86,7 +86,11 @@ def build_party(*, rng, community, areas, households_by_cell, today) -> dict:
         for h in hh:
             if h in area_of_household:
                 votes[area_of_household[h].pk] = votes.get(area_of_household[h].pk, 0) + 1
-        parent = next(o for o in joint if o.pk == max(votes, key=votes.__getitem__)) if votes else joint[0]
+        parent = (
+            next(o for o in joint if o.pk == max(votes, key=votes.__getitem__))
+            if votes
+            else joint[0]
+        )
         groups[compound.pk] = party_services.organisation_create(
             community=community,
             kind=OrgKind.SMALL_GROUP,

@@ -128,9 +128,9 @@ def household_counts_by_compound(compound_ids) -> dict[int, dict[str, int]]:
         .values("household__unit__building__compound_id")
         .annotate(n=Count("id"))
     ):
-        counts[resident_row["household__unit__building__compound_id"]]["residents"] = (
-            resident_row["n"]
-        )
+        counts[resident_row["household__unit__building__compound_id"]]["residents"] = resident_row[
+            "n"
+        ]
     return counts
 
 

@@ -15,6 +15,8 @@ starting with ``=`` into a formula cell, never sees one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.functions import Length
 from django.utils import timezone
 from openpyxl import Workbook
@@ -251,7 +253,9 @@ _PERSON_FIELDS = (
 )
 
 
-def _write_residents(book, households, residents, *, unmask_id, unmask_phone, sensitive):
+def _write_residents(
+    book, households, residents, *, unmask_id, unmask_phone, sensitive: bool
+) -> tuple[int, int]:
     keys = c.RESIDENT_EXPORT
     ws = _sheet(book, c.RESIDENT_SHEET, c.RESIDENT_ALL_COLUMNS, keys, _heading("居民基础信息台账"))
     at = {key: i for i, key in enumerate(keys)}
@@ -289,7 +293,7 @@ def _write_residents(book, households, residents, *, unmask_id, unmask_phone, se
             people.setdefault(person[0], []).append(person)
         for hid, community, compound, building, unit, room, floor, area, source, use, note in chunk:
             household_count += 1
-            base = [None] * len(keys)
+            base: list[Any] = [None] * len(keys)
             base[at["community"]] = community
             base[at["compound"]] = compound
             base[at["building"]] = building

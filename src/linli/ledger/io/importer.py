@@ -24,8 +24,8 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
-from typing import Any, Literal
 from sys import intern
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
@@ -152,7 +152,7 @@ def ledger_import(
 
 
 class _Import:
-    def __init__(self, *, source, file_name, actor, dry_run, writer):
+    def __init__(self, *, source, file_name, actor, dry_run, writer) -> None:
         self.source = source
         self.file_name = file_name or _name_of(source)
         self.actor = actor
@@ -427,7 +427,7 @@ class _Import:
         return compound_sheet, resident_sheet
 
     # -- scope and communities ------------------------------------------------------------
-    def _load_scope(self):
+    def _load_scope(self) -> None:
         prefix = self.prefix
         communities = Region.objects.filter(level=RegionLevel.COMMUNITY)
         if prefix:

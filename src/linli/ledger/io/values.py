@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 import unicodedata
+from collections.abc import Iterable
 
 from linli.ledger.models import (
     TAG_FIELDS,
