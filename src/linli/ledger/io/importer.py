@@ -817,7 +817,7 @@ class _Import:
                     row,
                     values,
                     absent,
-                    key,
+                    house_key,
                     note,
                     (c_name, c_sex, c_id, c_phone, c_relation, c_owner, c_residence, c_tags),
                     id_rows,
