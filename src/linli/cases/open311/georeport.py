@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
@@ -479,9 +479,10 @@ def _attribute_lines(category: Category, values: dict) -> str:
     for attr in _attributes(category):
         if attr["code"] not in values:
             continue
-        names: dict[Any, Any] = {v["key"]: v["name"] for v in attr.get("values", [])}
+        names = {v["key"]: v["name"] for v in attr.get("values", [])}
         raw = values[attr["code"]]
-        shown = "、".join(names.get(v, v) for v in (raw if isinstance(raw, list) else [raw]))
+        chosen = raw if isinstance(raw, list) else [raw]
+        shown = "、".join(names[v] if v in names else v for v in chosen)
         parts.append(f"{attr['description']}：{shown}")
     return "；".join(parts)
 
