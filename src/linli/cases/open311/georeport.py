@@ -479,10 +479,10 @@ def _attribute_lines(category: Category, values: dict) -> str:
     for attr in _attributes(category):
         if attr["code"] not in values:
             continue
-        names = {v["key"]: v["name"] for v in attr.get("values", [])}
+        names: dict[str, str] = {v["key"]: v["name"] for v in attr.get("values", [])}
         raw = values[attr["code"]]
-        chosen = raw if isinstance(raw, list) else [raw]
-        shown = "、".join(names[v] if v in names else v for v in chosen)
+        chosen: list[str] = raw if isinstance(raw, list) else [raw]
+        shown = "、".join(names.get(v, v) for v in chosen)
         parts.append(f"{attr['description']}：{shown}")
     return "；".join(parts)
 
