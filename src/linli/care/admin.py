@@ -20,8 +20,7 @@ class RecipientLogInline(admin.TabularInline):
     model = RecipientLog
     extra = 0
     can_delete = False
-    fields = ["at", "action", "before", "after", "reason", "actor"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "before", "after", "reason", "actor")
 
     def has_add_permission(self, request, obj=None):
         return False

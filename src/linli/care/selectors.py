@@ -154,7 +154,7 @@ def status_rows(recipients: QuerySet[Recipient], *, as_of: dt.date | None = None
             events=declared,
             event_hours=event_hours,
         )
-        if r.partner_id:
+        if r.partner_id and r.partner is not None:
             visitor_id = r.partner_id
             profile = getattr(r.partner, "profile", None)
             visitor_name = (profile and profile.display_name) or r.partner.username

@@ -33,8 +33,7 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor_label", "action", "from_holder", "to_holder", "note"]
-    fields = readonly_fields
+    fields = readonly_fields = ("at", "actor_label", "action", "from_holder", "to_holder", "note")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -54,7 +54,16 @@ def case_page(queryset, *, page: int, page_size: int | None) -> dict:
     return {"items": rows, "count": count}
 
 
-ACTIONS = ("accept", "progress", "resolve", "reply", "return", "escalate", "dispatch", "rate")
+ACTIONS: tuple[str, ...] = (
+    "accept",
+    "progress",
+    "resolve",
+    "reply",
+    "return",
+    "escalate",
+    "dispatch",
+    "rate",
+)
 ACTIONS += ("close", "merge")
 
 
@@ -92,7 +101,10 @@ def case_create(request, payload: CaseIn):
     summary="登记诉求（附照片，multipart/form-data）",
 )
 def case_create_with_photos(
-    request, payload: Form[CaseIn], photos: File[list[UploadedFile]] = None
+    request,
+    payload: Form[CaseIn],
+    # ninja's idiom for an optional upload: an Optional annotation would change the schema
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     """The same report as ``POST /cases/`` as a form, with up to the page's number of photos
     (JPEG/PNG/WebP, each under the size limit); a photo that is not an image is refused and

@@ -47,6 +47,8 @@ def holder_name(
     read)."""
     level = HandlerLevel(level)
     if level in GRID_HANDLER_LEVELS and grid_name is not None:
+        if grid_level is None:
+            raise ValueError("a grid cell's holder needs the cell's level")
         return f"{grid_name}{LEADER_TITLES[GridLevel(grid_level)]}"
     if level == HandlerLevel.DEPARTMENT and department_name is not None:
         return department_name
@@ -331,6 +333,14 @@ class Case(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    # Set by the services on the instance they return, never stored (not fields):
+    #: whether the report was a replay of an earlier one with the same client key
+    replayed: bool
+    #: the one event of a case just reported (the API answers from it)
+    report_event: CaseEvent
+    #: the Open311 submission behind the case, attached for a page of service requests
+    _open311: Open311Submission | None
+
     class Meta:
         verbose_name = "居民诉求"
         verbose_name_plural = verbose_name
@@ -421,6 +431,9 @@ class CaseEvent(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    #: the URLs of the photos stored with a just-written event (set by the services)
+    photo_urls: list[str]
+
     class Meta:
         verbose_name = "办理记录"
         verbose_name_plural = verbose_name
@@ -447,7 +460,7 @@ class CasePhoto(models.Model):
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
     def get_absolute_url(self) -> str:
         """The scoped view that serves it (nothing is served from ``MEDIA_URL``)."""

@@ -26,7 +26,10 @@ def _p(prefix: str) -> str:
 def _department_ids(actor: Actor):
     from .models import DepartmentMember
 
-    return DepartmentMember.objects.filter(user_id=actor.user_id).values("department_id")
+    # an anonymous actor's None filters as IS NULL: no membership (django-stubs wants an id)
+    return DepartmentMember.objects.filter(user_id=actor.user_id).values(  # type: ignore[misc]
+        "department_id"
+    )
 
 
 def _held_q(actor: Actor, p: str) -> Filter:

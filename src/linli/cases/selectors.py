@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -310,7 +312,11 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _figures(rows: list[dict], today: dt.date) -> dict:
+#: a row of ``values()`` the measures read
+Row = Mapping[str, Any]
+
+
+def _figures(rows: Sequence[Row], today: dt.date) -> dict:
     counted = [r for r in rows if r["close_reason"] != CloseReason.MERGED]
     reported = len(counted)
     accepted = sum(1 for r in counted if r["accepted_at"] is not None)
@@ -370,7 +376,7 @@ def case_measures(
         qs = qs.filter(reported_at__date__gte=since)
     if until:
         qs = qs.filter(reported_at__date__lte=until)
-    rows = list(
+    rows: list[Row] = list(
         qs.values(
             "id",
             "community_id",
@@ -392,7 +398,7 @@ def case_measures(
             "original_deadline",
         )
     )
-    buckets: dict[object, list[dict]] = defaultdict(list)
+    buckets: dict[object, list[Row]] = defaultdict(list)
     labels: dict[object, str] = {}
     order: dict[object, object] = {}
     if by in ("neighbour", "group", "area"):
@@ -424,7 +430,7 @@ def case_measures(
 
 def measures_total(*, actor, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    rows = list(
+    rows: list[Row] = list(
         cases_for(actor).values(
             "stage",
             "status",

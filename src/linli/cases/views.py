@@ -4,6 +4,7 @@ a worker runs the dispatch board; a department answers what it was sent."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,7 +74,7 @@ def report_form(request, code: str):
     households = list(_households_for_report(request.user))
     if not households:
         raise Http404("当前账号没有可登记诉求的住户")
-    context = {
+    context: dict[str, Any] = {
         "category": category,
         "households": households,
         "urgencies": Urgency.choices,
@@ -163,9 +164,12 @@ def act(request, case_id: int, action: str):
     version = request.POST.get("version")
     params["version"] = id_param(version)
     if request.POST.get("department"):
-        params["department"] = Department.objects.filter(
-            pk=id_param(request.POST["department"]), active=True
-        ).first()
+        department_id = id_param(request.POST["department"])
+        params["department"] = (
+            None
+            if department_id is None  # filter(pk=None) would match nothing
+            else Department.objects.filter(pk=department_id, active=True).first()
+        )
         if params["to"] is None and action == "escalate":
             params["to"] = "department"
     if request.POST.get("into"):

@@ -24,7 +24,7 @@ class VoucherInline(admin.TabularInline):
     model = Voucher
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["name", "content_type", "size", "sha256"]
+    fields = readonly_fields = ("name", "content_type", "size", "sha256")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -81,7 +81,9 @@ def entry_out(entry: Entry, *, full: bool) -> dict:
         "status": entry.status,
         "status_label": entry.get_status_display(),
         "reverses_id": entry.reverses_id,
-        "reverses_number": entry.reverses.number if entry.reverses_id else None,
+        "reverses_number": (
+            entry.reverses.number if entry.reverses_id and entry.reverses is not None else None
+        ),
         "entered_by": person(entry.entered_by_name),
         "entered_at": entry.entered_at,
         "decided_by": person(entry.decided_by_name),

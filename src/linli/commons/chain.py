@@ -116,16 +116,17 @@ def verify_chain(account: PublicAccount) -> ChainReport:
     rows = Entry.objects.filter(account=account, status=EntryStatus.APPROVED).order_by("sequence")
     for entry in rows.iterator(chunk_size=2000):
         report.checked += 1
-        if entry.sequence != expected:
-            report._break(
-                expected, f"第 {expected} 笔缺失（序号不连续，下一笔为第 {entry.sequence} 笔）"
-            )
-            expected = entry.sequence
+        sequence = entry.sequence
+        if sequence is None:  # an approved entry always has its place in the chain
+            raise AssertionError(f"approved entry {entry.pk} without a sequence")
+        if sequence != expected:
+            report._break(expected, f"第 {expected} 笔缺失（序号不连续，下一笔为第 {sequence} 笔）")
+            expected = sequence
         if entry.prev_hash != prev:
-            report._break(entry.sequence, f"第 {entry.sequence} 笔的“上一笔哈希”与链不符")
+            report._break(sequence, f"第 {sequence} 笔的“上一笔哈希”与链不符")
         if entry_hash(entry, vouchers.get(entry.pk, [])) != entry.hash:
-            report._break(entry.sequence, f"第 {entry.sequence} 笔的内容与其哈希不符（已被改动）")
-        hashes[entry.sequence] = entry.hash
+            report._break(sequence, f"第 {sequence} 笔的内容与其哈希不符（已被改动）")
+        hashes[sequence] = entry.hash
         prev = entry.hash
         expected += 1
     last = expected - 1

@@ -251,10 +251,10 @@ def my_share(*, actor, account: PublicAccount, net: Decimal) -> dict | None:
     }
 
 
-def accounts_overview(*, actor) -> list[dict]:
+def accounts_overview(*, actor) -> list[PublicAccount]:
     """Every account in scope with its balance and pending count (one query), and the
     compounds in scope without an account."""
-    accounts = list(
+    accounts: list[PublicAccount] = list(
         accounts_for(actor)
         .select_related("compound__community")
         .annotate(
@@ -300,7 +300,7 @@ def notice_snapshot(*, account: PublicAccount, start: dt.date, end: dt.date) -> 
                 if e.counterparty_is_person
                 else e.counterparty,
                 "description": e.description,
-                "reverses": e.reverses.number if e.reverses_id else "",
+                "reverses": e.reverses.number if e.reverses_id and e.reverses is not None else "",
                 "entered_by": mask_name(e.entered_by_name),
                 "approved_by": mask_name(e.decided_by_name),
             }

@@ -327,6 +327,12 @@ class Payment(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    # Set on instances by the services and selectors, never stored (not fields):
+    #: whether a receipt was a replay of an earlier one with the same client token
+    replayed: bool
+    #: the allocations, in period order, for the receipt page
+    lines: list[Allocation]
+
     class Meta:
         verbose_name = "收款"
         verbose_name_plural = verbose_name

@@ -12,7 +12,7 @@ from ninja import Field, Schema
 from linli.core.bounds import Id
 
 
-def money(value) -> str:
+def money(value) -> str | None:
     return f"{value:.2f}" if value is not None else None
 
 
@@ -76,7 +76,7 @@ class BillRunOut(Schema):
     skipped_no_schedule: int
 
     @staticmethod
-    def resolve_amount_created(obj) -> str:
+    def resolve_amount_created(obj) -> str | None:
         return money(obj.amount_created)
 
 
@@ -165,11 +165,11 @@ class PaymentOut(Schema):
         return obj.voided_at is not None
 
     @staticmethod
-    def resolve_amount(obj) -> str:
+    def resolve_amount(obj) -> str | None:
         return money(obj.amount)
 
     @staticmethod
-    def resolve_unallocated(obj) -> str:
+    def resolve_unallocated(obj) -> str | None:
         return money(obj.unallocated)
 
     @staticmethod
@@ -237,5 +237,5 @@ class PaymentVoidOut(Schema):
         return obj.payment.receipt_no
 
     @staticmethod
-    def resolve_amount(obj) -> str:
+    def resolve_amount(obj) -> str | None:
         return money(obj.payment.amount)

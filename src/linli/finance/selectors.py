@@ -283,7 +283,7 @@ def arrears(*, actor, asof: dt.date | None = None, compound_id: int | None = Non
     if not rows:
         return []
     households = Household.objects.filter(pk__in=rows).select_related("unit__building__compound")
-    heads = {}
+    heads: dict[int, str] = {}
     for r in (
         Resident.objects.filter(household_id__in=rows)
         .filter(Q(relation=Relation.HEAD) | Q(is_owner=True))

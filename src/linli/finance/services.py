@@ -75,9 +75,8 @@ def _compound_in_scope(actor, compound: Compound) -> None:
 
 def _household_for(actor, household: Household) -> Household:
     """The household with its unit, building and compound, if ``actor`` may see it."""
-    qs = Household.objects.select_related("unit__building__compound")
-    if actor is not None:
-        qs = qs.restrict(actor)
+    households = Household.objects.select_related("unit__building__compound")
+    qs = households.restrict(actor) if actor is not None else households
     found = qs.filter(pk=household.pk).first()
     if found is None:
         raise NotFound("房屋不存在或无权查看")
@@ -149,13 +148,13 @@ def schedule_create(
     )
     if end is not None:
         clash = clash.filter(valid_from__lte=end)
-    clash = clash.first()
-    if clash is not None:
+    found = clash.first()
+    if found is not None:
         raise Invalid(
-            f"{compound.name}已有{clash.get_use_display()}收费标准"
-            f"（{clash.valid_from:%Y-%m}起），执行期不能重叠；请先为原标准设定执行止",
+            f"{compound.name}已有{found.get_use_display()}收费标准"
+            f"（{found.valid_from:%Y-%m}起），执行期不能重叠；请先为原标准设定执行止",
             code="finance.schedule_overlap",
-            details=[{"field": "valid_from", "schedule": clash.pk}],
+            details=[{"field": "valid_from", "schedule": found.pk}],
         )
     return FeeSchedule.objects.create(
         compound=compound,
@@ -212,12 +211,12 @@ def _run_compounds(actor, *, compound, region) -> list[int]:
     if compound is not None:
         _compound_in_scope(actor, compound)
         return [compound.pk]
-    qs = Compound.objects.filter(community__path__startswith=region.path)
+    compounds = Compound.objects.filter(community__path__startswith=region.path)
     if actor is not None:
         if not Region.objects.restrict(actor).filter(pk=region.pk).exists():
             raise NotFound("区域不存在或无权查看")
-        qs = qs.restrict(actor)
-    return list(qs.values_list("pk", flat=True))
+        return list(compounds.restrict(actor).values_list("pk", flat=True))
+    return list(compounds.values_list("pk", flat=True))
 
 
 def _validity(s: FeeSchedule) -> str:

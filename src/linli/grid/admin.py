@@ -39,7 +39,7 @@ class VisitPhotoInline(admin.TabularInline):
 
     model = VisitPhoto
     extra = 0
-    fields = readonly_fields = ["photo"]
+    fields = readonly_fields = ("photo",)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -63,6 +63,14 @@ class Grid(models.Model):
 
     objects = GridQuerySet.as_manager()
 
+    # Set on instances by a query or a page, never stored (not fields):
+    #: whether the cell's leader post is held (cases' routing reads it from raw SQL)
+    held: bool
+    #: the cell's current holding, for the grid tree page
+    holder: Holding | None
+    #: how many households the cell has, for the grid tree page
+    households: int
+
     class Meta:
         verbose_name = "网格"
         verbose_name_plural = verbose_name
@@ -235,7 +243,7 @@ class VisitPhoto(models.Model):
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
     def get_absolute_url(self) -> str:
         """The scoped view that serves it (nothing is served from ``MEDIA_URL``)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -60,6 +62,8 @@ def holder_at(*, household: Household, level: int, when: dt.datetime) -> Holding
     grid = membership.neighbour
     ids = path_ids(grid.path)
     target_id = ids[level - 1] if len(ids) >= level else None
+    if target_id is None:  # no cell at that level: post__grid_id=None would match nothing
+        return None
     return (
         Holding.objects.filter(post__grid_id=target_id, start__lte=when)
         .filter(Q(end__isnull=True) | Q(end__gt=when))
@@ -127,7 +131,7 @@ def neighbour_rollup(*, actor, grid: Grid, stale_days: int = 30) -> list[dict]:
     holders = holders_by_grid([n.pk for n in neighbours])
     out = []
     for n in neighbours:
-        row = stats.get(n.pk, {})
+        row: Mapping[str, Any] = stats.get(n.pk, {})
         total = row.get("households", 0)
         out.append(
             {

@@ -280,7 +280,9 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
                 continue
             groups = Counter(by_id[gid].parent_id for gid in votes.elements())
             parent_id = groups.most_common(1)[0][0] if groups else None
-            parent = by_id.get(parent_id) or live.filter(level=GridLevel.GROUP).last()
+            parent = (by_id.get(parent_id) if parent_id is not None else None) or live.filter(
+                level=GridLevel.GROUP
+            ).last()
             targets.append(
                 grid_create(
                     community=community, level=GridLevel.NEIGHBOUR, parent=parent, name=n.label

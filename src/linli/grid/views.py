@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,7 +75,8 @@ def _household_rows(request, days: int, limit: int | None = None) -> list[dict]:
     rows = []
     for h in households:
         people = residents.get(h.pk, [])
-        stale = h.last_visit is None or h.last_visit < cutoff
+        last_visit = cast(Any, h).last_visit  # annotated by my_households
+        stale = last_visit is None or last_visit < cutoff
         if only_stale and not stale:
             continue
         care = sorted(

@@ -34,8 +34,7 @@ class ActionProgressInline(admin.TabularInline):
     model = ActionProgress
     extra = 0
     can_delete = False
-    fields = ["at", "actor_label", "kind", "note", "status_after"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor_label", "kind", "note", "status_after")
 
     def has_add_permission(self, request, obj=None):
         return False

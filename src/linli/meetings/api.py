@@ -8,6 +8,8 @@ cannot see is the same 404 as a missing one, and no message names it."""
 
 from __future__ import annotations
 
+from typing import overload
+
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -75,6 +77,12 @@ def _department(pk: int | None) -> Department | None:
     return dep
 
 
+@overload
+def _compound(request, pk: int, field: str = ...) -> Compound: ...
+@overload
+def _compound(request, pk: None, field: str = ...) -> None: ...
+@overload
+def _compound(request, pk: int | None, field: str = ...) -> Compound | None: ...
 def _compound(request, pk: int | None, field: str = "compound") -> Compound | None:
     """A compound the user sees; one out of scope is answered like a missing one."""
     if pk is None:

@@ -85,7 +85,12 @@ def build(meeting: Meeting, *, public: bool = False) -> Minutes:
     decisions = [
         [
             str(i),
-            a.decision + (f"\n（议题 {a.agenda_item.position}）" if a.agenda_item_id else ""),
+            a.decision
+            + (
+                f"\n（议题 {a.agenda_item.position}）"
+                if a.agenda_item_id and a.agenda_item is not None
+                else ""
+            ),
             _holder(a),
             _person(a.responsible_person, a.responsible_is_resident, public),
             a.get_mode_role_display(),

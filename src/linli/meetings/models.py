@@ -9,6 +9,8 @@ past their deadline are carried over to the next meeting of the same place.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -224,6 +226,9 @@ class Action(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    #: the day overdue is judged against, set on instances by the API (not a field)
+    today: dt.date
+
     class Meta:
         verbose_name = "议定事项"
         verbose_name_plural = verbose_name
@@ -250,7 +255,9 @@ class Action(models.Model):
 
     @property
     def holder(self) -> str:
-        unit = self.responsible_unit or (self.department.name if self.department_id else "")
+        unit = self.responsible_unit or (
+            self.department.name if self.department_id and self.department is not None else ""
+        )
         party = self.get_responsible_party_display()
         return f"{party}·{unit}" if unit else party
 

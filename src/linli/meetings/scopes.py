@@ -24,7 +24,10 @@ def meeting_rule(prefix: str = ""):
         if actor.is_superuser:
             return Q()
         if actor.in_region:
-            return region_q(actor, f"{p}region") | compound_q(actor, f"{p}compounds")
+            regions, compounds = region_q(actor, f"{p}region"), compound_q(actor, f"{p}compounds")
+            if regions is None or compounds is None:  # an actor in a region is in an office
+                raise AssertionError("region actor without a region filter")
+            return regions | compounds
         if actor.role == Role.DEPARTMENT_STAFF and actor.user_id:
             from linli.cases.models import DepartmentMember
 

@@ -280,7 +280,7 @@ def action_record(
     decision: str,
     responsible_party: str,
     responsible_person: str,
-    deadline: dt.date,
+    deadline: dt.date | None,
     responsible_unit: str = "",
     department: Department | None = None,
     agenda_item: AgendaItem | None = None,

@@ -156,10 +156,9 @@ def add(request, meeting_id: int, what: str):
     _check_role(request.user)
     meeting = get_or_404(selectors.meeting_get_for, actor=request.user, meeting_id=meeting_id)
     post = request.POST
+    department_id = _int(post.get("department"))
     department = (
-        Department.objects.filter(pk=_int(post.get("department")), active=True).first()
-        if _int(post.get("department"))
-        else None
+        Department.objects.filter(pk=department_id, active=True).first() if department_id else None
     )
     try:
         if what == "attendee":
@@ -176,16 +175,17 @@ def add(request, meeting_id: int, what: str):
         elif what == "agenda":
             # in the user's scope first: a compound or case they cannot see reads as missing
             compound = None
-            if _int(post.get("compound")):
+            compound_id = _int(post.get("compound"))
+            if compound_id:
                 compound = (
                     ledger_selectors.compounds_for(request.user)
                     .select_related("community")
-                    .filter(pk=_int(post.get("compound")))
+                    .filter(pk=compound_id)
                     .first()
                 )
                 if compound is None:
                     raise NotFound("小区不存在或无权查看")
-            ids = {_int(v) for v in post.getlist("cases") if _int(v)}
+            ids = {n for n in map(_int, post.getlist("cases")) if n}
             cases = list(
                 case_selectors.cases_for(request.user)
                 .select_related("community", "compound")

@@ -93,10 +93,14 @@ def member_add(
         if not resident.is_party_member:
             resident.is_party_member = True
             resident.save(update_fields=["is_party_member"])
+    if not name:
+        if resident is None:  # a unit's member is named (resident.name would fail)
+            raise ValueError("a member of a co-building unit needs a name")
+        name = resident.name
     member = Member.objects.create(
         organisation=organisation,
         resident=resident,
-        name=name or resident.name,
+        name=name,
         unit=unit,
         shows_identity=shows_identity,
     )

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -12,7 +14,8 @@ from .models import Member, ThemeDay
 def community_tree(request, community_id: int):
     """社区党总支 → 联建党支部 → 小区党小组, with members who 亮身份 and the theme days."""
     community = get_or_404(community_get_for, actor=request.user, community_id=community_id)
-    orgs = selectors.tree_for(actor=request.user, community=community)
+    # annotated with member_count/shown_count; the page adds depth and the totals
+    orgs = cast(list[Any], selectors.tree_for(actor=request.user, community=community))
     for org in orgs:
         org.depth = org.path.count("/") - 2
         below = [o for o in orgs if o.path.startswith(org.path)]

@@ -3,6 +3,8 @@ cast or change a ballot, and the tally figures after the close."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from ninja import Router, Status
 
 from linli.core.bounds import Id
@@ -31,9 +33,10 @@ def vote_list(request, open: bool = False):
 )
 def vote_detail(request, vote_id: Id):
     vote = selectors.vote_get_for(actor=request.user, vote_id=vote_id)
-    vote.body = vote.proposal.body
-    vote.ballots_received = vote.ballots.count()
-    vote.my_ballots = [
+    out = cast(Any, vote)  # VoteDetailOut's extra fields, set on the instance
+    out.body = vote.proposal.body
+    out.ballots_received = vote.ballots.count()
+    out.my_ballots = [
         MyBallotOut(
             owner_id=o.pk,
             owner=o.name,

@@ -145,7 +145,7 @@ def nominations_for(compound: Compound) -> QuerySet[Nomination]:
     return Nomination.objects.filter(compound=compound).select_related("nominee", "proposal")
 
 
-def compound_overview(*, actor) -> list[dict]:
+def compound_overview(*, actor) -> list[Compound]:
     """One row per compound the actor manages: committee size, open votes, proposals."""
     compounds = managed_compounds(actor).annotate(
         open_votes=Count("votes", filter=Q(votes__status=VoteStatus.ANNOUNCED), distinct=True),

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -77,10 +79,12 @@ def owner_acts_for(actor, owner: Owner) -> bool:
         return False
     if owner.user_id == actor.pk:
         return True
-    profile = getattr(actor, "profile", None)
+    profile: Any = getattr(actor, "profile", None)
     if not can(actor, Capability.SELFGOV_ACT_AS_OWNER) or owner.resident_id is None:
         return False
     resident = owner.resident
+    if resident is None:  # resident_id is set
+        raise AssertionError("owner without its resident")
     return (
         resident.household_id == profile.household_id
         and bool(profile.display_name)
@@ -119,7 +123,10 @@ def _person_key(resident: Resident) -> str:
     """``idh:`` + the ID number's keyed hash (its first 32 hex digits: no number in clear in
     this table), else the ledger resident."""
     if resident.id_number:
-        return "idh:" + crypto.id_number_hash(resident.id_number)[:32]
+        digest = crypto.id_number_hash(resident.id_number)
+        if digest is None:
+            raise ValueError("ID number without a hash")
+        return "idh:" + digest[:32]
     return f"resident:{resident.pk}"
 
 
@@ -384,6 +391,8 @@ def _seat_nominees(vote: Vote, when: dt.datetime) -> None:
     if replacements:
         for n in replacements:
             old = n.replaces
+            if old is None:  # replaces_id is set
+                raise AssertionError("nomination without the member it replaces")
             new = CommitteeMember.objects.create(
                 committee=old.committee, owner=n.nominee, post=n.post, start=day
             )
@@ -420,7 +429,7 @@ def proposal_create(
     title: str,
     body: str,
     proposer_owner: Owner | None = None,
-    nominations: list[Nomination] = (),
+    nominations: Sequence[Nomination] = (),
     when: dt.datetime | None = None,
 ) -> Proposal:
     """An owner (``proposer_owner``, acting for himself) or the committee/worker proposes."""
@@ -557,7 +566,7 @@ def vote_announce(
                 vote=vote,
                 household=h,
                 label=unit_label(h),
-                area=h.area,
+                area=cast(Decimal, h.area),  # none is missing: checked above
                 area_source=h.area_source,
                 developer_unsold=h.developer_unsold,
                 owner_ids=[o.pk for o in owners],

@@ -344,7 +344,7 @@ def activity_out(a: Activity) -> dict:
         "title": a.title,
         "kind": a.kind,
         "place": a.place,
-        "team": a.team.name if a.team_id else None,
+        "team": a.team.name if a.team_id and a.team is not None else None,
         "organiser": (organiser.display_name if organiser else "") or a.organiser.get_username(),
         "rrule": a.rrule,
         "shifts": [shift_out(s) for s in a.shifts.all()],

@@ -14,6 +14,7 @@ summed, so 100 records of 1 h 40 min are 166.67 h, not 100 × 1.67.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -141,7 +142,7 @@ class Volunteer(models.Model):
 
     @property
     def identity_number(self) -> str:
-        if self.resident_id:
+        if self.resident_id and self.resident is not None:
             return self.resident.id_number or ""
         return self.id_number
 
@@ -260,6 +261,9 @@ class SignUp(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    #: the volunteer's record for the shift, set by the roll-call page (not a field)
+    record: ServiceRecord | None
+
     class Meta:
         verbose_name = "报名"
         verbose_name_plural = verbose_name
@@ -319,6 +323,10 @@ class ServiceRecord(models.Model):
     history = HistoricalRecords(verbose_name="服务记录变更")
 
     objects = RestrictedQuerySet.as_manager()
+
+    # read by django-simple-history when the record is saved (set by the services):
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = "志愿服务记录"

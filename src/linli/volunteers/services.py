@@ -128,7 +128,8 @@ def _require_organiser(actor, activity: Activity) -> None:
 def volunteer_of(user) -> Volunteer:
     """The volunteer registered for this account, or a clear refusal."""
     volunteer = (
-        Volunteer.objects.filter(user_id=getattr(user, "pk", None)).first()
+        # an anonymous user's pk None filters as IS NULL: no volunteer
+        Volunteer.objects.filter(user_id=getattr(user, "pk", None)).first()  # type: ignore[misc]
         if user is not None
         else None
     )
@@ -961,8 +962,11 @@ def correction_decide(
     correction.decision_note = (note or "").strip()[:300]
     correction.save()
     if accept:
-        record.check_in, record.check_out = correction.check_in, correction.check_out
-        record.minutes = counted_minutes(record.shift, record.check_in, record.check_out)
+        check_in, check_out = correction.check_in, correction.check_out
+        if check_in is None or check_out is None:  # a correction names both times
+            raise AssertionError("correction without its times")
+        record.check_in, record.check_out = check_in, check_out
+        record.minutes = counted_minutes(record.shift, check_in, check_out)
         record.status = RecordStatus.APPROVED
         record.approved_by, record.approved_at = actor, now
         record.reject_reason = ""

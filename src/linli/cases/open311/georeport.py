@@ -12,6 +12,8 @@ import math
 import re
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
@@ -136,7 +138,11 @@ def _key_sees(key: Open311ApiKey | None, case: Case) -> bool:
 def status_notes(case: Case) -> str:
     n = STAGE_ORDER.index(Stage(case.stage)) + 1
     note = f"{case.get_stage_display()}（第 {n}/7 步：{STAGE_PATH}）"
-    if case.close_reason == CloseReason.MERGED and case.merged_into_id:
+    if (
+        case.close_reason == CloseReason.MERGED
+        and case.merged_into_id
+        and case.merged_into is not None
+    ):
         note += f"；已合并至 {case.merged_into.number}"
     elif case.close_reason:
         note += f"；{case.get_close_reason_display()}"
@@ -257,11 +263,11 @@ def _date_window(params) -> tuple[dt.datetime, dt.datetime]:
     window = dt.timedelta(days=DEFAULT_DAYS)
     end = _parse_when(end_raw, "end_date") if end_raw else None
     start = _parse_when(start_raw, "start_date") if start_raw else None
-    if start is None and end is None:
-        end = timezone.now()
     if start is None:
+        if end is None:
+            end = timezone.now()
         start = end - window
-    if end is None:
+    elif end is None:
         end = start + window
     if end < start:
         raise Open311Error(400, "end_date 早于 start_date")
@@ -353,7 +359,17 @@ def compound_near(lat: float, lng: float, *, compounds=None) -> Compound | None:
         .select_related("community")
     )
     best = min(
-        ((_meters(lat, lng, float(c.latitude), float(c.longitude)), c.pk, c) for c in candidates),
+        (
+            # both set: the filter above ranges over them
+            (
+                _meters(
+                    lat, lng, float(cast(Decimal, c.latitude)), float(cast(Decimal, c.longitude))
+                ),
+                c.pk,
+                c,
+            )
+            for c in candidates
+        ),
         default=None,
     )
     return best[2] if best and best[0] <= NEAREST_COMPOUND_METERS else None
@@ -463,9 +479,10 @@ def _attribute_lines(category: Category, values: dict) -> str:
     for attr in _attributes(category):
         if attr["code"] not in values:
             continue
-        names = {v["key"]: v["name"] for v in attr.get("values", [])}
+        names: dict[str, str] = {v["key"]: v["name"] for v in attr.get("values", [])}
         raw = values[attr["code"]]
-        shown = "、".join(names.get(v, v) for v in (raw if isinstance(raw, list) else [raw]))
+        chosen: list[str] = raw if isinstance(raw, list) else [raw]
+        shown = "、".join(names.get(v, v) for v in chosen)
         parts.append(f"{attr['description']}：{shown}")
     return "；".join(parts)
 
@@ -541,9 +558,10 @@ def request_create(key: Open311ApiKey, data) -> tuple[list[dict], bool]:
                 )
     except IntegrityError:
         # The same submission raced in and committed first: answer with its case.
-        sub = Open311Submission.objects.filter(dedupe_key=dedupe).select_related("case").first()
-        if dedupe is None or sub is None:
+        raced = Open311Submission.objects.filter(dedupe_key=dedupe).select_related("case").first()
+        if dedupe is None or raced is None:
             raise
+        sub = raced
         case, case.replayed = sub.case, True
     except DomainError as exc:
         raise Open311Error(403 if exc.status == 403 else 400, exc.message) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -74,10 +75,11 @@ def household_for_report(household_id: int) -> Household | None:
     its id and community id; other fields load on access) — or None."""
     household = next(iter(Household.objects.raw(_HOUSEHOLD_FOR_REPORT_SQL, [household_id])), None)
     if household is not None:
-        household.report_compound = Compound.from_db(
+        row = cast(Any, household)  # the raw SQL's extra columns, and report_compound
+        row.report_compound = Compound.from_db(
             "default",
             ["id", "community_id"],
-            [household.report_compound_id, household.report_community_id],
+            [row.report_compound_id, row.report_community_id],
         )
     return household
 
@@ -104,6 +106,8 @@ def _report_compound(actor, *, household: Household | None, compound: Compound |
             code="cases.compound_not_allowed",
             details=[{"field": "compound"}],
         )
+    if compound is None:  # ruled out above: with no household, a compound is named
+        raise AssertionError("no compound to report about")
     return compound
 
 

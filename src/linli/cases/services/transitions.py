@@ -225,7 +225,7 @@ def case_dispatch(
     *,
     actor,
     case: Case,
-    department: Department,
+    department: Department | None,
     note: str = "",
     expected_version: int | None = None,
     when=None,

@@ -27,7 +27,7 @@ def load_keys(community) -> list[HouseholdKey]:
     )
     compounds: dict[int, tuple[str, str, str]] = {}  # id → (kind, locality order, name)
     texts: dict[str, str] = {}
-    keys = []
+    keys: list[HouseholdKey] = []
     append = keys.append
     for hid, cid, kind, address, name, building, unit, room in rows.iterator(chunk_size=5000):
         info = compounds.get(cid)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from .inputs import HouseholdKey, PlanSettings, UnitKey
 
@@ -134,7 +134,8 @@ class Ledger:
             return key
 
         per_compound: dict[int, list[UnitKey]] = {}
-        for uk in by_unit:
+        # the keys are stored as UnitKey (and looked up by plain tuples above)
+        for uk in cast("dict[UnitKey, list[tuple[str, int]]]", by_unit):
             per_compound.setdefault(uk.compound_id, []).append(uk)
         order = sorted(compounds, key=lambda c: (compounds[c].kind, compounds[c].order, c))
 

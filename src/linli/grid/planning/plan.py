@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -80,7 +80,7 @@ class Plan:
         for area in self.areas:
             yield from area.groups
 
-    def quality(self, current: dict[int, object] | None = None) -> dict:
+    def quality(self, current: Mapping[int, object] | None = None) -> dict:
         """The figures ``linli grid plan`` prints; keys exactly :data:`QUALITY_KEYS`.
 
         ``split_units``: stairwell units whose households are in more than one 邻 although
@@ -145,7 +145,7 @@ class Plan:
 
 def packable(unit_sizes: list[int], lo: int, hi: int) -> bool:
     """Can these units (in order; oversized ones cut anywhere) form 邻 in [lo, hi]?"""
-    cuts = []  # positions where a 邻 may end
+    cuts: list[int] = []  # positions where a 邻 may end
     total = 0
     for s in unit_sizes:
         if s > hi:
@@ -159,14 +159,14 @@ def packable(unit_sizes: list[int], lo: int, hi: int) -> bool:
     return total in ok
 
 
-def count_moves(neighbours: list[PlannedNeighbour], current: dict) -> int:
+def count_moves(neighbours: list[PlannedNeighbour], current: Mapping) -> int:
     """Households of ``current`` whose 邻 changes (see :func:`match_existing`)."""
     matches = match_existing(neighbours, current)
     in_current = sum(1 for n in neighbours for h in n.households if h in current)
     return in_current - sum(m.shared for m in matches.values())
 
 
-def match_existing(neighbours: list[PlannedNeighbour], current: dict) -> dict[int, Continued]:
+def match_existing(neighbours: list[PlannedNeighbour], current: Mapping) -> dict[int, Continued]:
     """Planned 邻 index → the current 邻 it continues: greedy, largest overlap first, each
     current 邻 continued at most once."""
     first_seen: dict[Hashable, int] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ from .plan import Plan, match_existing
 
 
 def rebalance(
-    keys: Iterable[HouseholdKey], settings: PlanSettings, current: dict[int, Hashable]
+    keys: Iterable[HouseholdKey], settings: PlanSettings, current: Mapping[int, Hashable]
 ) -> Plan:
     """Re-plan after the ledger changed, moving as few households as possible.
 
@@ -69,7 +69,7 @@ class _Grid:
     taken: list[bool] = field(default_factory=list)  # per position: in a re-planned 邻 already
 
 
-def _current_grid(ledger: Ledger, current: dict[int, Hashable]) -> _Grid:
+def _current_grid(ledger: Ledger, current: Mapping[int, Hashable]) -> _Grid:
     cell_ids: dict[Hashable, int] = {}
     cell = [-1] * len(ledger.hids)
     for p, h in enumerate(ledger.hids):
@@ -385,7 +385,7 @@ def _neighbours_of(grid: _Grid, c: int) -> list[int]:
 
 def _moves(segments: list[Segment], cell: list[int]) -> int:
     """Current households in these segments that would change 邻 (greedy matching)."""
-    scored = []
+    scored: list[tuple[int, int, int]] = []  # (-votes, segment, current 邻)
     total = 0
     for k, seg in enumerate(segments):
         votes: Counter = Counter()

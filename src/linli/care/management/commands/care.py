@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         for p in (status, remind):
             p.error = self._fail
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str) -> NoReturn:
         self.stderr.write(f"参数错误：{message}")
         sys.exit(2)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -28,7 +29,7 @@ class _Parser(CommandParser):
         sys.exit(2)
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     sys.stderr.write(message + "\n")
     sys.exit(2)
 
