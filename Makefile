@@ -41,11 +41,12 @@ serve: install
 test: lint check
 	$(BIN)/pytest
 
-## lint: ruff (format and rules, complexity included) and the import layers (import-linter)
+## lint: ruff (format and rules, complexity included), the import layers (import-linter), mypy
 lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## check: Django's system checks and no model change without its migration
 check: install
