@@ -283,6 +283,9 @@ class Capability(StrEnum):
     CARE_VIEW = "care.view"  # care categories and tiers (PIPL art. 28 sensitive), views logged
     CARE_MANAGE = "care.manage"  # the registry: register, override tiers, pair, declare events
     CARE_VISIT = "care.visit"  # record care visits (a paired resident sees only their pairs)
+    CIVILITY_MANAGE = "civility.manage"  # campaigns, 公示, objections decided, awards given
+    CIVILITY_SCORE = "civility.score"  # the 组长/片长 score nominations of their cells
+    CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
 
 
 _OFFICE = OFFICE_ROLES
@@ -316,6 +319,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CARE_VIEW: _SUPER | _REGION | _GRID,
     Capability.CARE_MANAGE: _SUPER | _REGION,
     Capability.CARE_VISIT: _SUPER | _REGION | _GRID | _HOME,
+    Capability.CIVILITY_MANAGE: _SUPER | _REGION,
+    Capability.CIVILITY_SCORE: frozenset({Role.GROUP_LEADER, Role.AREA_LEADER}),
+    Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
 }
 
 
