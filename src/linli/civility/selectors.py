@@ -165,3 +165,11 @@ def figures(*, community, start, end) -> dict:
             honours.filter(stars__gt=0).values_list("stars").annotate(n=Count("id")).order_by()
         ),
     }
+
+
+def recent_honours(*, actor, limit: int = 20) -> list[Honour]:
+    return list(
+        Honour.objects.restrict(actor)
+        .select_related("household__unit__building__compound", "building__compound")
+        .order_by("-awarded_on", "id")[:limit]
+    )
