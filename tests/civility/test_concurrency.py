@@ -4,12 +4,12 @@ import pytest
 
 from linli.accounts.models import Role
 from linli.civility import services
-from linli.civility.models import Vote
+from linli.civility.models import Kind, Vote
 from linli.core.errors import Conflict
 
 from ..concurrency import postgres_only, race
 from ..factories import make_user
-from .conftest import on
+from .conftest import full_marks, on
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,10 @@ def test_one_vote_per_household_when_two_members_vote_at_once(cworld):
         reason="孝老爱亲邻里互助",
         when=on(5),
     )
+    for n in (first, second):
+        services.nomination_score(
+            actor=w["group_leader"], nomination=n, points=full_marks(Kind.BEAUTIFUL_FAMILY)
+        )
     for _ in range(5):
         Vote.objects.all().delete()
         results = race(

@@ -182,6 +182,11 @@ def test_a_star_building(cworld):
 def test_one_vote_per_household_inside_the_window(cworld):
     w = cworld
     n = nominate_101(w)
+    with pytest.raises(Conflict, match="只有已评分的提名"):
+        services.vote_cast(actor=w["resident_b"], nomination=n, when=on(11))
+    n = services.nomination_score(
+        actor=w["group_leader"], nomination=n, points=full_marks(Kind.BEAUTIFUL_FAMILY)
+    )
     with pytest.raises(Conflict, match="不在投票时间内") as exc:
         services.vote_cast(actor=w["resident_b"], nomination=n, when=on(10))
     assert exc.value.code == "civility.vote_closed"

@@ -362,8 +362,11 @@ def vote_cast(*, actor, nomination: Nomination, when: dt.datetime | None = None)
             "现在不在投票时间内",
             code="civility.vote_closed",
         )
-    if nomination.status not in (Status.NOMINATED, Status.SCORED):
-        raise Conflict(f"“{nomination.nominee_label}”不在投票之列", code="civility.not_on_ballot")
+    if nomination.status != Status.SCORED:
+        raise Conflict(
+            f"“{nomination.nominee_label}”不在投票之列（只有已评分的提名可以投票）",
+            code="civility.not_on_ballot",
+        )
     if Vote.objects.filter(campaign=campaign, household=household).exists():
         raise Conflict("本户已在本次评选中投过票，每户限投一票", code="civility.already_voted")
     try:

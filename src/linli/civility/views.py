@@ -49,11 +49,7 @@ def _mine_context(request, errors: dict | None = None) -> dict:
         c.is_building = c.kind in BUILDING_KINDS
         c.is_person = c.kind == Kind.GOOD_PERSON
         c.my_vote = selectors.household_vote(actor=user, campaign=c)
-        c.ballot = (
-            list(shown.filter(campaign=c, status__in=(Status.NOMINATED, Status.SCORED)))
-            if c.voting
-            else []
-        )
+        c.ballot = list(shown.filter(campaign=c, status=Status.SCORED)) if c.voting else []
         c.error = (errors or {}).get(c.pk)
     publicity = list(
         shown.filter(status__in=(Status.PUBLICISED, Status.SUSPENDED), publicity_until__gte=today)

@@ -226,7 +226,7 @@ def build(
             points = {c.pk: round(c.max_points * rng.uniform(low, 1.0)) for c in lines}
             services.nomination_score(actor=scorer, nomination=n, points=points, when=_at(close))
         if vote_days:
-            ballot = [n for n in nominations if n.status in (Status.NOMINATED, Status.SCORED)]
+            ballot = [n for n in nominations if n.status == Status.SCORED]
             for voter in ballot_voters if ballot else []:
                 pick = ballot[min(int(rng.paretovariate(1.2)) - 1, len(ballot) - 1)]
                 services.vote_cast(
