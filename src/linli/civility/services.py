@@ -347,6 +347,7 @@ def vote_cast(*, actor, nomination: Nomination, when: dt.datetime | None = None)
     """One vote per household per campaign, inside the window. Two members of one household
     at once: the second insert hits ``vote_one_per_household`` and is refused the same way."""
     a = actor_of(actor)
+    nomination = Nomination.objects.select_related("campaign").get(pk=nomination.pk)
     campaign = nomination.campaign
     if a.role not in RESIDENT_ROLES or not a.household_id:
         raise Forbidden("只有登记了住户的居民可以投票", code="civility.not_a_voter")
