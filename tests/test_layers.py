@@ -52,6 +52,7 @@ SCOPED_APPS = [
     "commons",
     "volunteers",
     "care",
+    "civility",
 ]
 # Reference tables and machinery that belong to no place (everyone may read them or only the
 # system writes them).
