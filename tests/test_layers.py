@@ -61,6 +61,7 @@ UNSCOPED = {
     "ledger.ImportBatch",
     "ledger.ExportRequest",
     "volunteers.CertificateSequence",  # a counter per issuer and year, only services touch it
+    "civility.Criterion",  # the checklist per kind, the same for every community
 }
 
 
