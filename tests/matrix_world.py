@@ -480,3 +480,46 @@ def build_care_world(people, grid_world) -> dict:
         actor=worker, region=grid_world["community"], kind="cold_wave", title="寒潮蓝色预警"
     )
     return {"recipient": recipient.pk, "care_event": event.pk}
+
+
+def build_civility_world(people, grid_world) -> dict:
+    """兴东's 文明户 campaign, through the civility services: the 兴东 worker opens it (no vote),
+    邻长 A nominates household 101, 组长 A scores it on the full checklist, the worker puts it on
+    the 公示 and 居民 B raises an objection (the nomination is suspended). Returns the ids."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.utils import timezone
+
+    from linli.civility import services
+    from linli.civility.models import Criterion, Kind
+
+    # the checklists are seeded by a migration; a transactional test run earlier flushes them
+    importlib.import_module("linli.civility.migrations.0002_seed_criteria").seed(django_apps, None)
+    worker = people["xd_worker"]
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        actor=worker,
+        community=grid_world["community"],
+        kind=Kind.CIVILISED_HOUSEHOLD,
+        year=today.year,
+        nominate_until=today + dt.timedelta(days=30),
+    )
+    nomination = services.nomination_create(
+        actor=grid_world["leader_a"],
+        campaign=campaign,
+        household=grid_world["households"]["101"],
+        reason="门前整洁，垃圾分类到位",
+    )
+    marks = {c.pk: c.max_points for c in Criterion.objects.filter(kind=campaign.kind, active=True)}
+    services.nomination_score(actor=grid_world["group_leader"], nomination=nomination, points=marks)
+    services.publicity_start(actor=worker, nomination=nomination)
+    objection = services.objection_raise(
+        actor=grid_world["resident_b"], nomination=nomination, reason="该户曾在楼道堆放杂物"
+    )
+    return {
+        "campaign": campaign.pk,
+        "nomination": nomination.pk,
+        "objection": objection.pk,
+    }

@@ -52,6 +52,7 @@ SCOPED_APPS = [
     "commons",
     "volunteers",
     "care",
+    "civility",
 ]
 # Reference tables and machinery that belong to no place (everyone may read them or only the
 # system writes them).
@@ -60,6 +61,7 @@ UNSCOPED = {
     "ledger.ImportBatch",
     "ledger.ExportRequest",
     "volunteers.CertificateSequence",  # a counter per issuer and year, only services touch it
+    "civility.Criterion",  # the checklist per kind, the same for every community
 }
 
 

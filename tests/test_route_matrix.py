@@ -47,6 +47,7 @@ from django.test import Client, override_settings
 from .factories import region_tree
 from .matrix_world import (
     build_care_world,
+    build_civility_world,
     build_grid_world,
     build_later_world,
     build_money_world,
@@ -147,6 +148,9 @@ BY_NAME = {
     "correction_id": "correction",
     "item_id": "reward_item",
     "recipient_id": "recipient",
+    "campaign_id": "campaign",
+    "nomination_id": "nomination",
+    "objection_id": "objection",
 }
 
 OFFICE_ONLY_403 = dict.fromkeys(("department", "area_leader", "group_leader", "leader_a"), 403)
@@ -307,6 +311,20 @@ ROUTES: dict[str, R] = {
     "GET /volunteers/desk/shifts/{shift_id}/": R("office@A"),
     "POST /volunteers/desk/shifts/{shift_id}/": R("office@A"),
     "GET /v/{token}/": R("public", fill={"token": "certificate_token"}),  # certificate check
+    # ---------------------------------------------------------------------------- civility
+    # CIVILITY_TAKE_PART (三长 and residents), CIVILITY_SCORE (组长/片长), CIVILITY_MANAGE (the
+    # office); a nomination of another community is a 404 like a missing one
+    "GET /civility/": R("grid home"),
+    "POST /civility/campaign/{campaign_id}/nominate/": R("grid home"),
+    "POST /civility/nomination/{nomination_id}/vote/": R("grid home"),
+    "POST /civility/nomination/{nomination_id}/object/": R("office@A grid home"),
+    "GET /civility/scoring/": R("area_leader group_leader"),
+    "GET /civility/nomination/{nomination_id}/score/": R("area_leader group_leader"),
+    "POST /civility/nomination/{nomination_id}/score/": R("area_leader group_leader"),
+    "GET /civility/desk/": R("office"),
+    "POST /civility/desk/campaign/": R("office"),
+    "POST /civility/nomination/{nomination_id}/act/": R("office@A"),
+    "POST /civility/objection/{objection_id}/decide/": R("office@A"),
     # -------------------------------------------------------------------------------- care
     # the office goes on to its registry (a community worker: its one community's); 邻长 B
     # has nobody to visit (404, "没有需要探访的关爱对象")
@@ -438,6 +456,25 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/commons/accounts/{account_id}/notices": R("committee"),
     "GET /api/v1/commons/notices/{notice_id}": R("office@A department grid home"),
     "GET /api/v1/commons/accounts/{account_id}/verify": R("office@A department grid home"),
+    # -------------------------------------------------------------------------- API civility
+    # the lists answer everyone, empty outside one's community (the criteria are public)
+    "GET /api/v1/civility/criteria": R("any"),
+    "GET /api/v1/civility/campaigns": R("any"),
+    "GET /api/v1/civility/nominations": R("any"),
+    "GET /api/v1/civility/objections": R("any"),
+    "GET /api/v1/civility/honours": R("any"),
+    "POST /api/v1/civility/campaigns": R("office"),
+    "POST /api/v1/civility/nominations": R("grid home"),
+    # household 101's nomination, suspended by 居民 B's objection: seen by 兴东's office, its
+    # 三长, 居民 A (his own household) and the compound's residents (on the 公示)
+    "GET /api/v1/civility/nominations/{nomination_id}": R("office@A grid home"),
+    "POST /api/v1/civility/nominations/{nomination_id}/score": R("area_leader group_leader"),
+    "POST /api/v1/civility/nominations/{nomination_id}/vote": R("grid home"),
+    "POST /api/v1/civility/nominations/{nomination_id}/objections": R("office@A grid home"),
+    "POST /api/v1/civility/nominations/{nomination_id}/publicise": R("office@A"),
+    "POST /api/v1/civility/nominations/{nomination_id}/reject": R("office@A"),
+    "POST /api/v1/civility/nominations/{nomination_id}/award": R("office@A"),
+    "POST /api/v1/civility/objections/{objection_id}/decide": R("office@A"),
     # ------------------------------------------------------------------------ API volunteers
     "GET /api/v1/volunteers/me": R(VOLUNTEERS_OF_A),  # 404 not_a_volunteer for the others
     "GET /api/v1/volunteers/me/records": R(VOLUNTEERS_OF_A),
@@ -563,6 +600,7 @@ def _build():
     )
     ids.update(build_volunteer_world(people, grid_world))
     ids.update(build_care_world(people, grid_world))
+    ids.update(build_civility_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,
@@ -880,3 +918,24 @@ def test_valid_write(world, name):
             got[persona] = response.status_code
             transaction.set_rollback(True)
     assert got == want, url
+
+
+# ------------------------------------------------------- what the civility routes show
+
+CIVILITY_GETS = [k for k in GETS if "/civility/" in k]
+# an objection (its reason) is the raiser's (居民 B) and the office's of the community
+OBJECTION_SEEN_BY = {"superuser", "county", "town", "xd_worker", "resident_b"}
+
+
+@pytest.mark.parametrize("key", CIVILITY_GETS)
+def test_objections_only_to_the_raiser_and_the_office(world, key):
+    """居民 B's objection to household 101's nomination: its reason on no page or answer of
+    anyone but 居民 B and 兴东's office (not the nominee 居民 A, not the 三长, not 新塘)."""
+    url = _url(key, ROUTES[key], world.ids)
+    found = [
+        persona
+        for persona in PERSONAS
+        if persona not in OBJECTION_SEEN_BY
+        and "该户曾在楼道堆放杂物" in _text(world.clients[persona].get(url))
+    ]
+    assert found == [], f"{key} ({url})"

@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from linli.care.api import router as care_router
 from linli.cases.api import router as cases_router
+from linli.civility.api import router as civility_router
 from linli.commons.api import router as commons_router
 from linli.core.api import router as todo_router
 from linli.core.errors import DomainError, NotFound
@@ -156,3 +157,4 @@ api.add_router("/commons/", commons_router)
 api.add_router("/volunteers/", volunteers_router)
 api.add_router("/care/", care_router)
 api.add_router("/todo", todo_router)
+api.add_router("/civility/", civility_router)

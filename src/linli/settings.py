@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "linli.commons",
     "linli.volunteers",
     "linli.care",
+    "linli.civility",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
@@ -473,3 +474,33 @@ LINLI_VOLUNTEER_CHECKIN_MAX_AGE = _env_int("LINLI_VOLUNTEER_CHECKIN_MAX_AGE", 4 
 LINLI_VOLUNTEER_CHECKIN_EARLY_MINUTES = _env_int("LINLI_VOLUNTEER_CHECKIN_EARLY_MINUTES", 60)
 # The most shifts one recurring activity (RFC 5545 rule) may expand to.
 LINLI_VOLUNTEER_RRULE_MAX = _env_int("LINLI_VOLUNTEER_RRULE_MAX", 400, minimum=1)
+
+
+# --- civility awards (docs/civility.md) --------------------------------------------------------
+
+
+def _env_percents(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(int(v) for v in raw.replace(" ", "").split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected e.g. 60,70,80,90,95") from None
+    if (
+        len(values) != 5
+        or any(b <= a for a, b in itertools.pairwise(values))
+        or not 0 < values[0] <= values[-1] <= 100
+    ):
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected five increasing percentages 1–100")
+    return values
+
+
+# 星级楼栋: the share of the checklist's full marks (%) for one to five stars.
+LINLI_CIVILITY_STAR_PERCENTS = _env_percents("LINLI_CIVILITY_STAR_PERCENTS", (60, 70, 80, 90, 95))
+# A household nomination needs this share of full marks (%) to go on the 公示.
+LINLI_CIVILITY_PASS_PERCENT = _env_int("LINLI_CIVILITY_PASS_PERCENT", 60, minimum=1)
+# Days of the 公示 (objections may be raised on each of them).
+LINLI_CIVILITY_PUBLICITY_DAYS = _env_int("LINLI_CIVILITY_PUBLICITY_DAYS", 7, minimum=1)
+# Volunteer points (志愿积分) for each registered volunteer of an awarded household.
+LINLI_CIVILITY_AWARD_POINTS = _env_int("LINLI_CIVILITY_AWARD_POINTS", 50, minimum=0)

@@ -307,6 +307,10 @@ class Capability(StrEnum):
     # grid
     GRID_MANAGE = "grid.manage"  # a community's grid: tree, plan, cells, posts, 网格体检
     GRID_LEAD = "grid.lead"  # a 三长's own cell: my households, the roll-up of the 邻 below
+    # civility
+    CIVILITY_MANAGE = "civility.manage"  # campaigns, 公示, objections decided, awards given
+    CIVILITY_SCORE = "civility.score"  # the 组长/片长 score nominations of their cells
+    CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
 
 
 _OFFICE = OFFICE_ROLES
@@ -361,6 +365,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # grid
     Capability.GRID_MANAGE: _SUPER | _REGION,
     Capability.GRID_LEAD: _GRID,
+    # civility
+    Capability.CIVILITY_MANAGE: _SUPER | _REGION,
+    Capability.CIVILITY_SCORE: frozenset({Role.GROUP_LEADER, Role.AREA_LEADER}),
+    Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
 }
 
 

@@ -21,7 +21,19 @@ from django.utils import timezone
 from linli.grid.models import GridLevel
 from linli.ledger.models import Region
 
-from . import care, cases, commons, county, finance, grid, meetings, party, selfgov, volunteers
+from . import (
+    care,
+    cases,
+    civility,
+    commons,
+    county,
+    finance,
+    grid,
+    meetings,
+    party,
+    selfgov,
+    volunteers,
+)
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
 
 # The layers built on the ledger, grid and cases, in order; each returns the lines it prints.
@@ -44,6 +56,7 @@ def clear_demo(town: Region | None = None) -> None:
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    civility.clear(town=town)  # honours and nominations protect households and buildings
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
     for layer in (commons, finance, meetings, selfgov):  # their rows protect the rows below
@@ -105,11 +118,13 @@ def build_demo(
 
 
 def build_community_life(*, community: Region, seed: int, today: dt.date) -> list[str]:
-    """Volunteers (two years of activities) and care (the registry and its visits), through
-    their services; returns the lines they say, which ``linli demo`` prints."""
+    """Volunteers (two years of activities), care (the registry and its visits) and a year of
+    civility awards, through their services; returns the lines they say, which ``linli demo``
+    prints."""
     said: list[str] = []
     volunteers.build(
         community=community, today=today, rng=random.Random(seed + 12), say=said.append
     )
     care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
+    civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
     return said
