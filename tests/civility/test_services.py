@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from linli.accounts.models import Role
 from linli.civility import services
 from linli.civility.models import Honour, Kind, Nomination, Objection, Score, Status, Vote
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -343,3 +344,31 @@ def test_honours_show_as_badges(cworld):
     assert badges.badges_for("building", [w["building2"]]) == {
         w["building2"].pk: ["2026年★★★★★星级楼栋"]
     }
+
+
+def test_nominee_choices_are_households_or_buildings_in_reach(cworld):
+    """Each kind offers its own nominees (households, or buildings for 星级楼栋): a resident
+    those of their compound, a 三长 those of their cells; a resident without a compound none."""
+    from linli.civility import selectors
+
+    from ..factories import make_user
+
+    w = cworld
+    h101, h301 = w["households"]["101"], w["h301"]
+    b1, b2 = w["building1"], w["building2"]
+    resident = w["resident_a"]
+    assert {pk for pk, _ in selectors.nominee_choices(actor=resident, campaign=w["family"])} >= {
+        h101.pk,
+        h301.pk,
+    }
+    star = dict(selectors.nominee_choices(actor=resident, campaign=w["star"]))
+    assert set(star) == {b1.pk, b2.pk}
+    assert star[b1.pk].endswith(b1.name)
+    leader = w["leader_a"]
+    family = dict(selectors.nominee_choices(actor=leader, campaign=w["family"]))
+    assert h101.pk in family and h301.pk not in family
+    assert family[h101.pk] == f"{b1.name}{h101.unit.name}{h101.room}"
+    assert {pk for pk, _ in selectors.nominee_choices(actor=leader, campaign=w["star"])} == {b1.pk}
+    homeless = make_user("jm_nohome", Role.RESIDENT, w["community"], "无户居民")
+    assert selectors.nominee_choices(actor=homeless, campaign=w["family"]) == []
+    assert selectors.nominee_choices(actor=homeless, campaign=w["star"]) == []

@@ -42,6 +42,10 @@ class Criterion(models.Model):
     position = models.PositiveSmallIntegerField("顺序", default=0)
     active = models.BooleanField("启用", default=True)
 
+    # Set by the scoring view on the lines it shows (not fields).
+    given: str
+    options: range
+
     class Meta:
         verbose_name = "评分细则"
         verbose_name_plural = verbose_name
@@ -72,6 +76,16 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
+
+    # Set by the resident's page on the campaigns it shows (not fields).
+    nominating: bool
+    voting: bool
+    choices: list[tuple[int, str]]
+    is_building: bool
+    is_person: bool
+    my_vote: Vote | None
+    ballot: list[Nomination]
+    error: str | None
 
     class Meta:
         verbose_name = "评选活动"
@@ -152,6 +166,10 @@ class Nomination(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    # Set by the worker's desk on the rows it shows (not fields).
+    awardable: bool
+    publicisable: bool
+
     class Meta:
         verbose_name = "提名"
         verbose_name_plural = verbose_name
@@ -180,8 +198,13 @@ class Nomination(models.Model):
     @property
     def nominee_label(self) -> str:
         if self.building_id:
-            return f"{self.building.compound.name}{self.building.name}"
+            building = self.building
+            if building is None:
+                raise RuntimeError(f"nomination {self.pk} has lost its building")
+            return f"{building.compound.name}{building.name}"
         h = self.household
+        if h is None:
+            raise RuntimeError(f"nomination {self.pk} names neither household nor building")
         place = f"{h.unit.building.compound.name}{h.unit.building.name}{h.unit.name}{h.room}"
         return f"{place}（{self.nominee_name}）" if self.nominee_name else place
 

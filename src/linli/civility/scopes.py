@@ -37,10 +37,10 @@ def community_q(actor: Actor, prefix: str = "") -> Filter:
         return Q(**{f"{p}community_id__in": ids})
     if actor.role == Role.RESIDENT and actor.household_id:
         household = apps.get_model("ledger", "Household")
-        ids = household.objects.filter(pk=actor.household_id).values(
+        household_ids = household.objects.filter(pk=actor.household_id).values(
             "unit__building__compound__community_id"
         )
-        return Q(**{f"{p}community_id__in": ids})
+        return Q(**{f"{p}community_id__in": household_ids})
     return None
 
 

@@ -80,15 +80,23 @@ def nominee_choices(*, actor, campaign: Campaign) -> list[tuple[int, str]]:
                 units__households__in=restrict(Household.objects.all(), actor)
             ).distinct()
         else:
-            qs = qs.filter(compound_id=_compound_id(a))
+            compound_id = _compound_id(a)
+            if compound_id is None:  # no compound of their own: nothing to nominate
+                return []
+            qs = qs.filter(compound_id=compound_id)
         return [(b.pk, f"{b.compound.name}{b.name}") for b in qs.select_related("compound")]
-    qs = Household.objects.filter(unit__building__compound__community_id=campaign.community_id)
+    hqs = Household.objects.filter(unit__building__compound__community_id=campaign.community_id)
     if a.role in GRID_ROLES:
-        qs = qs.filter(pk__in=restrict(Household.objects.all(), actor).values("pk"))
+        hqs = hqs.filter(pk__in=restrict(Household.objects.all(), actor).values("pk"))
     else:
-        qs = qs.filter(unit__building__compound_id=_compound_id(a))
-    qs = qs.select_related("unit__building").order_by("unit__building__name", "unit__name", "room")
-    return [(h.pk, f"{h.unit.building.name}{h.unit.name}{h.room}") for h in qs[:500]]
+        compound_id = _compound_id(a)
+        if compound_id is None:
+            return []
+        hqs = hqs.filter(unit__building__compound_id=compound_id)
+    hqs = hqs.select_related("unit__building").order_by(
+        "unit__building__name", "unit__name", "room"
+    )
+    return [(h.pk, f"{h.unit.building.name}{h.unit.name}{h.room}") for h in hqs[:500]]
 
 
 def _compound_id(a) -> int | None:

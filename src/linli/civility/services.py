@@ -91,7 +91,16 @@ def eligible(nomination: Nomination) -> bool:
         return False
     if nomination.campaign.kind in BUILDING_KINDS:
         return nomination.stars > 0
+    if nomination.max_total is None:
+        raise RuntimeError(f"nomination {nomination.pk} has a total but no full marks")
     return passes(nomination.total, nomination.max_total)
+
+
+def publicity_window(nomination: Nomination) -> tuple[dt.date, dt.date]:
+    """The first and last day of a nomination's 公示 (set whenever it has been publicised)."""
+    if nomination.publicity_from is None or nomination.publicity_until is None:
+        raise RuntimeError(f"nomination {nomination.pk} has no 公示 dates")
+    return nomination.publicity_from, nomination.publicity_until
 
 
 def publicity_until(start: dt.date) -> dt.date:
@@ -152,7 +161,11 @@ def campaign_create(
             code="civility.bad_vote_window",
             details=[{"field": "vote_until"}],
         )
-    if vote_from is not None and not nominate_until < vote_from <= vote_until:
+    if vote_from is not None and vote_until is not None:  # both or neither, checked above
+        vote_window_ok = nominate_until < vote_from <= vote_until
+    else:
+        vote_window_ok = True
+    if not vote_window_ok:
         raise Invalid(
             "投票须在提名截止之后开始，且截止不早于开始",
             code="civility.bad_vote_window",
@@ -175,6 +188,13 @@ def campaign_create(
         vote_until=vote_until,
         created_by=actor,
     )
+
+
+def _vote_until(campaign: Campaign) -> dt.date:
+    """The last day of a campaign's vote (the constraint sets both ends or neither)."""
+    if campaign.vote_until is None:
+        raise RuntimeError(f"campaign {campaign.pk} has a vote without an end")
+    return campaign.vote_until
 
 
 # --- nominations --------------------------------------------------------------------------------
@@ -408,7 +428,7 @@ def publicity_start(
             "未达到公示标准",
             code="civility.below_threshold",
         )
-    if campaign.has_vote and today <= campaign.vote_until:
+    if campaign.has_vote and today <= _vote_until(campaign):
         raise Conflict(
             f"居民投票到 {campaign.vote_until:%Y年%m月%d日} 截止，投票结束后才能公示",
             code="civility.vote_not_over",
@@ -431,9 +451,11 @@ def objection_raise(
         raise NotFound("提名不存在或无权查看", code="civility.not_found")
     nomination = _lock(nomination)
     today = _today(when)
-    if nomination.status not in (Status.PUBLICISED, Status.SUSPENDED) or not (
-        nomination.publicity_from <= today <= nomination.publicity_until
-    ):
+    in_publicity = nomination.status in (Status.PUBLICISED, Status.SUSPENDED)
+    if in_publicity:
+        first, last = publicity_window(nomination)
+        in_publicity = first <= today <= last
+    if not in_publicity:
         raise Conflict(
             f"“{nomination.nominee_label}”不在公示期内，不能提出异议",
             code="civility.not_in_publicity",
@@ -516,7 +538,8 @@ def _volunteers_of(nomination: Nomination) -> list[Volunteer]:
         .order_by("pk")
     )
     if nomination.campaign.kind == Kind.GOOD_PERSON and nomination.nominee_name:
-        return [v for v in found if v.resident.name == nomination.nominee_name]
+        # The filter above is on the resident's household, so every one has a resident.
+        return [v for v in found if v.resident and v.resident.name == nomination.nominee_name]
     return found
 
 
@@ -539,7 +562,7 @@ def award_grant(*, actor, nomination: Nomination, when: dt.datetime | None = Non
             f"“{nomination.nominee_label}”{nomination.get_status_display()}，只有公示期满的提名可以授予",
             code="civility.not_publicised",
         )
-    if today <= nomination.publicity_until:
+    if today <= publicity_window(nomination)[1]:
         raise Conflict(
             f"公示到 {nomination.publicity_until:%Y年%m月%d日} 为止，期满后才能授予",
             code="civility.publicity_not_over",

@@ -86,18 +86,19 @@ def nominate(request, campaign_id: int):
             building = Building.objects.filter(pk=pk).select_related("compound").first()
             if building is None:
                 raise NotFound("请选择要提名的楼栋", code="civility.nominee_out_of_scope")
-            kwargs = {"building": building}
+            household = None
         else:
             household = Household.objects.filter(pk=pk).first()
             if household is None:
                 raise NotFound("请选择要提名的户", code="civility.nominee_out_of_scope")
-            kwargs = {"household": household}
+            building = None
         services.nomination_create(
             actor=request.user,
             campaign=campaign,
             reason=request.POST.get("reason", ""),
             nominee_name=request.POST.get("nominee_name", ""),
-            **kwargs,
+            household=household,
+            building=building,
         )
     except DomainError as exc:
         context = _mine_context(request, errors={campaign.pk: exc.message})
@@ -194,7 +195,7 @@ def _desk_context(request, error: str | None = None) -> dict:
     )
     today = timezone.localdate()
     for n in rows:
-        n.awardable = n.status == Status.PUBLICISED and today > n.publicity_until
+        n.awardable = n.status == Status.PUBLICISED and today > services.publicity_window(n)[1]
         n.publicisable = n.status == Status.SCORED and services.eligible(n)
     return {
         "rows": rows,

@@ -56,10 +56,10 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=CST)
 
 
-def _leader_users(community: Region, level: int, prefix: str) -> dict[int, object]:
+def _leader_users(community: Region, level: GridLevel, prefix: str) -> dict[int, object]:
     """The current holder's account of every cell of ``level`` (made, without a password, for
     a holder who has none — as the care demo does for the 邻长)."""
-    users = {}
+    users: dict[int, object] = {}
     role = {GridLevel.NEIGHBOUR: Role.NEIGHBOUR_LEADER, GridLevel.GROUP: Role.GROUP_LEADER}[level]
     user_model = get_user_model()
     for h in Holding.objects.filter(
@@ -120,22 +120,25 @@ def _voters(community: Region, rng, count: int) -> list:
 
 
 def _scorer_for(nomination: Nomination, group_users: dict[int, object], cell_group: dict[int, int]):
-    households = (
-        [nomination.household_id]
-        if nomination.household_id
-        else list(
+    households: list[int]
+    if nomination.household_id:
+        households = [nomination.household_id]
+    elif nomination.building_id is not None:
+        households = list(
             Household.objects.filter(unit__building_id=nomination.building_id).values_list(
                 "pk", flat=True
             )
         )
-    )
+    else:
+        raise RuntimeError(f"nomination {nomination.pk} names neither household nor building")
     cells = dict(
         Membership.objects.filter(household_id__in=households, end__isnull=True).values_list(
             "household_id", "neighbour_id"
         )
     )
     for h in households:
-        group = cell_group.get(cells.get(h))
+        cell = cells.get(h)
+        group = cell_group.get(cell) if cell is not None else None
         if group in group_users:
             return group_users[group]
     return None
@@ -225,13 +228,13 @@ def build(
             low = rng.choice((0.5, 0.6, 0.7, 0.8))
             points = {c.pk: round(c.max_points * rng.uniform(low, 1.0)) for c in lines}
             services.nomination_score(actor=scorer, nomination=n, points=points, when=_at(close))
-        if vote_days:
+        if vote_from is not None:  # set exactly when the plan has vote days
             ballot = [n for n in nominations if n.status == Status.SCORED]
             for voter in ballot_voters if ballot else []:
-                pick = ballot[min(int(rng.paretovariate(1.2)) - 1, len(ballot) - 1)]
+                choice = ballot[min(int(rng.paretovariate(1.2)) - 1, len(ballot) - 1)]
                 services.vote_cast(
                     actor=voter,
-                    nomination=pick,
+                    nomination=choice,
                     when=_at(vote_from + dt.timedelta(days=rng.randrange(vote_days))),
                 )
         publicity_day = (vote_until or close) + dt.timedelta(days=2)
