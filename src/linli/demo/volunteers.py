@@ -178,7 +178,7 @@ def build(*, community: Region, today: dt.date, rng, say: Callable[[str], None],
         return _build(community=community, today=today, rng=rng, say=say, **options)
 
 
-def _build(
+def _build(  # noqa: C901 (15; issue 11: to split)
     *,
     community: Region,
     today: dt.date,

@@ -663,7 +663,7 @@ def _roll_times(shift: Shift, entry: RollEntry, index: int) -> tuple[dt.datetime
 
 
 @transaction.atomic
-def roll_record_batch(
+def roll_record_batch(  # noqa: C901 (14; issue 11: to split)
     *, actor, shift: Shift, entries: Sequence[RollEntry], when: dt.datetime | None = None
 ) -> list[ServiceRecord]:
     """The organiser ticks the roll (点名): one record per volunteer present, waiting for
