@@ -12,6 +12,7 @@ crediting points to the households' registered volunteers. Nothing is inserted f
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from django.db import transaction
 
 from linli.accounts.models import Profile
 from linli.civility import selectors, services
-from linli.civility.models import BUILDING_KINDS, Criterion, Kind, Nomination, Status
+from linli.civility.models import BUILDING_KINDS, Criterion, Kind, Nomination, Status, Vote
 from linli.core.errors import DomainError
 from linli.core.roles import Role
 from linli.grid.models import GridLevel, Holding, Membership
@@ -44,11 +45,13 @@ REASONS = {
     Kind.STAR_BUILDING: ["楼道整洁，无飞线充电", "邻里互助，楼栋长带头", "无乱搭乱建，环境优美"],
 }
 # (kind, days after the year's start the nominations close, vote days or 0, nominees per 邻 %)
+# (kind, days after the start when nominations close, vote days, share of a 邻's households
+# put forward (%), how many the community honours — the best-scored, most-voted first)
 PLAN = [
-    (Kind.BEAUTIFUL_FAMILY, 40, 7, 25),
-    (Kind.CIVILISED_HOUSEHOLD, 120, 0, 40),
-    (Kind.STAR_BUILDING, 200, 0, 0),
-    (Kind.GOOD_PERSON, 280, 0, 15),
+    (Kind.BEAUTIFUL_FAMILY, 40, 7, 12, 20),
+    (Kind.CIVILISED_HOUSEHOLD, 120, 0, 30, 150),
+    (Kind.STAR_BUILDING, 200, 0, 0, 40),
+    (Kind.GOOD_PERSON, 280, 0, 5, 12),
 ]
 
 
@@ -161,7 +164,7 @@ def build(  # noqa: C901 (19; issue 11: to split)
     start = today - dt.timedelta(days=360)
     ballot_voters = _voters(community, rng, voters)
     objections = 0
-    for kind, close_after, vote_days, share in PLAN:
+    for kind, close_after, vote_days, share, places in PLAN:
         close = start + dt.timedelta(days=close_after)
         vote_from = close + dt.timedelta(days=1) if vote_days else None
         vote_until = close + dt.timedelta(days=vote_days) if vote_days else None
@@ -228,6 +231,8 @@ def build(  # noqa: C901 (19; issue 11: to split)
             low = rng.choice((0.5, 0.6, 0.7, 0.8))
             points = {c.pk: round(c.max_points * rng.uniform(low, 1.0)) for c in lines}
             services.nomination_score(actor=scorer, nomination=n, points=points, when=_at(close))
+        for n in nominations:
+            n.refresh_from_db()  # scoring locked and saved its own copy
         if vote_from is not None:  # set exactly when the plan has vote days
             ballot = [n for n in nominations if n.status == Status.SCORED]
             for voter in ballot_voters if ballot else []:
@@ -239,12 +244,25 @@ def build(  # noqa: C901 (19; issue 11: to split)
                 )
         publicity_day = (vote_until or close) + dt.timedelta(days=2)
         shown = []
-        for n in nominations:
-            n.refresh_from_db()
-            if n.status == Status.SCORED and services.eligible(n):
-                shown.append(
-                    services.publicity_start(actor=worker, nomination=n, when=_at(publicity_day))
-                )
+        votes = Counter(
+            Vote.objects.filter(nomination__in=nominations).values_list("nomination_id", flat=True)
+        )
+        ranked = sorted(
+            (n for n in nominations if n.status == Status.SCORED and services.eligible(n)),
+            key=lambda n: (votes[n.pk], n.total or 0, -n.pk),
+            reverse=True,
+        )
+        for n in ranked[:places]:
+            shown.append(
+                services.publicity_start(actor=worker, nomination=n, when=_at(publicity_day))
+            )
+        for n in ranked[places:]:
+            services.nomination_reject(
+                actor=worker,
+                nomination=n,
+                note="名额有限，本次未入选",
+                when=_at(publicity_day),
+            )
         if len(shown) >= 3 and objections < 2:
             for upheld, n in ((False, shown[0]), (True, shown[1])):
                 objector = ballot_voters[objections] if ballot_voters else worker
