@@ -2,16 +2,9 @@ from django.conf import settings
 from django.db import models
 
 from linli.core.fields import EncryptedTextField, PiiHashesMixin, PiiHashField
-from linli.core.roles import ASSIGNABLE_ROLES, REGION_ROLES, Role
+from linli.core.roles import ASSIGNABLE_ROLES, Role
 
-__all__ = ["FULL_PERSONAL_DATA_ROLES", "LEDGER_EDITOR_ROLES", "Profile", "Role"]
-
-
-# Roles whose duty needs full ID numbers and phones of the residents in their scope
-# (minimum necessary, PIPL art. 6): they see them unmasked on demand, and each view is logged.
-FULL_PERSONAL_DATA_ROLES = REGION_ROLES
-# Roles that may change the ledger (import, edit) inside their region.
-LEDGER_EDITOR_ROLES = REGION_ROLES
+__all__ = ["Profile", "Role"]
 
 
 class Profile(PiiHashesMixin, models.Model):
@@ -67,11 +60,3 @@ class Profile(PiiHashesMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
-
-    @property
-    def sees_full_personal_data(self) -> bool:
-        return self.role in FULL_PERSONAL_DATA_ROLES
-
-    @property
-    def edits_ledger(self) -> bool:
-        return self.role in LEDGER_EDITOR_ROLES

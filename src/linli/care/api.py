@@ -43,8 +43,6 @@ from .schemas import (
 
 router = Router(tags=["care"])
 
-ERRORS = WRITE_ERRORS
-
 
 def _as_of(day: dt.date | None) -> dt.date:
     """The day asked for (ninja has checked it is a date in 1900…2100), else today."""
@@ -144,7 +142,9 @@ def recipient_detail(request, recipient_id: Id, as_of: Date | None = None):
     return _detail(request.user, recipient, _as_of(as_of))
 
 
-@router.post("/recipients", response={201: RecipientDetailOut, **ERRORS}, summary="登记关爱对象")
+@router.post(
+    "/recipients", response={201: RecipientDetailOut, **WRITE_ERRORS}, summary="登记关爱对象"
+)
 def recipient_create(request, payload: RecipientIn):
     resident = get_or_404(Resident.objects.all(), request.user, pk=payload.resident_id)
     recipient = services.recipient_register(
@@ -160,7 +160,7 @@ def recipient_create(request, payload: RecipientIn):
 
 @router.post(
     "/recipients/{recipient_id}/override",
-    response={200: RecipientDetailOut, **ERRORS},
+    response={200: RecipientDetailOut, **WRITE_ERRORS},
     summary="调整探访分级（须填理由，记入变更记录）",
 )
 def recipient_override(request, recipient_id: Id, payload: OverrideIn):
@@ -173,7 +173,7 @@ def recipient_override(request, recipient_id: Id, payload: OverrideIn):
 
 @router.delete(
     "/recipients/{recipient_id}/override",
-    response={200: RecipientDetailOut, **ERRORS},
+    response={200: RecipientDetailOut, **WRITE_ERRORS},
     summary="恢复按规则分级",
 )
 def recipient_override_clear(request, recipient_id: Id):
@@ -184,7 +184,7 @@ def recipient_override_clear(request, recipient_id: Id):
 
 @router.post(
     "/recipients/{recipient_id}/pair",
-    response={200: RecipientDetailOut, **ERRORS},
+    response={200: RecipientDetailOut, **WRITE_ERRORS},
     summary="结对（党员或志愿者）；partner_user_id 为空则解除，由邻长负责",
 )
 def recipient_pair(request, recipient_id: Id, payload: PairIn):
@@ -202,7 +202,7 @@ def recipient_pair(request, recipient_id: Id, payload: PairIn):
 
 @router.post(
     "/recipients/{recipient_id}/end",
-    response={200: RecipientDetailOut, **ERRORS},
+    response={200: RecipientDetailOut, **WRITE_ERRORS},
     summary="退出关爱名册",
 )
 def recipient_end(request, recipient_id: Id, payload: EndIn):
@@ -215,7 +215,9 @@ def recipient_end(request, recipient_id: Id, payload: EndIn):
     return _detail(request.user, recipient, max(day, recipient.registered_on))
 
 
-@router.post("/visits", response={201: VisitOut, **ERRORS}, summary="记录关爱探访（需求可转诉求）")
+@router.post(
+    "/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="记录关爱探访（需求可转诉求）"
+)
 def visit_create(request, payload: VisitIn):
     recipients = list(
         restrict(Recipient.objects.filter(pk__in=payload.recipient_ids), request.user, "visit")
@@ -305,7 +307,7 @@ def events_list(request):
 
 @router.post(
     "/events",
-    response={201: EventOut, **ERRORS},
+    response={201: EventOut, **WRITE_ERRORS},
     summary="发布关爱事件（区域内高风险对象须在 24 小时内探访）",
 )
 def event_create(request, payload: EventIn):

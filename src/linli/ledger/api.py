@@ -71,19 +71,15 @@ UNMASKABLE = {"id_number": "身份证号", "phone": "联系电话"}  # field →
 # --- access helpers --------------------------------------------------------------------------
 
 
-def _forbidden(message: str) -> Forbidden:
-    return Forbidden(message)
-
-
 def _require_editor(user) -> None:
     """Only officials, community workers and superusers change the ledger."""
     if not can(user, Capability.LEDGER_EDIT):
-        raise _forbidden("您的角色无权修改台账")
+        raise Forbidden("您的角色无权修改台账")
 
 
 def _require_region_creator(user) -> None:
     if not can(user, Capability.LEDGER_CREATE_REGION):
-        raise _forbidden("只有县、镇（街道）干部可以新增区域")
+        raise Forbidden("只有县、镇（街道）干部可以新增区域")
 
 
 def _patch_data(payload, *, nullable: frozenset[str] = frozenset()) -> dict:
@@ -185,7 +181,7 @@ def region_create(request, payload: RegionIn):
     if payload.parent is not None:
         parent = selectors.region_get_for(actor=request.user, region_id=payload.parent)
     elif not request.user.is_superuser:
-        raise _forbidden("只有系统管理员可以新增省级区域")
+        raise Forbidden("只有系统管理员可以新增省级区域")
     with _model_errors():
         region = services.region_create(
             name=normalise_text(payload.name),
@@ -367,7 +363,7 @@ def household_update(request, household_id: Id, payload: HouseholdPatch):
 def resident_list(request, filters: Query[ResidentFilter]):
     """ID numbers and phones are always masked here; vulnerable-person tags need the role."""
     if filters.tag in SENSITIVE_TAGS and not sees_sensitive_tags(request.user):
-        raise _forbidden("您的角色无权按困难群体标签查询")
+        raise Forbidden("您的角色无权按困难群体标签查询")
     return filters.filter(selectors.residents_for(request.user))
 
 
@@ -384,7 +380,7 @@ def resident_detail(request, resident_id: Id, unmask: bool = False, reason: str 
     if unmask:
         fields = [f for f in UNMASKABLE if may_unmask(request.user, f)]
         if not fields:
-            raise _forbidden("您的角色无权查看完整身份证号和联系电话")
+            raise Forbidden("您的角色无权查看完整身份证号和联系电话")
         reason = normalise_text(reason)
         if not reason:
             raise DomainError(

@@ -72,8 +72,6 @@ from .schemas import (
 
 router = Router(tags=["志愿服务"])
 
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
 MAX_LIST = 500
 
 
@@ -199,7 +197,9 @@ def volunteer_out(v: Volunteer, minutes: int | None = None) -> dict:
 # --- the volunteer ----------------------------------------------------------------------------
 
 
-@router.get("/me", response={200: SummaryOut, **READ}, summary="我的志愿服务（时长、星级、积分）")
+@router.get(
+    "/me", response={200: SummaryOut, **READ_ERRORS}, summary="我的志愿服务（时长、星级、积分）"
+)
 def me(request):
     s = selectors.summary(_me(request.user))
     v = s["volunteer"]
@@ -215,19 +215,19 @@ def me(request):
     }
 
 
-@router.get("/shifts", response={200: list[ShiftOut], **READ}, summary="可报名的班次")
+@router.get("/shifts", response={200: list[ShiftOut], **READ_ERRORS}, summary="可报名的班次")
 def shifts(request):
     return [shift_out(s) for s in selectors.upcoming_shifts(user=request.user)[:MAX_LIST]]
 
 
-@router.post("/shifts/{shift_id}/signup", response={201: SignUpOut, **WRITE}, summary="报名")
+@router.post("/shifts/{shift_id}/signup", response={201: SignUpOut, **WRITE_ERRORS}, summary="报名")
 def signup(request, shift_id: Id):
     shift = get_or_404(Shift.objects.all(), request.user, pk=shift_id)
     return Status(201, signup_out(services.signup_create(actor=request.user, shift=shift)))
 
 
 @router.post(
-    "/signups/{signup_id}/withdraw", response={200: SignUpOut, **WRITE}, summary="取消报名"
+    "/signups/{signup_id}/withdraw", response={200: SignUpOut, **WRITE_ERRORS}, summary="取消报名"
 )
 def withdraw(request, signup_id: Id):
     mine = SignUp.objects.filter(volunteer__user=request.user, pk=signup_id).first()
@@ -236,7 +236,7 @@ def withdraw(request, signup_id: Id):
     return signup_out(services.signup_withdraw(actor=request.user, signup=mine))
 
 
-@router.post("/checkin", response={200: RecordOut, **WRITE}, summary="扫码签到/签退")
+@router.post("/checkin", response={200: RecordOut, **WRITE_ERRORS}, summary="扫码签到/签退")
 def checkin(request, payload: CheckInIn):
     shift = services.checkin_token_read(payload.token)
     if payload.action == "in":
@@ -250,7 +250,7 @@ def checkin(request, payload: CheckInIn):
     return record_out(record)
 
 
-@router.get("/me/records", response={200: list[RecordOut], **READ}, summary="我的服务记录")
+@router.get("/me/records", response={200: list[RecordOut], **READ_ERRORS}, summary="我的服务记录")
 def my_records(request):
     volunteer = _me(request.user)
     rows = volunteer.records.select_related("shift__activity", "volunteer")[:MAX_LIST]
@@ -259,7 +259,7 @@ def my_records(request):
 
 @router.post(
     "/me/records/{record_id}/corrections",
-    response={201: CorrectionOut, **WRITE},
+    response={201: CorrectionOut, **WRITE_ERRORS},
     summary="申请更正本人服务记录",
 )
 def correction_request(request, record_id: Id, payload: CorrectionIn):
@@ -274,7 +274,7 @@ def correction_request(request, record_id: Id, payload: CorrectionIn):
     return Status(201, correction_out(correction))
 
 
-@router.get("/me/points", response={200: PointsOut, **READ}, summary="我的积分")
+@router.get("/me/points", response={200: PointsOut, **READ_ERRORS}, summary="我的积分")
 def my_points(request):
     volunteer = _me(request.user)
     entries = PointEntry.objects.filter(volunteer=volunteer)[:MAX_LIST]
@@ -294,7 +294,7 @@ def my_points(request):
     }
 
 
-@router.get("/items", response={200: list[ItemOut], **READ}, summary="积分超市")
+@router.get("/items", response={200: list[ItemOut], **READ_ERRORS}, summary="积分超市")
 def items(request):
     volunteer = _me(request.user)
     return [
@@ -303,7 +303,7 @@ def items(request):
     ]
 
 
-@router.post("/items/{item_id}/redeem", response={201: RedeemOut, **WRITE}, summary="兑换")
+@router.post("/items/{item_id}/redeem", response={201: RedeemOut, **WRITE_ERRORS}, summary="兑换")
 def redeem(request, item_id: Id, payload: RedeemIn):
     volunteer = _me(request.user)
     item = selectors.reward_items(volunteer).filter(pk=item_id).first()
@@ -317,7 +317,9 @@ def redeem(request, item_id: Id, payload: RedeemIn):
     )
 
 
-@router.get("/me/certificates", response={200: list[CertificateOut], **READ}, summary="我的证明")
+@router.get(
+    "/me/certificates", response={200: list[CertificateOut], **READ_ERRORS}, summary="我的证明"
+)
 def my_certificates(request):
     volunteer = _me(request.user)
     return [certificate_out(request, c) for c in volunteer.certificates.all()]
@@ -326,7 +328,7 @@ def my_certificates(request):
 # --- the organiser ----------------------------------------------------------------------------
 
 
-@router.get("/activities", response={200: list[ActivityOut], **READ}, summary="我组织的活动")
+@router.get("/activities", response={200: list[ActivityOut], **READ_ERRORS}, summary="我组织的活动")
 def activities(request):
     rows = (
         selectors.organised_activities(request.user)
@@ -352,7 +354,7 @@ def activity_out(a: Activity) -> dict:
 
 
 @router.post(
-    "/activities", response={201: ActivityOut, **WRITE}, summary="新建活动（可按规则重复）"
+    "/activities", response={201: ActivityOut, **WRITE_ERRORS}, summary="新建活动（可按规则重复）"
 )
 def activity_create(request, payload: ActivityIn):
     _require_manage(request.user)
@@ -380,7 +382,7 @@ def activity_create(request, payload: ActivityIn):
     return Status(201, activity_out(activity))
 
 
-@router.get("/shifts/{shift_id}/roll", response={200: dict, **READ}, summary="点名册")
+@router.get("/shifts/{shift_id}/roll", response={200: dict, **READ_ERRORS}, summary="点名册")
 def roll(request, shift_id: Id):
     shift = selectors.shift_for_organiser(user=request.user, pk=shift_id)
     return {
@@ -393,7 +395,9 @@ def roll(request, shift_id: Id):
 
 
 @router.post(
-    "/shifts/{shift_id}/roll", response={200: list[RecordOut], **WRITE}, summary="点名记录时长"
+    "/shifts/{shift_id}/roll",
+    response={200: list[RecordOut], **WRITE_ERRORS},
+    summary="点名记录时长",
 )
 def roll_record(request, shift_id: Id, payload: RollIn):
     shift = selectors.shift_for_organiser(user=request.user, pk=shift_id)
@@ -419,7 +423,9 @@ def roll_record(request, shift_id: Id, payload: RollIn):
 
 
 @router.get(
-    "/shifts/{shift_id}/checkin-token", response={200: TokenOut, **READ}, summary="签到二维码内容"
+    "/shifts/{shift_id}/checkin-token",
+    response={200: TokenOut, **READ_ERRORS},
+    summary="签到二维码内容",
 )
 def checkin_token(request, shift_id: Id):
     shift = selectors.shift_for_organiser(user=request.user, pk=shift_id)
@@ -431,12 +437,14 @@ def checkin_token(request, shift_id: Id):
     }
 
 
-@router.get("/pending", response={200: list[RecordOut], **READ}, summary="待确认的服务记录")
+@router.get("/pending", response={200: list[RecordOut], **READ_ERRORS}, summary="待确认的服务记录")
 def pending(request):
     return [record_out(r) for r in selectors.pending_for_organiser(request.user)[:MAX_LIST]]
 
 
-@router.post("/records/approve", response={200: list[RecordOut], **WRITE}, summary="确认服务记录")
+@router.post(
+    "/records/approve", response={200: list[RecordOut], **WRITE_ERRORS}, summary="确认服务记录"
+)
 def approve(request, payload: ApproveIn):
     records = [
         selectors.record_for_organiser(user=request.user, pk=pk) for pk in payload.record_ids
@@ -445,7 +453,9 @@ def approve(request, payload: ApproveIn):
     return [record_out(r) for r in done]
 
 
-@router.post("/records/{record_id}/reject", response={200: RecordOut, **WRITE}, summary="不予确认")
+@router.post(
+    "/records/{record_id}/reject", response={200: RecordOut, **WRITE_ERRORS}, summary="不予确认"
+)
 def reject(request, record_id: Id, payload: ReasonIn):
     record = selectors.record_for_organiser(user=request.user, pk=record_id)
     return record_out(
@@ -453,14 +463,16 @@ def reject(request, record_id: Id, payload: ReasonIn):
     )
 
 
-@router.get("/corrections", response={200: list[CorrectionOut], **READ}, summary="待处理的更正申请")
+@router.get(
+    "/corrections", response={200: list[CorrectionOut], **READ_ERRORS}, summary="待处理的更正申请"
+)
 def corrections(request):
     return [correction_out(c) for c in selectors.corrections_for_organiser(request.user)]
 
 
 @router.post(
     "/corrections/{correction_id}/decide",
-    response={200: CorrectionOut, **WRITE},
+    response={200: CorrectionOut, **WRITE_ERRORS},
     summary="处理更正申请",
 )
 def correction_decide(request, correction_id: Id, payload: DecideIn):
@@ -484,7 +496,7 @@ def _signup_for_organiser(user, signup_id: Id) -> SignUp:
 
 @router.post(
     "/signups/{signup_id}/{action}",
-    response={200: SignUpOut, **WRITE},
+    response={200: SignUpOut, **WRITE_ERRORS},
     summary="确认/婉拒/未到/替补",
 )
 def signup_act(request, signup_id: Id, action: str, payload: SubstituteIn | None = None):
@@ -512,7 +524,7 @@ def signup_act(request, signup_id: Id, action: str, payload: SubstituteIn | None
 # --- the office -------------------------------------------------------------------------------
 
 
-@router.get("/volunteers", response={200: list[VolunteerOut], **READ}, summary="志愿者名册")
+@router.get("/volunteers", response={200: list[VolunteerOut], **READ_ERRORS}, summary="志愿者名册")
 def volunteers(request):
     rows = list(Volunteer.objects.restrict(request.user).prefetch_related("teams")[:MAX_LIST])
     minutes = dict(
@@ -524,7 +536,7 @@ def volunteers(request):
     return [volunteer_out(v, minutes.get(v.pk, 0)) for v in rows]
 
 
-@router.post("/volunteers", response={201: VolunteerOut, **WRITE}, summary="登记志愿者")
+@router.post("/volunteers", response={201: VolunteerOut, **WRITE_ERRORS}, summary="登记志愿者")
 def volunteer_register(request, payload: VolunteerIn):
     _require_manage(request.user)
     community = get_or_404(Region.objects.all(), request.user, pk=payload.community_id)
@@ -556,7 +568,7 @@ def volunteer_register(request, payload: VolunteerIn):
 
 
 @router.post(
-    "/certificates", response={201: CertificateOut, **WRITE}, summary="出具志愿服务记录证明"
+    "/certificates", response={201: CertificateOut, **WRITE_ERRORS}, summary="出具志愿服务记录证明"
 )
 def certificate_issue(request, payload: CertificateIn):
     volunteer = get_or_404(Volunteer.objects.all(), request.user, pk=payload.volunteer_id)
@@ -573,7 +585,7 @@ def certificate_issue(request, payload: CertificateIn):
     return Status(201, certificate_out(request, cert))
 
 
-@router.get("/stats", response={200: StatsOut, **READ}, summary="志愿服务统计")
+@router.get("/stats", response={200: StatsOut, **READ_ERRORS}, summary="志愿服务统计")
 def stats(request, filters: Query[StatsQuery]):
     _require_manage(request.user)
     community = get_or_404(Region.objects.all(), request.user, pk=filters.community_id)
