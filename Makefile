@@ -31,7 +31,7 @@ lock:
 ## demo: install, migrate, build the demo county, print the logins, serve on 127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/linli migrate --no-input
-	$(BIN)/linli demo
+	$(BIN)/linli demo --url http://127.0.0.1:$(PORT)/
 	$(BIN)/linli serve --port $(PORT)
 
 serve: install

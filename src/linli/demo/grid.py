@@ -24,7 +24,7 @@ from linli.core.roles import Role
 from linli.grid import services
 from linli.grid.models import Grid, GridLevel, Holding, Membership, Visit, VisitPhoto
 from linli.grid.planning import PlanSettings, load_keys, plan_households
-from linli.ledger.models import Household, Region, Resident
+from linli.ledger.models import Household, HouseholdUse, Region, Relation, Resident
 from linli.ledger.validation import age_on
 
 from .logins import LEADER_PASSWORD, LEADER_USERNAMES, ensure_login
@@ -141,6 +141,7 @@ def build_grid(*, community: Region, seed: int) -> GridLayer:
         households_by_cell.setdefault(m.neighbour_id, []).append(m.household_id)
     leaders = _assign_leaders(rng, cells, households_by_cell, residents_by_household, today)
     neighbour, logins = _leader_logins(community, by_level, leaders)
+    _move_resident_login(neighbour, households_by_cell, residents_by_household)
     return GridLayer(
         community=community,
         rng=rng,
@@ -216,6 +217,28 @@ def _leader_logins(
             cell.post.holdings.filter(end__isnull=True).update(user=user)
         logins.append((username, LEADER_PASSWORD, f"{cell.name}{cell.leader_title}"))
     return neighbour, logins
+
+
+def _move_resident_login(
+    neighbour: Grid,
+    households_by_cell: dict[int, list[int]],
+    residents_by_household: dict[int, list[Resident]],
+) -> None:
+    """The resident login becomes the head of an owner-occupied household in the demo 邻长's
+    邻, so the resident → 邻长 flow can be followed with two demo logins."""
+    user = get_user_model().objects.filter(username="resident").select_related("profile").first()
+    if user is None:
+        return
+    for pk in households_by_cell.get(neighbour.pk, []):
+        people = residents_by_household.get(pk, [])
+        head = next((r for r in people if r.relation == Relation.HEAD), None)
+        household = Household.objects.get(pk=pk)
+        if head is None or household.use != HouseholdUse.OWNER_OCCUPIED or len(head.phone) != 11:
+            continue
+        profile = user.profile
+        profile.display_name, profile.phone, profile.household = head.name, head.phone, household
+        profile.save(update_fields=["display_name", "phone", "household"])
+        return
 
 
 def build_visits(layer: GridLayer) -> int:

@@ -33,7 +33,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("county", "linli-county", Role.COUNTY_OFFICIAL, "county", "县干部，衡东县"),
     ("town", "linli-town", Role.TOWN_OFFICIAL, "town", "镇干部，洣水镇"),
     ("xingdong", "linli-xingdong", Role.COMMUNITY_WORKER, "xingdong", "社区工作人员，兴东社区"),
-    ("resident", "linli-resident", Role.RESIDENT, None, "居民，无管辖区域"),
+    ("resident", "linli-resident", Role.RESIDENT, None, "居民，兴东社区一户户主"),
 )
 # 片长, 组长 and 邻长 of 兴东's first 片, its first 组 and that 组's first 邻
 LEADER_USERNAMES = ("pianzhang", "zuzhang", "linzhang")

@@ -1,4 +1,5 @@
-"""``linli demo [--seed N] [--scale F]``: (re)build the demo county and print the logins."""
+"""``linli demo [--seed N] [--scale F] [--url URL]``: (re)build the demo county and print the
+logins and the address it will be served at (``make demo PORT=8765`` passes ``--url``)."""
 
 import time
 
@@ -24,7 +25,13 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, seed: int, scale: float, **options):
+        parser.add_argument(
+            "--url",
+            default=DEMO_URL,
+            help=f"演示服务的访问地址，只用于打印（默认{DEMO_URL}；make demo 按 PORT 传入）",
+        )
+
+    def handle(self, *args, seed: int, scale: float, url: str, **options):
         if not 0 <= scale <= 1:
             raise CommandError("--scale 应在0到1之间")
         verbose = options["verbosity"] >= 2
@@ -72,7 +79,7 @@ class Command(BaseCommand):
         for line in built.lines:
             w(f"  {line}")
         w("")
-        w(f"访问地址：{DEMO_URL}")
+        w(f"访问地址：{url}")
         w("演示账号：")
         width = max(len(u) for u, *_ in s.users)
         w(f"  {'用户名'.ljust(width)}  密码              说明")
@@ -80,3 +87,8 @@ class Command(BaseCommand):
             w(f"  {username.ljust(width + 3)}  {password.ljust(16)}  {note}")
         for username, password, note in g["logins"]:
             w(f"  {username.ljust(width + 3)}  {password.ljust(16)}  兴东社区{note}")
+        if g["logins"]:
+            w(
+                f"  居民 resident 住在 {g['logins'][-1][0]} 负责的邻里：用这两个账号可走通"
+                "“居民报事 → 邻长处理 → 居民评价”。"
+            )
