@@ -322,7 +322,7 @@ def test_an_award_credits_the_households_volunteers(cworld, settings):
 
 
 def test_honours_show_as_badges(cworld):
-    from linli.core import badges
+    from linli.core import registry
 
     w = cworld
     n = services.publicity_start(actor=w["worker"], nomination=scored_101(w), when=on(16))
@@ -340,8 +340,8 @@ def test_honours_show_as_badges(cworld):
     b = services.publicity_start(actor=w["worker"], nomination=b, when=on(6))
     services.award_grant(actor=w["worker"], nomination=b, when=on(13))
     h101 = w["households"]["101"]
-    assert badges.badges_for("household", [h101]) == {h101.pk: ["2026年最美家庭"]}
-    assert badges.badges_for("building", [w["building2"]]) == {
+    assert registry.HOUSEHOLD_BADGES.merged([h101]) == {h101.pk: ["2026年最美家庭"]}
+    assert registry.BUILDING_BADGES.merged([w["building2"]]) == {
         w["building2"].pk: ["2026年★★★★★星级楼栋"]
     }
 
