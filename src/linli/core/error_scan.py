@@ -252,8 +252,12 @@ def _raise_site(site: _Site, raised: list[Raised], pending: list[Pending], unres
     for kw in site.call.keywords:
         if kw.arg == "code":
             expr = kw.value
-        if kw.arg == "status" and isinstance(kw.value, ast.Constant):
-            status = int(kw.value.value)
+        if (
+            kw.arg == "status"
+            and isinstance(kw.value, ast.Constant)
+            and isinstance(kw.value.value, int)
+        ):
+            status = kw.value.value
     position = CODE_POSITION.get(kind)
     if expr is None and position is not None and len(site.call.args) > position:
         expr = site.call.args[position]
