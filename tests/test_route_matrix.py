@@ -153,8 +153,6 @@ BY_NAME = {
     "objection_id": "objection",
 }
 
-OFFICE_ONLY_403 = dict.fromkeys(("department", "area_leader", "group_leader", "leader_a"), 403)
-OFFICE_ONLY_403 |= dict.fromkeys(("leader_b", "committee", "resident_a", "resident_b"), 403)
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
 # volunteers.own: every role but the superuser and department staff (not registered: a page
 # asking them to register); the two registered volunteers: 居民 A and 邻长 A (on 王桂兰's record)
@@ -391,8 +389,8 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/grid/cells/{grid_id}/holder": R("office@A"),
     "GET /api/v1/grid/visits": R("any"),
     "POST /api/v1/grid/visits": R("office grid"),
-    # FIXME(issue 11): a role without the report answers 403, not 404 like "not yours"
-    "GET /api/v1/grid/communities/{community_id}/report": R("office@A", expect=OFFICE_ONLY_403),
+    # the report is the office's: for anyone else out of scope, 404 like a community not theirs
+    "GET /api/v1/grid/communities/{community_id}/report": R("office@A"),
     # ----------------------------------------------------------------------------- API cases
     "GET /api/v1/cases/categories": R("any"),
     "GET /api/v1/cases/departments": R("any"),
@@ -436,8 +434,8 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/finance/payments": R("office"),
     "GET /api/v1/finance/payments/{payment_id}": R("office@A grid@101 resident@101"),
     "POST /api/v1/finance/payments/{payment_id}/void": R("office@A"),
-    # FIXME(issue 11): a role without the desk answers 403, not 404
-    "GET /api/v1/finance/payment-voids": R("office", expect=OFFICE_ONLY_403),
+    # the desk's queue: 404 for a role without the desk, as its pages
+    "GET /api/v1/finance/payment-voids": R("office"),
     "POST /api/v1/finance/payment-voids/{void_id}/decide": R("office@A"),
     "GET /api/v1/finance/collection-rates": R("any", query="start=2026-01&end=2026-02"),
     # --------------------------------------------------------------------------- API commons
@@ -509,10 +507,9 @@ ROUTES: dict[str, R] = {
     ),
     "POST /api/v1/volunteers/volunteers": R("office"),
     "POST /api/v1/volunteers/certificates": R("office"),
-    # FIXME(issue 11): a role without volunteers.manage answers 403, not 404 like "not yours"
+    # the office's figures: 404 for a role without volunteers.manage, like a community not theirs
     "GET /api/v1/volunteers/stats": R(
         "office@A",
-        expect=OFFICE_ONLY_403,
         query="community_id={community}&start=2026-01-01&end=2026-12-31",
     ),
     # ------------------------------------------------------------------------------ API care
@@ -789,6 +786,25 @@ def test_write_route(world, key):
     assert wrong == {}, f"{key} ({url})"
 
 
+# A read answers 403 only under a documented rule that names no object (docs/roles-and-scoping.md,
+# "403 stays"); anything else a role may not read is out of its scope: 404 like missing.
+READ_403_RULES = {
+    # an unmasked export needs an approved request first (four eyes, docs/security.md)
+    "GET /api/v1/ledger/export": "ledger.export_needs_approval",
+}
+
+
+def test_reads_answer_403_only_under_a_documented_rule(world):
+    with_403 = {k for k in GETS if 403 in ROUTES[k].expect.values()}
+    assert with_403 == set(READ_403_RULES), "a GET entry expects 403 without a documented rule"
+    for key, code in READ_403_RULES.items():
+        url = _url(key, ROUTES[key], world.ids)
+        for persona, status in ROUTES[key].expect.items():
+            if status == 403:
+                response = world.clients[persona].get(url)
+                assert (response.status_code, response.json()["code"]) == (403, code), persona
+
+
 def _diff(before: dict, after: dict) -> dict:
     return {t: (before[t], after[t]) for t in before if before[t] != after[t]}
 
@@ -901,10 +917,26 @@ def _valid_writes(ids: dict) -> dict:
             {"partner_user_id": None, "kind": ""},
             ALL_404 | dict.fromkeys(OFFICE_A, 200) | dict.fromkeys(GRID_101, 403),
         ),
+        # voiding 101's payment: 兴东's desk (a void already waits: 409); 101's 三长 and 居民 A
+        # see the payment but may not void it (403); everyone else as missing
+        "void": (
+            f"/api/v1/finance/payments/{ids['payment']}/void",
+            {"reason": "错收到其他户"},
+            ALL_404 | dict.fromkeys(OFFICE_A, 409) | dict.fromkeys((*GRID_101, "resident_a"), 403),
+        ),
+        # deciding that void: the desk sees it; the 兴东 worker asked for it (403, four eyes);
+        # a void is the desk's only, so every other role gets 404
+        "void_decide": (
+            f"/api/v1/finance/payment-voids/{ids['void']}/decide",
+            {"approve": False, "note": "核对无误，不予作废"},
+            ALL_404 | dict.fromkeys(("superuser", "county", "town"), 200) | {"xd_worker": 403},
+        ),
     }
 
 
-@pytest.mark.parametrize("name", ["correction", "approve", "certificate", "visit", "pair"])
+@pytest.mark.parametrize(
+    "name", ["correction", "approve", "certificate", "visit", "pair", "void", "void_decide"]
+)
 def test_valid_write(world, name):
     import json
 

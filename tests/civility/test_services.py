@@ -17,14 +17,48 @@ from .conftest import full_marks, on
 pytestmark = pytest.mark.django_db
 
 
-def nominate_101(w, when=None):
-    return services.nomination_create(
-        actor=w["leader_a"],
-        campaign=w["family"],
-        household=w["households"]["101"],
-        reason="孝老爱亲，邻里互助",
-        when=when or on(5),
-    )
+class Nominations:
+    """The nominations the tests start from, each brought to the stage a test needs through
+    the services: 101's 最美家庭 (by 邻长 A on 05-05; scored 90 of 100 by 组长 A; on 公示 from
+    05-16 after the vote) and 2栋's 星级楼栋 (by 组长2, who also scores it)."""
+
+    def __init__(self, w):
+        self.w = w
+
+    def family_101(self):
+        return services.nomination_create(
+            actor=self.w["leader_a"],
+            campaign=self.w["family"],
+            household=self.w["households"]["101"],
+            reason="孝老爱亲，邻里互助",
+            when=on(5),
+        )
+
+    def family_101_scored(self):
+        return services.nomination_score(
+            actor=self.w["group_leader"],
+            nomination=self.family_101(),
+            points=full_marks(Kind.BEAUTIFUL_FAMILY, 0.9),
+        )
+
+    def family_101_publicised(self):
+        return services.publicity_start(
+            actor=self.w["worker"], nomination=self.family_101_scored(), when=on(16)
+        )
+
+    def star_building2(self):
+        return services.nomination_create(
+            actor=self.w["leader2"],
+            campaign=self.w["star"],
+            building=self.w["building2"],
+            reason="楼道整洁，无飞线充电",
+            when=on(5),
+        )
+
+
+@pytest.fixture
+def nominations(cworld):
+    return Nominations(cworld)
 
 
 @pytest.mark.parametrize(
@@ -67,9 +101,9 @@ def test_a_resident_nominates_in_their_compound_a_leader_in_their_cells(cworld):
     assert Nomination.objects.count() == 1
 
 
-def test_nominations_refused(cworld, other_compound):
+def test_nominations_refused(cworld, nominations, other_compound):
     w = cworld
-    nominate_101(w)
+    nominations.family_101()
     with pytest.raises(Conflict, match="请勿重复提名"):
         services.nomination_create(
             actor=w["resident_a"],
@@ -122,9 +156,9 @@ def test_nominations_refused(cworld, other_compound):
     assert Nomination.objects.count() == 1
 
 
-def test_scoring_by_the_group_or_area_leader_of_the_cell(cworld):
+def test_scoring_by_the_group_or_area_leader_of_the_cell(cworld, nominations):
     w = cworld
-    n = nominate_101(w)
+    n = nominations.family_101()
     for outsider in ("leader_a", "leader2", "worker", "resident_a"):
         with pytest.raises(Forbidden) as exc:
             services.nomination_score(
@@ -143,9 +177,9 @@ def test_scoring_by_the_group_or_area_leader_of_the_cell(cworld):
     assert n.total == 100 and Score.objects.filter(nomination=n).count() == 5
 
 
-def test_bad_scores_change_nothing(cworld):
+def test_bad_scores_change_nothing(cworld, nominations):
     w = cworld
-    n = nominate_101(w)
+    n = nominations.family_101()
     points = full_marks(Kind.BEAUTIFUL_FAMILY)
     first = next(iter(points))
     for bad, code in (
@@ -161,15 +195,9 @@ def test_bad_scores_change_nothing(cworld):
     assert n.status == Status.NOMINATED and n.total is None and not Score.objects.exists()
 
 
-def test_a_star_building(cworld):
+def test_a_star_building(cworld, nominations):
     w = cworld
-    n = services.nomination_create(
-        actor=w["leader2"],
-        campaign=w["star"],
-        building=w["building2"],
-        reason="楼道整洁，无飞线充电",
-        when=on(5),
-    )
+    n = nominations.star_building2()
     with pytest.raises(Forbidden):  # 组长 A's cells do not hold 2栋
         services.nomination_score(
             actor=w["group_leader"], nomination=n, points=full_marks(Kind.STAR_BUILDING)
@@ -180,9 +208,9 @@ def test_a_star_building(cworld):
     assert n.stars == services.stars_for(n.total, 100) == 3  # 83 of 100
 
 
-def test_one_vote_per_household_inside_the_window(cworld):
+def test_one_vote_per_household_inside_the_window(cworld, nominations):
     w = cworld
-    n = nominate_101(w)
+    n = nominations.family_101()
     with pytest.raises(Conflict, match="只有已评分的提名"):
         services.vote_cast(actor=w["resident_b"], nomination=n, when=on(11))
     n = services.nomination_score(
@@ -214,16 +242,9 @@ def test_a_campaign_without_a_vote(cworld):
         services.vote_cast(actor=w["resident_a"], nomination=n, when=on(6))
 
 
-def scored_101(w):
-    n = nominate_101(w)
-    return services.nomination_score(
-        actor=w["group_leader"], nomination=n, points=full_marks(Kind.BEAUTIFUL_FAMILY, 0.9)
-    )
-
-
-def test_publicity_waits_for_the_vote_and_a_passing_score(cworld):
+def test_publicity_waits_for_the_vote_and_a_passing_score(cworld, nominations):
     w = cworld
-    n = scored_101(w)
+    n = nominations.family_101_scored()
     with pytest.raises(Conflict, match="投票结束后"):
         services.publicity_start(actor=w["worker"], nomination=n, when=on(15))
     with pytest.raises(Forbidden):
@@ -248,9 +269,9 @@ def test_publicity_waits_for_the_vote_and_a_passing_score(cworld):
         services.publicity_start(actor=w["worker"], nomination=low, when=on(16))
 
 
-def test_an_award_only_after_publicity_with_no_open_objection(cworld):
+def test_an_award_only_after_publicity_with_no_open_objection(cworld, nominations):
     w = cworld
-    n = services.publicity_start(actor=w["worker"], nomination=scored_101(w), when=on(16))
+    n = nominations.family_101_publicised()
     with pytest.raises(Conflict, match="期满后") as exc:
         services.award_grant(actor=w["worker"], nomination=n, when=on(22))
     assert exc.value.code == "civility.publicity_not_over"
@@ -282,9 +303,9 @@ def test_an_award_only_after_publicity_with_no_open_objection(cworld):
     assert not PointEntry.objects.exists()  # nobody of 101 is a volunteer: no points
 
 
-def test_an_upheld_objection_fails_the_nomination(cworld):
+def test_an_upheld_objection_fails_the_nomination(cworld, nominations):
     w = cworld
-    n = services.publicity_start(actor=w["worker"], nomination=scored_101(w), when=on(16))
+    n = nominations.family_101_publicised()
     first = services.objection_raise(
         actor=w["resident_b"], nomination=n, reason="事迹与实际不符合", when=on(17)
     )
@@ -304,7 +325,7 @@ def test_an_upheld_objection_fails_the_nomination(cworld):
     assert not Honour.objects.exists()
 
 
-def test_an_award_credits_the_households_volunteers(cworld, settings):
+def test_an_award_credits_the_households_volunteers(cworld, nominations, settings):
     settings.LINLI_CIVILITY_AWARD_POINTS = 30
     w = cworld
     volunteer = volunteer_services.volunteer_register(
@@ -313,7 +334,7 @@ def test_an_award_credits_the_households_volunteers(cworld, settings):
         resident=w["residents"]["a"],
         user=w["resident_a"],
     )
-    n = services.publicity_start(actor=w["worker"], nomination=scored_101(w), when=on(16))
+    n = nominations.family_101_publicised()
     honour = services.award_grant(actor=w["worker"], nomination=n, when=on(23))
     assert (honour.points, honour.credited) == (30, 1)
     entry = PointEntry.objects.get()
@@ -321,27 +342,21 @@ def test_an_award_credits_the_households_volunteers(cworld, settings):
     assert volunteer_services.points_balance(volunteer) == 30
 
 
-def test_honours_show_as_badges(cworld):
-    from linli.core import badges
+def test_honours_show_as_badges(cworld, nominations):
+    from linli.core import registry
 
     w = cworld
-    n = services.publicity_start(actor=w["worker"], nomination=scored_101(w), when=on(16))
+    n = nominations.family_101_publicised()
     services.award_grant(actor=w["worker"], nomination=n, when=on(23))
-    b = services.nomination_create(
-        actor=w["leader2"],
-        campaign=w["star"],
-        building=w["building2"],
-        reason="楼道整洁，无飞线充电",
-        when=on(5),
-    )
+    b = nominations.star_building2()
     b = services.nomination_score(
         actor=w["leader2"], nomination=b, points=full_marks(Kind.STAR_BUILDING)
     )
     b = services.publicity_start(actor=w["worker"], nomination=b, when=on(6))
     services.award_grant(actor=w["worker"], nomination=b, when=on(13))
     h101 = w["households"]["101"]
-    assert badges.badges_for("household", [h101]) == {h101.pk: ["2026年最美家庭"]}
-    assert badges.badges_for("building", [w["building2"]]) == {
+    assert registry.HOUSEHOLD_BADGES.merged([h101]) == {h101.pk: ["2026年最美家庭"]}
+    assert registry.BUILDING_BADGES.merged([w["building2"]]) == {
         w["building2"].pk: ["2026年★★★★★星级楼栋"]
     }
 

@@ -7,11 +7,11 @@ class CivilityConfig(AppConfig):
     verbose_name = "文明评选"
 
     def ready(self) -> None:
-        from linli.core import badges
+        from linli.core import registry
 
         from .scopes import register_scopes
         from .selectors import building_badges, household_badges
 
         register_scopes()
-        badges.register("household", household_badges)
-        badges.register("building", building_badges)
+        registry.HOUSEHOLD_BADGES.register("civility", household_badges)
+        registry.BUILDING_BADGES.register("civility", building_badges)

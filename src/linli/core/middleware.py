@@ -39,30 +39,40 @@ def _has_nul(value) -> bool:
     return False
 
 
-def nul_field(request) -> str | None:  # noqa: C901 (13; issue 11: to split)
+def _nul_key(pairs, prefix: str) -> str | None:
+    """``prefix.key`` of the first (key, values) pair holding a NUL, or None."""
+    for key, values in pairs:
+        if NUL in key or any(NUL in v for v in values):
+            return f"{prefix}.{key.replace(NUL, '')}"
+    return None
+
+
+def _nul_in_body(request) -> str | None:
+    """Where a write's body carries a NUL (``body``, ``form.x``, ``file``), or None."""
+    content_type = request.content_type or ""
+    if content_type in JSON_TYPES:
+        try:
+            data = json.loads(request.body or b"null")
+        except ValueError:
+            return None  # the view answers malformed JSON its own way
+        return "body" if _has_nul(data) else None
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        field = _nul_key(request.POST.lists(), "form")
+        if field is not None:
+            return field
+        if any(NUL in (upload.name or "") for upload in request.FILES.values()):
+            return "file"
+    return None
+
+
+def nul_field(request) -> str | None:
     """Where the request carries a NUL (``path``, ``query.x``, ``form.x``, ``body``), or None."""
     if NUL in request.path_info:
         return "path"
-    for key, values in request.GET.lists():
-        if NUL in key or any(NUL in v for v in values):
-            return f"query.{key.replace(NUL, '')}"
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        content_type = request.content_type or ""
-        if content_type in JSON_TYPES:
-            try:
-                data = json.loads(request.body or b"null")
-            except ValueError:
-                return None  # the view answers malformed JSON its own way
-            if _has_nul(data):
-                return "body"
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            for key, values in request.POST.lists():
-                if NUL in key or any(NUL in v for v in values):
-                    return f"form.{key.replace(NUL, '')}"
-            for upload in request.FILES.values():
-                if NUL in (upload.name or ""):
-                    return "file"
-    return None
+    field = _nul_key(request.GET.lists(), "query")
+    if field is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        field = _nul_in_body(request)
+    return field
 
 
 class InputBoundsMiddleware:

@@ -382,6 +382,14 @@ def can(user: Any, capability: Capability) -> bool:
     return role is not None and role in CAPABILITIES[capability]
 
 
+def readable_or_404(user: Any, capability: Capability, message: str | None = None) -> None:
+    """A read the role does not have answers like a missing object (``NotFound``, the body of
+    :func:`get_or_404`): what a role may not read is out of its scope. ``Forbidden`` (403) is
+    for an object the user sees but may not change (docs/roles-and-scoping.md)."""
+    if not can(user, capability):
+        raise NotFound(message) if message else NotFound()
+
+
 UNMASK = {"id_number": Capability.UNMASK_ID_NUMBER, "phone": Capability.UNMASK_PHONE}
 
 

@@ -148,7 +148,7 @@ def _scorer_for(nomination: Nomination, group_users: dict[int, object], cell_gro
 
 
 @transaction.atomic
-def build(  # noqa: C901 (19; issue 11: to split)
+def build(
     *, community: Region, today: dt.date, rng, say: Callable[[str], None], voters: int = 150
 ) -> dict:
     worker = _organiser(community)
@@ -177,111 +177,40 @@ def build(  # noqa: C901 (19; issue 11: to split)
             vote_from=vote_from,
             vote_until=vote_until,
         )
-        nominated_on = close - dt.timedelta(days=10)
-        nominations = []
-        for cell_id, leader in neighbour_users.items():
-            members = list(
-                Membership.objects.filter(neighbour_id=cell_id, end__isnull=True).values_list(
-                    "household_id", flat=True
-                )
+        nominations = [
+            n
+            for cell_id, leader in neighbour_users.items()
+            for n in _nominate(
+                leader=leader,
+                campaign=campaign,
+                cell_id=cell_id,
+                share=share,
+                when=_at(close - dt.timedelta(days=10)),
+                rng=rng,
             )
-            if not members:
-                continue
-            if kind in BUILDING_KINDS:
-                picks = list(
-                    Household.objects.filter(pk=rng.choice(members)).values_list(
-                        "unit__building", flat=True
-                    )
-                )
-            else:
-                picks = [m for m in members if rng.randrange(100) < share][:2]
-            for pick in picks:
-                target = {"building_id": pick} if kind in BUILDING_KINDS else {"household_id": pick}
-                name = ""
-                if kind == Kind.GOOD_PERSON:
-                    person = Resident.objects.filter(household_id=pick).order_by("pk").first()
-                    if person is None:
-                        continue
-                    name = person.name
-                from linli.ledger.models import Building
-
-                try:
-                    nominations.append(
-                        services.nomination_create(
-                            actor=leader,
-                            campaign=campaign,
-                            reason=rng.choice(REASONS[kind]),
-                            nominee_name=name,
-                            when=_at(nominated_on),
-                            household=Household.objects.get(pk=pick)
-                            if "household_id" in target
-                            else None,
-                            building=Building.objects.select_related("compound").get(pk=pick)
-                            if "building_id" in target
-                            else None,
-                        )
-                    )
-                except DomainError:
-                    continue  # a building two 邻长 both put forward: the first one stands
-        lines = list(Criterion.objects.filter(kind=kind, active=True))
-        for n in nominations:
-            scorer = _scorer_for(n, group_users, cell_group)
-            if scorer is None:
-                continue
-            low = rng.choice((0.5, 0.6, 0.7, 0.8))
-            points = {c.pk: round(c.max_points * rng.uniform(low, 1.0)) for c in lines}
-            services.nomination_score(actor=scorer, nomination=n, points=points, when=_at(close))
-        for n in nominations:
-            n.refresh_from_db()  # scoring locked and saved its own copy
+        ]
+        _score(
+            nominations,
+            kind=kind,
+            group_users=group_users,
+            cell_group=cell_group,
+            close=close,
+            rng=rng,
+        )
         if vote_from is not None:  # set exactly when the plan has vote days
-            ballot = [n for n in nominations if n.status == Status.SCORED]
-            for voter in ballot_voters if ballot else []:
-                choice = ballot[min(int(rng.paretovariate(1.2)) - 1, len(ballot) - 1)]
-                services.vote_cast(
-                    actor=voter,
-                    nomination=choice,
-                    when=_at(vote_from + dt.timedelta(days=rng.randrange(vote_days))),
-                )
+            _vote(
+                nominations, voters=ballot_voters, vote_from=vote_from, vote_days=vote_days, rng=rng
+            )
         publicity_day = (vote_until or close) + dt.timedelta(days=2)
-        shown = []
-        votes = Counter(
-            Vote.objects.filter(nomination__in=nominations).values_list("nomination_id", flat=True)
-        )
-        ranked = sorted(
-            (n for n in nominations if n.status == Status.SCORED and services.eligible(n)),
-            key=lambda n: (votes[n.pk], n.total or 0, -n.pk),
-            reverse=True,
-        )
-        for n in ranked[:places]:
-            shown.append(
-                services.publicity_start(actor=worker, nomination=n, when=_at(publicity_day))
-            )
-        for n in ranked[places:]:
-            services.nomination_reject(
-                actor=worker,
-                nomination=n,
-                note="名额有限，本次未入选",
-                when=_at(publicity_day),
-            )
+        shown = _publicise(nominations, worker=worker, places=places, when=_at(publicity_day))
         if len(shown) >= 3 and objections < 2:
-            for upheld, n in ((False, shown[0]), (True, shown[1])):
-                objector = ballot_voters[objections] if ballot_voters else worker
-                o = services.objection_raise(
-                    actor=objector,
-                    nomination=n,
-                    reason="邻居反映情况与推荐事迹不符，请核实"
-                    if upheld
-                    else "该户曾在楼道堆放杂物",
-                    when=_at(publicity_day + dt.timedelta(days=2)),
-                )
-                services.objection_decide(
-                    actor=worker,
-                    objection=o,
-                    upheld=upheld,
-                    note="经入户核实，异议属实" if upheld else "经核实已整改，异议不成立",
-                    when=_at(publicity_day + dt.timedelta(days=4)),
-                )
-                objections += 1
+            objections = _objections(
+                shown,
+                worker=worker,
+                voters=ballot_voters,
+                done=objections,
+                publicity_day=publicity_day,
+            )
         award_day = services.publicity_until(publicity_day) + dt.timedelta(days=1)
         for n in shown:
             n.refresh_from_db()
@@ -296,6 +225,124 @@ def build(  # noqa: C901 (19; issue 11: to split)
         f"授予 {figures['awards']} 项（{kinds}）"
     )
     return figures
+
+
+def _nominate(*, leader, campaign, cell_id: int, share: int, when: dt.datetime, rng) -> list:
+    """One 邻长's nominations: a building of one of the 邻's households (building kinds), or up
+    to two of its households, about ``share`` % of them."""
+    from linli.ledger.models import Building
+
+    kind = campaign.kind
+    members = list(
+        Membership.objects.filter(neighbour_id=cell_id, end__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
+    if not members:
+        return []
+    if kind in BUILDING_KINDS:
+        picks = list(
+            Household.objects.filter(pk=rng.choice(members)).values_list(
+                "unit__building", flat=True
+            )
+        )
+    else:
+        picks = [m for m in members if rng.randrange(100) < share][:2]
+    out = []
+    for pick in picks:
+        name = ""
+        if kind == Kind.GOOD_PERSON:
+            person = Resident.objects.filter(household_id=pick).order_by("pk").first()
+            if person is None:
+                continue
+            name = person.name
+        building = kind in BUILDING_KINDS
+        try:
+            out.append(
+                services.nomination_create(
+                    actor=leader,
+                    campaign=campaign,
+                    reason=rng.choice(REASONS[kind]),
+                    nominee_name=name,
+                    when=when,
+                    household=None if building else Household.objects.get(pk=pick),
+                    building=Building.objects.select_related("compound").get(pk=pick)
+                    if building
+                    else None,
+                )
+            )
+        except DomainError:
+            continue  # a building two 邻长 both put forward: the first one stands
+    return out
+
+
+def _score(nominations: list, *, kind, group_users, cell_group, close: dt.date, rng) -> None:
+    """The responsible 组长 scores each nomination on the kind's checklist."""
+    lines = list(Criterion.objects.filter(kind=kind, active=True))
+    for n in nominations:
+        scorer = _scorer_for(n, group_users, cell_group)
+        if scorer is None:
+            continue
+        low = rng.choice((0.5, 0.6, 0.7, 0.8))
+        points = {c.pk: round(c.max_points * rng.uniform(low, 1.0)) for c in lines}
+        services.nomination_score(actor=scorer, nomination=n, points=points, when=_at(close))
+    for n in nominations:
+        n.refresh_from_db()  # scoring locked and saved its own copy
+
+
+def _vote(nominations: list, *, voters: list, vote_from: dt.date, vote_days: int, rng) -> None:
+    """Each voter casts one vote, a few nominations drawing most (a Pareto draw)."""
+    ballot = [n for n in nominations if n.status == Status.SCORED]
+    for voter in voters if ballot else []:
+        choice = ballot[min(int(rng.paretovariate(1.2)) - 1, len(ballot) - 1)]
+        services.vote_cast(
+            actor=voter,
+            nomination=choice,
+            when=_at(vote_from + dt.timedelta(days=rng.randrange(vote_days))),
+        )
+
+
+def _publicise(nominations: list, *, worker, places: int, when: dt.datetime) -> list:
+    """The most-voted, best-scored eligible nominations go on 公示, up to ``places``; the rest
+    are declined. Returns those shown."""
+    votes = Counter(
+        Vote.objects.filter(nomination__in=nominations).values_list("nomination_id", flat=True)
+    )
+    ranked = sorted(
+        (n for n in nominations if n.status == Status.SCORED and services.eligible(n)),
+        key=lambda n: (votes[n.pk], n.total or 0, -n.pk),
+        reverse=True,
+    )
+    shown = [
+        services.publicity_start(actor=worker, nomination=n, when=when) for n in ranked[:places]
+    ]
+    for n in ranked[places:]:
+        services.nomination_reject(
+            actor=worker, nomination=n, note="名额有限，本次未入选", when=when
+        )
+    return shown
+
+
+def _objections(shown: list, *, worker, voters: list, done: int, publicity_day: dt.date) -> int:
+    """Two objections on the 公示: against the first shown (dismissed after checking) and the
+    second (upheld). Returns the objections raised so far."""
+    for upheld, n in ((False, shown[0]), (True, shown[1])):
+        objector = voters[done] if voters else worker
+        o = services.objection_raise(
+            actor=objector,
+            nomination=n,
+            reason="邻居反映情况与推荐事迹不符，请核实" if upheld else "该户曾在楼道堆放杂物",
+            when=_at(publicity_day + dt.timedelta(days=2)),
+        )
+        services.objection_decide(
+            actor=worker,
+            objection=o,
+            upheld=upheld,
+            note="经入户核实，异议属实" if upheld else "经核实已整改，异议不成立",
+            when=_at(publicity_day + dt.timedelta(days=4)),
+        )
+        done += 1
+    return done
 
 
 def clear(*, town: Region | None) -> None:

@@ -93,37 +93,27 @@ def build_demo(*, community, seed: int, now) -> list[str]:
     def at(day: dt.date, hour: int = 10) -> dt.datetime:
         return now.replace(year=day.year, month=day.month, day=day.day, hour=hour, minute=0)
 
+    town_name = town.name if town else "镇政府"
+    secretary = ("town", "刘卫东", f"{town.name if town else '镇'}党委副书记", None, False)
+
     # ------------------------------------------------------------ meeting 1, ~4 months ago
     d1 = (now - 120 * DAY).date()
-    m1 = services.meeting_create(
-        actor=actor,
-        region=community,
+    m1 = _meeting(
+        actor,
+        community,
         held_on=d1,
-        place=f"{community.name}党群服务中心会议室",
-        title=_title(community, d1),
-        chair="刘卫东",
         compounds=[c1, c2],
-        when=at(d1, 9),
+        at=at,
+        attendees=[
+            ("county_department", "周振华", "县委组织部基层科科长", None, False),
+            ("county_department", "谭志勇", "县住建局", housing, False),
+            ("county_department", "陈立新", "县消防救援大队", fire, False),
+            secretary,
+            ("community", "罗小燕", f"{community.name}党总支书记", None, False),
+            ("committee", "李德明", f"{c1.name}业委会主任", None, True),
+            ("property", "王建军", f"{c2.name}社区托管物业负责人", None, False),
+        ],
     )
-    people = [
-        ("county_department", "周振华", "县委组织部基层科科长", None, False),
-        ("county_department", "谭志勇", "县住建局", housing, False),
-        ("county_department", "陈立新", "县消防救援大队", fire, False),
-        ("town", "刘卫东", f"{town.name if town else '镇'}党委副书记", None, False),
-        ("community", "罗小燕", f"{community.name}党总支书记", None, False),
-        ("committee", "李德明", f"{c1.name}业委会主任", None, True),
-        ("property", "王建军", f"{c2.name}社区托管物业负责人", None, False),
-    ]
-    for party, name, unit, dep, resident in people:
-        services.attendee_add(
-            actor=actor,
-            meeting=m1,
-            party=party,
-            name=name,
-            unit=unit,
-            department=dep,
-            is_resident=resident,
-        )
     cases1 = _dispatched(community, at(d1), housing)
     picked1 = rng.sample(cases1, min(2, len(cases1)))
     items1 = []
@@ -154,62 +144,21 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         problem="院内车辆乱停堵塞消防通道，楼道飞线给电动车充电。",
     )
     first = items1[0] if items1 else parking
-    a = {}
-    a["light"] = services.action_record(
-        actor=actor,
-        meeting=m1,
-        agenda_item=first,
-        decision="制定楼道照明和门禁维修方案，指导社区组织施工",
-        responsible_party="county_department",
-        department=housing,
-        responsible_person="谭志勇",
-        deadline=d1 + 30 * DAY,
-        when=at(d1, 16),
-    )
-    a["charging"] = services.action_record(
-        actor=actor,
-        meeting=m1,
-        agenda_item=parking,
-        decision="组织供电部门和社区建设集中充电桩，清理楼道飞线",
-        responsible_party="town",
-        responsible_unit=town.name if town else "镇政府",
-        responsible_person="刘卫东",
-        deadline=d1 + 45 * DAY,
-        when=at(d1, 16),
-    )
-    a["drain"] = services.action_record(
-        actor=actor,
-        meeting=m1,
-        agenda_item=drain,
-        decision="疏通并更换院内主干排水管，雨季前完工",
-        responsible_party="community",
-        responsible_unit=community.name,
-        responsible_person="罗小燕",
-        deadline=d1 + 40 * DAY,
-        when=at(d1, 16),
-    )
-    a["convention"] = services.action_record(
-        actor=actor,
-        meeting=m1,
-        agenda_item=parking,
-        decision="业委会起草停车管理公约，提交业主表决",
-        responsible_party="committee",
-        responsible_unit=f"{c1.name}业委会",
-        responsible_person="李德明",
-        deadline=d1 + 60 * DAY,
-        when=at(d1, 16),
-    )
-    a["patrol"] = services.action_record(
-        actor=actor,
-        meeting=m1,
-        agenda_item=parking,
-        decision="每周巡查消防通道，发现占用当日劝离",
-        responsible_party="property",
-        responsible_unit=f"{c2.name}托管物业",
-        responsible_person="王建军",
-        deadline=d1 + 20 * DAY,
-        when=at(d1, 16),
-    )
+    # (key, agenda item, decision, party, unit or department, person, days to the deadline)
+    # fmt: off
+    a = _decide(actor, m1, at, [
+        ("light", first, "制定楼道照明和门禁维修方案，指导社区组织施工",
+         "county_department", housing, "谭志勇", 30),
+        ("charging", parking, "组织供电部门和社区建设集中充电桩，清理楼道飞线",
+         "town", town_name, "刘卫东", 45),
+        ("drain", drain, "疏通并更换院内主干排水管，雨季前完工",
+         "community", community.name, "罗小燕", 40),
+        ("convention", parking, "业委会起草停车管理公约，提交业主表决",
+         "committee", f"{c1.name}业委会", "李德明", 60),
+        ("patrol", parking, "每周巡查消防通道，发现占用当日劝离",
+         "property", f"{c2.name}托管物业", "王建军", 20),
+    ])
+    # fmt: on
     work = [
         ("light", 8, "progress", "方案已出，楼道灯和门禁材料进场"),
         ("light", 25, "complete", "楼道灯 36 盏、门禁 4 套更换完毕，社区验收"),
@@ -226,33 +175,21 @@ def build_demo(*, community, seed: int, now) -> list[str]:
 
     # ------------------------------------------------------------ meeting 2, ~1 month ago
     d2 = (now - 30 * DAY).date()
-    m2 = services.meeting_create(
-        actor=actor,
-        region=community,
+    m2 = _meeting(
+        actor,
+        community,
         held_on=d2,
-        place=f"{community.name}党群服务中心会议室",
-        title=_title(community, d2),
-        chair="刘卫东",
         compounds=[c2, c3],
-        when=at(d2, 9),
+        at=at,
+        attendees=[
+            ("county_department", "周振华", "县委组织部基层科科长", None, False),
+            ("county_department", "谭志勇", "县住建局", housing, False),
+            ("county_department", "彭海波", "县城管局", urban, False),
+            secretary,
+            ("community", "罗小燕", f"{community.name}党总支书记", None, False),
+            ("committee", "张秀英", f"{c3.name}业委会副主任", None, True),
+        ],
     )
-    for party, name, unit, dep, resident in [
-        ("county_department", "周振华", "县委组织部基层科科长", None, False),
-        ("county_department", "谭志勇", "县住建局", housing, False),
-        ("county_department", "彭海波", "县城管局", urban, False),
-        ("town", "刘卫东", f"{town.name if town else '镇'}党委副书记", None, False),
-        ("community", "罗小燕", f"{community.name}党总支书记", None, False),
-        ("committee", "张秀英", f"{c3.name}业委会副主任", None, True),
-    ]:
-        services.attendee_add(
-            actor=actor,
-            meeting=m2,
-            party=party,
-            name=name,
-            unit=unit,
-            department=dep,
-            is_resident=resident,
-        )
     cases2 = _dispatched(community, at(d2), urban, exclude=picked1)
     picked2 = rng.sample(cases2, min(1, len(cases2)))
     wall = services.agenda_item_add(
@@ -278,62 +215,20 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         compound=c2,
         problem="上次会议议定事项逾期未完成，研究资金和工期。",
     )
-    b = {}
-    b["wall"] = services.action_record(
-        actor=actor,
-        meeting=m2,
-        agenda_item=wall,
-        decision="组织外墙和围墙安全鉴定，提出维修方案",
-        responsible_party="county_department",
-        department=housing,
-        responsible_person="谭志勇",
-        deadline=d2 + 60 * DAY,
-        when=at(d2, 16),
-    )
-    b["drain2"] = services.action_record(
-        actor=actor,
-        meeting=m2,
-        agenda_item=follow,
-        decision="落实管网改造资金，增派社区托管人员盯守施工",
-        responsible_party="community",
-        responsible_unit=community.name,
-        responsible_person="罗小燕",
-        deadline=d2 + 45 * DAY,
-        when=at(d2, 16),
-    )
-    b["fire_check"] = services.action_record(
-        actor=actor,
-        meeting=m2,
-        agenda_item=wall,
-        decision="组织对社区内各小区开展消防安全联合检查",
-        responsible_party="town",
-        responsible_unit=town.name if town else "镇政府",
-        responsible_person="刘卫东",
-        deadline=d2 + 20 * DAY,
-        when=at(d2, 16),
-    )
-    b["ledger"] = services.action_record(
-        actor=actor,
-        meeting=m2,
-        agenda_item=wall,
-        decision="公示上半年公共收益收支明细",
-        responsible_party="committee",
-        responsible_unit=f"{c3.name}业委会",
-        responsible_person="张秀英",
-        deadline=d2 + 50 * DAY,
-        when=at(d2, 16),
-    )
-    b["case"] = services.action_record(
-        actor=actor,
-        meeting=m2,
-        agenda_item=item_case or wall,
-        decision="城管牵头清理整治，社区跟踪回访诉求人",
-        responsible_party="county_department",
-        department=urban,
-        responsible_person="彭海波",
-        deadline=d2 + 14 * DAY,
-        when=at(d2, 16),
-    )
+    # fmt: off
+    b = _decide(actor, m2, at, [
+        ("wall", wall, "组织外墙和围墙安全鉴定，提出维修方案",
+         "county_department", housing, "谭志勇", 60),
+        ("drain2", follow, "落实管网改造资金，增派社区托管人员盯守施工",
+         "community", community.name, "罗小燕", 45),
+        ("fire_check", wall, "组织对社区内各小区开展消防安全联合检查",
+         "town", town_name, "刘卫东", 20),
+        ("ledger", wall, "公示上半年公共收益收支明细",
+         "committee", f"{c3.name}业委会", "张秀英", 50),
+        ("case", item_case or wall, "城管牵头清理整治，社区跟踪回访诉求人",
+         "county_department", urban, "彭海波", 14),
+    ])
+    # fmt: on
     work2 = [
         ("wall", 6, "progress", "已委托鉴定机构进场检测"),
         ("drain2", 5, "progress", "镇财政同意列支，施工队伍已确定"),
@@ -354,6 +249,54 @@ def build_demo(*, community, seed: int, now) -> list[str]:
         f"五方联席会：会议 2 次，议定事项 {actions.count()} 项"
         f"（已完成 {done}、进行中 {doing}、未开始 {waiting}、逾期 {overdue}）"
     ]
+
+
+def _meeting(actor, community: Region, *, held_on: dt.date, compounds: list, attendees: list, at):
+    """A meeting at the community's service centre, chaired by the town's deputy secretary,
+    with its attendees ``(party, name, unit, department, is_resident)``."""
+    meeting = services.meeting_create(
+        actor=actor,
+        region=community,
+        held_on=held_on,
+        place=f"{community.name}党群服务中心会议室",
+        title=_title(community, held_on),
+        chair="刘卫东",
+        compounds=compounds,
+        when=at(held_on, 9),
+    )
+    for party, name, unit, department, resident in attendees:
+        services.attendee_add(
+            actor=actor,
+            meeting=meeting,
+            party=party,
+            name=name,
+            unit=unit,
+            department=department,
+            is_resident=resident,
+        )
+    return meeting
+
+
+def _decide(actor, meeting: Meeting, at, decisions: list) -> dict:
+    """The meeting's decisions recorded at 16:00 on its day, by key. Each is ``(key, agenda
+    item, decision, party, unit or department, person, days to the deadline)``; a county
+    department is named by its :class:`Department`, every other party by its unit's name."""
+    held_on = meeting.held_on
+    out = {}
+    for key, item, decision, party, unit, person, days in decisions:
+        where = {"department": unit} if party == "county_department" else {"responsible_unit": unit}
+        out[key] = services.action_record(
+            actor=actor,
+            meeting=meeting,
+            agenda_item=item,
+            decision=decision,
+            responsible_party=party,
+            responsible_person=person,
+            deadline=held_on + days * DAY,
+            when=at(held_on, 16),
+            **where,
+        )
+    return out
 
 
 def _run(actor, actions: dict, work: list, start: dt.date, at) -> None:

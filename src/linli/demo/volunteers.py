@@ -178,7 +178,7 @@ def build(*, community: Region, today: dt.date, rng, say: Callable[[str], None],
         return _build(community=community, today=today, rng=rng, say=say, **options)
 
 
-def _build(  # noqa: C901 (15; issue 11: to split)
+def _build(
     *,
     community: Region,
     today: dt.date,
@@ -193,141 +193,28 @@ def _build(  # noqa: C901 (15; issue 11: to split)
         services.team_create(actor=worker, community=community, name=n, kind=k, leader_name=lead)
         for n, k, lead in TEAMS
     ]
-    team_by_name = {t.name: t for t in teams}
     pool = _register(
         worker=worker, community=community, rng=rng, teams=teams, today=today, limit=volunteers
     )
     if not pool:
         say("志愿服务：社区没有可登记的居民，跳过")
         return {}
-    tz = timezone.get_current_timezone()
     first_day = today - dt.timedelta(days=days)
-    until = f"{today:%Y%m%d}T235959"
-    activities = []
-    for title, kind, team, place, rule, hour, minutes, places in ACTIVITIES:
-        activities.append(
-            services.activity_create(
-                actor=worker,
-                community=community,
-                title=title,
-                kind=kind,
-                place=place,
-                team=team_by_name[team],
-                rrule=f"{rule};UNTIL={until}",
-                first_start=dt.datetime.combine(first_day, dt.time(hour), tzinfo=tz),
-                duration=dt.timedelta(minutes=minutes),
-                places=places,
-                role="志愿者",
-            )
-        )
+    activities = _activities(
+        worker=worker, community=community, teams=teams, today=today, first_day=first_day
+    )
     now = timezone.now()
     shifts = sorted(
         (s for a in activities for s in a.shifts.all() if s.end <= now),
         key=lambda s: s.start,
     )
-    capacity = sum(min(s.places, len(pool)) for s in shifts)
-    # 3 % above the target: the last week's rolls stay waiting for approval and do not count
-    fill = min(Decimal(1), Decimal(target) / Decimal(max(capacity, 1)) * Decimal("1.03"))
-    party = [v for v in pool if v.is_party_member]
-    recent = now - dt.timedelta(days=7)
-    total = 0
-    for shift in shifts:
-        cap = min(shift.places, len(pool))
-        want = max(1, min(cap, round(cap * float(fill) * rng.uniform(0.94, 1.06))))
-        shift_team = shift.activity.team
-        if shift_team is None:  # every demo activity belongs to a team
-            raise RuntimeError(f"activity {shift.activity.pk} has no team")
-        if shift_team.kind == "party_vanguard" and party:
-            k = min(len(party), want * 2 // 3)
-            people = rng.sample(party, k)
-            rest = [v for v in pool if not v.is_party_member]
-            people += rng.sample(rest, min(len(rest), want - k))
-        else:
-            people = rng.sample(pool, want)
-        entries = []
-        for v in people:
-            roll = rng.random()
-            if roll < 0.12:  # came late
-                entries.append(
-                    RollEntry(v, check_in=shift.start + dt.timedelta(minutes=rng.randint(10, 40)))
-                )
-            elif roll < 0.2:  # left early
-                entries.append(
-                    RollEntry(v, check_out=shift.end - dt.timedelta(minutes=rng.randint(15, 45)))
-                )
-            else:
-                entries.append(RollEntry(v))
-        records = services.roll_record_batch(
-            actor=worker, shift=shift, entries=entries, when=shift.end + dt.timedelta(minutes=30)
-        )
-        if shift.start < recent:
-            services.record_approve_batch(
-                actor=worker, records=records, when=shift.end + dt.timedelta(days=1)
-            )
-        total += len(records)
-
-    # the other parts of the record: awards (worth points), trainings, evaluations
-    approved = ServiceRecord.objects.filter(
-        volunteer__in=pool, status=RecordStatus.APPROVED
-    ).values("volunteer")
-    top = list(
-        approved.annotate(m=Sum("minutes")).order_by("-m").values_list("volunteer", flat=True)[:10]
+    total = _serve(worker=worker, shifts=shifts, pool=pool, target=target, rng=rng, now=now)
+    top, redeemed = _record_extras(
+        worker=worker, community=community, pool=pool, today=today, first_day=first_day, rng=rng
     )
-    by_id = {v.pk: v for v in pool}
-    for i, vid in enumerate(top):
-        services.award_grant(
-            actor=worker,
-            volunteer=by_id[vid],
-            title="优秀志愿者" if i < 5 else "最美志愿者",
-            date=today.replace(month=1, day=10),
-            issuer=f"{community.name}党总支",
-            points=200,
-        )
-        services.evaluation_record(
-            actor=worker,
-            volunteer=by_id[vid],
-            year=today.year - 1,
-            rating="excellent",
-            comment="服务时间长，群众评价好",
-        )
-    for v in rng.sample(pool, min(60, len(pool))):
-        services.training_add(
-            actor=worker,
-            volunteer=v,
-            title="志愿服务通用知识与安全培训",
-            date=first_day + dt.timedelta(days=30),
-            hours=Decimal("2"),
-            provider="衡东县志愿者协会",
-        )
-    items = [
-        services.reward_item_create(actor=worker, community=community, name=n, points=p, stock=s)
-        for n, p, s in REWARDS
-    ]
-    redeemed = 0
-    for vid in top[:8]:
-        try:
-            services.points_redeem(actor=worker, volunteer=by_id[vid], item=items[1])
-            redeemed += 1
-        except Exception:
-            pass
-    certificate = None
-    if top:
-        last_year = today.year - 1
-        certificate = (
-            services.certificate_issue(
-                actor=worker,
-                volunteer=by_id[top[0]],
-                period_start=dt.date(last_year, 1, 1),
-                period_end=dt.date(last_year, 12, 31),
-                person_in_charge="周书记",
-                handler="志愿服务专干",
-                contact="0734-5221234",
-            )
-            if selectors.stats(
-                community=community, start=dt.date(last_year, 1, 1), end=dt.date(last_year, 12, 31)
-            )["person_times"]
-            else None
-        )
+    certificate = _certificate(
+        worker=worker, community=community, volunteer=top[0] if top else None, today=today
+    )
 
     figures = selectors.stats(community=community, start=first_day, end=today)
     pending = ServiceRecord.objects.filter(
@@ -351,6 +238,157 @@ def _build(  # noqa: C901 (15; issue 11: to split)
         "redemptions": redeemed,
         "certificate": certificate.number if certificate else None,
     }
+
+
+def _activities(
+    *, worker, community: Region, teams: list, today: dt.date, first_day: dt.date
+) -> list:
+    """The demo's recurring activities, each with its team, from ``first_day`` to today."""
+    team_by_name = {t.name: t for t in teams}
+    tz = timezone.get_current_timezone()
+    until = f"{today:%Y%m%d}T235959"
+    return [
+        services.activity_create(
+            actor=worker,
+            community=community,
+            title=title,
+            kind=kind,
+            place=place,
+            team=team_by_name[team],
+            rrule=f"{rule};UNTIL={until}",
+            first_start=dt.datetime.combine(first_day, dt.time(hour), tzinfo=tz),
+            duration=dt.timedelta(minutes=minutes),
+            places=places,
+            role="志愿者",
+        )
+        for title, kind, team, place, rule, hour, minutes, places in ACTIVITIES
+    ]
+
+
+def _serve(*, worker, shifts: list, pool: list, target: int, rng, now: dt.datetime) -> int:
+    """Fill the past shifts' rolls towards ``target`` person-times; all but the last week's
+    rolls are approved the next day. Returns the person-times recorded."""
+    capacity = sum(min(s.places, len(pool)) for s in shifts)
+    # 3 % above the target: the last week's rolls stay waiting for approval and do not count
+    fill = min(Decimal(1), Decimal(target) / Decimal(max(capacity, 1)) * Decimal("1.03"))
+    party = [v for v in pool if v.is_party_member]
+    recent = now - dt.timedelta(days=7)
+    total = 0
+    for shift in shifts:
+        cap = min(shift.places, len(pool))
+        want = max(1, min(cap, round(cap * float(fill) * rng.uniform(0.94, 1.06))))
+        people = _crew(shift=shift, pool=pool, party=party, want=want, rng=rng)
+        records = services.roll_record_batch(
+            actor=worker,
+            shift=shift,
+            entries=[_roll_entry(shift, v, rng) for v in people],
+            when=shift.end + dt.timedelta(minutes=30),
+        )
+        if shift.start < recent:
+            services.record_approve_batch(
+                actor=worker, records=records, when=shift.end + dt.timedelta(days=1)
+            )
+        total += len(records)
+    return total
+
+
+def _crew(*, shift, pool: list, party: list, want: int, rng) -> list:
+    """Who served one shift: two thirds party members on the 党员先锋队's shifts."""
+    shift_team = shift.activity.team
+    if shift_team is None:  # every demo activity belongs to a team
+        raise RuntimeError(f"activity {shift.activity.pk} has no team")
+    if shift_team.kind == "party_vanguard" and party:
+        k = min(len(party), want * 2 // 3)
+        people = rng.sample(party, k)
+        rest = [v for v in pool if not v.is_party_member]
+        return people + rng.sample(rest, min(len(rest), want - k))
+    return rng.sample(pool, want)
+
+
+def _roll_entry(shift, volunteer, rng) -> RollEntry:
+    """One line of the roll: most served the whole shift, some came late or left early."""
+    roll = rng.random()
+    if roll < 0.12:  # came late
+        return RollEntry(
+            volunteer, check_in=shift.start + dt.timedelta(minutes=rng.randint(10, 40))
+        )
+    if roll < 0.2:  # left early
+        return RollEntry(volunteer, check_out=shift.end - dt.timedelta(minutes=rng.randint(15, 45)))
+    return RollEntry(volunteer)
+
+
+def _record_extras(
+    *, worker, community: Region, pool: list, today: dt.date, first_day: dt.date, rng
+) -> tuple[list, int]:
+    """The other parts of the record: awards (worth points) and evaluations for the ten with
+    the most hours, trainings, the 积分超市 and a few redemptions. Returns the ten (volunteers,
+    most hours first) and the number of redemptions."""
+    approved = ServiceRecord.objects.filter(
+        volunteer__in=pool, status=RecordStatus.APPROVED
+    ).values("volunteer")
+    by_id = {v.pk: v for v in pool}
+    top = [
+        by_id[vid]
+        for vid in approved.annotate(m=Sum("minutes"))
+        .order_by("-m")
+        .values_list("volunteer", flat=True)[:10]
+    ]
+    for i, volunteer in enumerate(top):
+        services.award_grant(
+            actor=worker,
+            volunteer=volunteer,
+            title="优秀志愿者" if i < 5 else "最美志愿者",
+            date=today.replace(month=1, day=10),
+            issuer=f"{community.name}党总支",
+            points=200,
+        )
+        services.evaluation_record(
+            actor=worker,
+            volunteer=volunteer,
+            year=today.year - 1,
+            rating="excellent",
+            comment="服务时间长，群众评价好",
+        )
+    for v in rng.sample(pool, min(60, len(pool))):
+        services.training_add(
+            actor=worker,
+            volunteer=v,
+            title="志愿服务通用知识与安全培训",
+            date=first_day + dt.timedelta(days=30),
+            hours=Decimal("2"),
+            provider="衡东县志愿者协会",
+        )
+    items = [
+        services.reward_item_create(actor=worker, community=community, name=n, points=p, stock=s)
+        for n, p, s in REWARDS
+    ]
+    redeemed = 0
+    for volunteer in top[:8]:
+        try:
+            services.points_redeem(actor=worker, volunteer=volunteer, item=items[1])
+            redeemed += 1
+        except Exception:
+            pass
+    return top, redeemed
+
+
+def _certificate(*, worker, community: Region, volunteer, today: dt.date):
+    """Last year's service certificate for ``volunteer`` (none without service last year)."""
+    if volunteer is None:
+        return None
+    last_year = today.year - 1
+    start, end = dt.date(last_year, 1, 1), dt.date(last_year, 12, 31)
+    if not selectors.stats(community=community, start=start, end=end)["person_times"]:
+        return None
+    return services.certificate_issue(
+        actor=worker,
+        volunteer=volunteer,
+        period_start=start,
+        period_end=end,
+        person_in_charge="周书记",
+        handler="志愿服务专干",
+        contact="0734-5221234",
+    )
 
 
 def clear(*, town: Region | None) -> None:

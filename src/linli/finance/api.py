@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from linli.core.bounds import Id
 from linli.core.errors import Forbidden, Invalid, NotFound
+from linli.core.policy import Capability, readable_or_404
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from linli.ledger.selectors import visible_regions
 
@@ -147,8 +148,10 @@ def payment_detail(request, payment_id: Id):
 )
 def payment_void(request, payment_id: Id, payload: PaymentVoidIn):
     """A request to void the payment; another worker or official approves it."""
-    _desk(request)
+    # scope first: a payment the user cannot see is missing; one they see (the 三长, the
+    # household) but may not void is a 403
     payment = selectors.payment_get_for(actor=request.user, payment_id=payment_id)
+    _desk(request)
     void = services.payment_void(actor=request.user, payment=payment, reason=payload.reason)
     return Status(201, void)
 
@@ -159,7 +162,7 @@ def payment_void(request, payment_id: Id, payload: PaymentVoidIn):
     summary="待审批的收款作废",
 )
 def payment_void_list(request):
-    _desk(request)
+    readable_or_404(request.user, Capability.FINANCE_DESK)  # the desk's queue: not theirs
     return selectors.pending_voids(actor=request.user)
 
 
@@ -170,8 +173,8 @@ def payment_void_list(request):
 )
 def payment_void_decide(request, void_id: Id, payload: VoidDecisionIn):
     """Approve (the payment is voided, its bills owe again) or refuse; not one's own."""
+    void = selectors.void_get_for(actor=request.user, void_id=void_id)  # the desk's only
     _desk(request)
-    void = selectors.void_get_for(actor=request.user, void_id=void_id)
     return services.payment_void_decide(
         actor=request.user, void=void, approve=payload.approve, note=payload.note
     )

@@ -7,8 +7,8 @@ from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from linli.core.bounds import Id
-from linli.core.errors import Forbidden, NotFound
-from linli.core.policy import Capability, can
+from linli.core.errors import NotFound
+from linli.core.policy import Capability, readable_or_404
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, PageNumberPagination
 from linli.ledger.models import Resident
 from linli.ledger.selectors import community_get_for
@@ -150,11 +150,10 @@ def visit_create(request, payload: VisitIn):
     summary="网格体检",
 )
 def report(request, community_id: Id):
-    """Officials and workers; a community the user cannot see is a 404 like a missing one,
-    one they see without the role a 403."""
+    """Officials and workers; for anyone else the report is out of scope, a 404 exactly like
+    a community that is missing or not theirs."""
+    readable_or_404(request.user, Capability.GRID_MANAGE, "社区不存在或无权查看")
     community = community_get_for(actor=request.user, community_id=community_id)
-    if not can(request.user, Capability.GRID_MANAGE):
-        raise Forbidden("当前角色无权查看网格体检")
     return {
         "households_without_neighbour": list(
             selectors.households_without_neighbour(

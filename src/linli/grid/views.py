@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.core import badges, uploads
+from linli.core import registry, uploads
 from linli.core.errors import DomainError, Invalid
 from linli.core.http import get_or_404
 from linli.core.policy import Capability, can
@@ -158,7 +158,7 @@ def household_card(request, household_id: int):
     neighbour = membership[0].neighbour if membership else None
     context = {
         "household": household,
-        "honours": badges.badges_for("household", [household]).get(household.pk, []),
+        "honours": registry.HOUSEHOLD_BADGES.merged([household]).get(household.pk, []),
         "people": people,
         "visits": visits,
         "neighbour": neighbour,

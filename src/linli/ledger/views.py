@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linli.core import badges
+from linli.core import registry
 from linli.core.bounds import MAX_YEAR, MIN_YEAR, id_param
 from linli.core.errors import DomainError
 from linli.core.http import get_or_404
@@ -162,7 +162,7 @@ def compound_detail(request, compound_id: int):
         rows.append({"household": h, "people": people})
     units = Unit.objects.filter(building__compound=compound).annotate(n=Count("households"))
     buildings = list(compound.buildings.all())
-    honours = badges.badges_for("building", buildings)
+    honours = registry.BUILDING_BADGES.merged(buildings)
     context = {
         "building_honours": [(b, honours[b.pk]) for b in buildings if b.pk in honours],
         "compound": compound,

@@ -44,12 +44,18 @@ MAX_TEXT = 2000
 # ---------------------------------------------------------------- helpers
 
 
-def _err(code: str, message: str, field: str | None = None, value=None, *, conflict=False):
-    """An ``Invalid`` (or with ``conflict``, a ``Conflict``) naming the request's field."""
-    details = [{"field": field, "value": None if value is None else str(value)}] if field else []
-    if conflict:
-        return Conflict(message, code=f"meetings.{code}", details=details)
-    return Invalid(message, code=f"meetings.{code}", details=details)
+def _details(field: str | None, value) -> list[dict]:
+    return [{"field": field, "value": None if value is None else str(value)}] if field else []
+
+
+def _err(code: str, message: str, field: str | None = None, value=None) -> Invalid:
+    """An ``Invalid`` naming the request's field."""
+    return Invalid(message, code=f"meetings.{code}", details=_details(field, value))
+
+
+def _conflict(code: str, message: str, field: str | None = None, value=None) -> Conflict:
+    """A ``Conflict`` naming the field whose state refuses the request."""
+    return Conflict(message, code=f"meetings.{code}", details=_details(field, value))
 
 
 def _text(value: str | None, *, field: str, label: str, required: bool, limit: int = MAX_TEXT):
@@ -344,12 +350,11 @@ def action_record(
 
 def _check_open(action: Action, what: str) -> None:
     if action.status in CLOSED_STATUSES:
-        raise _err(
+        raise _conflict(
             "action_closed",
             f"事项已{action.get_status_display()[1:]}，不能{what}",
             "status",
             action.status,
-            conflict=True,
         )
 
 
@@ -383,9 +388,7 @@ def action_complete(*, actor, action: Action, note: str, when: dt.datetime | Non
     action = _lock_action(action)
     _check_work(actor, action)
     if action.status == ActionStatus.CANCELLED:
-        raise _err(
-            "action_cancelled", "事项已取消，不能标记为完成", "status", action.status, conflict=True
-        )
+        raise _conflict("action_cancelled", "事项已取消，不能标记为完成", "status", action.status)
     _check_open(action, "重复办结")
     note = _text(note, field="note", label="办结说明", required=True)
     at = _at(when)

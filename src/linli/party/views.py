@@ -3,10 +3,11 @@ from typing import Any, cast
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from linli.core import registry
 from linli.core.http import get_or_404
 from linli.ledger.selectors import community_get_for
 
-from . import contributions, selectors
+from . import selectors
 from .models import Member, ThemeDay
 
 
@@ -27,7 +28,7 @@ def community_tree(request, community_id: int):
         .select_related("organisation", "unit")
         .order_by("organisation__path", "name")[:200]
     )
-    contributions.annotate(shown)  # 亮身份: e.g. their approved volunteer hours
+    registry.PARTY_MEMBER.annotate(shown)  # 亮身份: e.g. their approved volunteer hours
     theme_days = (
         ThemeDay.objects.restrict(request.user)
         .filter(organisation__in=orgs)

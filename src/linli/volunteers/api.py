@@ -23,7 +23,7 @@ from ninja.responses import Status
 
 from linli.core.bounds import Id
 from linli.core.errors import Forbidden, Invalid, NotFound
-from linli.core.policy import Capability, can, get_or_404
+from linli.core.policy import Capability, can, get_or_404, readable_or_404
 from linli.core.privacy import mask_id_number, mask_phone
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS
 from linli.ledger.models import Region, Resident
@@ -587,7 +587,7 @@ def certificate_issue(request, payload: CertificateIn):
 
 @router.get("/stats", response={200: StatsOut, **READ_ERRORS}, summary="志愿服务统计")
 def stats(request, filters: Query[StatsQuery]):
-    _require_manage(request.user)
+    readable_or_404(request.user, Capability.VOLUNTEERS_MANAGE)  # as a community not theirs
     community = get_or_404(Region.objects.all(), request.user, pk=filters.community_id)
     start, end = filters.start, filters.end
     figures = selectors.stats(community=community, start=start, end=end)

@@ -7,7 +7,7 @@ class VolunteersConfig(AppConfig):
     verbose_name = "志愿服务"
 
     def ready(self) -> None:
-        from linli.party import contributions
+        from linli.core import registry
 
         from . import todos
         from .scopes import register_scopes
@@ -15,4 +15,4 @@ class VolunteersConfig(AppConfig):
 
         register_scopes()
         todos.register()
-        contributions.register("volunteer_hours", hours_by_party_member)
+        registry.PARTY_MEMBER.register("volunteer_hours", hours_by_party_member)
