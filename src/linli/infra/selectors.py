@@ -114,9 +114,9 @@ class Figures:
         self.problems += row["n"]
         self.done += row["done"]
         self.open = self.problems - self.done
-        self.budget += row["budget"] or ZERO
-        self.actual += row["actual"] or ZERO
-        self.actual_done += row["actual_done"] or ZERO
+        self.budget += row["budget_sum"] or ZERO
+        self.actual += row["actual_sum"] or ZERO
+        self.actual_done += row["actual_done_sum"] or ZERO
 
     def as_dict(self) -> dict:
         return {
@@ -141,9 +141,9 @@ def _per_compound(problems: QuerySet[Problem]) -> list[dict]:
         .annotate(
             n=Count("id"),
             done=Count("id", filter=Q(stage=Stage.DONE)),
-            budget=Sum("budget"),
-            actual=Sum("actual"),
-            actual_done=Sum("actual", filter=Q(stage=Stage.DONE)),
+            budget_sum=Sum("budget"),
+            actual_sum=Sum("actual"),
+            actual_done_sum=Sum("actual", filter=Q(stage=Stage.DONE)),
         )
     )
 
