@@ -23,7 +23,9 @@ def snapshot(problem):
     p = Problem.objects.get(pk=problem.pk)
     return (
         p.stage, p.version, p.budget, p.actual, p.measure, p.department_id,
-        list(Funding.objects.filter(problem=p).values_list("source", "amount", "proposal", "entry")),
+        list(
+            Funding.objects.filter(problem=p).values_list("source", "amount", "proposal", "entry")
+        ),
         ProblemEvent.objects.filter(problem=p).count(),
         Proposal.objects.count(), Entry.objects.count(),
     )  # fmt: skip
@@ -94,7 +96,11 @@ def test_done_only_by_the_representatives(world, approved):
     assert exc.value.code == "infra.representatives_required"
     assert snapshot(p) == before
     services.problem_accept(
-        actor=w, problem=p, representatives=["刘建国", "赵志强"], opinion="仍有渗漏", satisfied=False
+        actor=w,
+        problem=p,
+        representatives=["刘建国", "赵志强"],
+        opinion="仍有渗漏",
+        satisfied=False,
     )
     p.refresh_from_db()
     assert p.stage == "implementing"  # redone
@@ -116,9 +122,11 @@ def test_approval_needs_measure_department_budget_and_matching_funding(world, ad
     details = {"measure": "加装消防栓", "department": world["fire"], "budget": "5000"}
     details.pop(missing, None)
     services.problem_update(actor=w, problem=p, **details)
-    shares = [("fiscal", "3000"), ("co_builder", "1000")] if missing == "funding" else [
-        ("fiscal", "5000")
-    ]
+    shares = (
+        [("fiscal", "3000"), ("co_builder", "1000")]
+        if missing == "funding"
+        else [("fiscal", "5000")]
+    )
     services.funding_set(actor=w, problem=p, shares=shares)
     before = snapshot(p)
     with pytest.raises(Invalid) as exc:
@@ -333,7 +341,11 @@ def test_out_of_scope_is_missing_and_no_role_may_not_act(world, add):
         services.problem_advance(actor=world["resident"], problem=p, to="argued")
     with pytest.raises(Forbidden):
         services.problem_add(
-            actor=world["committee_a"], plan=world["plan"], kind="fire", title="x", found_by="survey"
+            actor=world["committee_a"],
+            plan=world["plan"],
+            kind="fire",
+            title="x",
+            found_by="survey",
         )
     assert snapshot(p) == before
 

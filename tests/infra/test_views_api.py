@@ -89,7 +89,9 @@ def test_problem_page_skip_refused_then_stage_actions(client, world, add):
         {"action": "details", "measure": "清掏", "department": world["housing"].pk,
          "budget": "5000"},
     )  # fmt: skip
-    client.post(url, {"action": "funding", "amount_fiscal": "3000", "amount_maintenance_fund": "2000"})
+    client.post(
+        url, {"action": "funding", "amount_fiscal": "3000", "amount_maintenance_fund": "2000"}
+    )
     r = client.post(url, {"action": "vote"})
     assert r.status_code == 302
     client.post(url, {"action": "advance", "to": "approved"})
@@ -107,7 +109,10 @@ def test_resident_sees_the_board_but_cannot_act(client, world, add):
     client.force_login(world["resident"])
     assert client.get(f"/infra/compound/{world['compound'].pk}/").status_code == 200
     assert client.get(f"/infra/problem/{p.pk}/").status_code == 200
-    assert client.post(f"/infra/problem/{p.pk}/", {"action": "advance", "to": "argued"}).status_code == 404
+    assert (
+        client.post(f"/infra/problem/{p.pk}/", {"action": "advance", "to": "argued"}).status_code
+        == 404
+    )
     assert client.get("/infra/").status_code == 404
     p.refresh_from_db()
     assert p.stage == "proposed"
@@ -143,8 +148,17 @@ def test_api_flow_and_codes(client, world, add):
     r = _api(client, "POST", f"/problems/{pid}/details", {
         "budget": "9000", "measure": "更换水箱", "department_id": world["housing"].pk})  # fmt: skip
     assert r.status_code == 200 and r.json()["budget"] == "9000.00"
-    r = _api(client, "PUT", f"/problems/{pid}/funding", {"shares": [
-        {"source": "fiscal", "amount": "6000"}, {"source": "public_income", "amount": "3000"}]})
+    r = _api(
+        client,
+        "PUT",
+        f"/problems/{pid}/funding",
+        {
+            "shares": [
+                {"source": "fiscal", "amount": "6000"},
+                {"source": "public_income", "amount": "3000"},
+            ]
+        },
+    )
     assert r.status_code == 200
     assert [s["state"] for s in r.json()["shares"]] == ["", "entry_not_posted"]
     assert _api(client, "POST", f"/problems/{pid}/advance", {"to": "approved"}).status_code == 200

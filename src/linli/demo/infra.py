@@ -39,8 +39,20 @@ TOTAL = Decimal("200000.00")
 
 # kind, problem, measure, department code, actual spending (the last one takes the remainder)
 DONE = (
-    ("fire", "消防通道被杂物和车辆堵塞", "清理杂物，划设消防通道标线，设置禁停牌", "fire", "3800.00"),
-    ("fire", "楼道灭火器过期、消防栓无水", "更换灭火器 48 具，维修室内消防栓管网", "fire", "12600.00"),
+    (
+        "fire",
+        "消防通道被杂物和车辆堵塞",
+        "清理杂物，划设消防通道标线，设置禁停牌",
+        "fire",
+        "3800.00",
+    ),
+    (
+        "fire",
+        "楼道灭火器过期、消防栓无水",
+        "更换灭火器 48 具，维修室内消防栓管网",
+        "fire",
+        "12600.00",
+    ),
     ("drainage", "3栋化粪池堵塞外溢", "清掏化粪池，更换破损排污管 40 米", "housing", "8600.00"),
     ("drainage", "雨季院内积水", "疏通雨水管网，新增排水沟 60 米", "urban", "9200.00"),
     ("street_light", "院内路灯大部分不亮", "更换 LED 路灯 12 盏，重新敷设线路", "power", "7400.00"),
@@ -130,18 +142,18 @@ def _vote(*, actor, problem: Problem, start: dt.datetime, rng: random.Random) ->
     """The owners' item-(五) vote on the plan's proposal: announced 15+ days ahead, paper
     ballots entered by the worker (about 85 % take part, 9 in 10 of them say yes), closed,
     published."""
-    share = problem.fundings.get(source=Source.MAINTENANCE_FUND)
+    proposal = problem.fundings.get(source=Source.MAINTENANCE_FUND).proposal
+    if proposal is None:
+        raise AssertionError("the maintenance-fund share was put to the owners first")
     vote = selfgov.vote_announce(
         actor=actor,
-        proposal=share.proposal,
+        proposal=proposal,
         opens_at=start + 16 * DAY,
         closes_at=start + 23 * DAY,
         when=start,
     )
     roll = list(Owner.objects.filter(rolls__vote=vote).order_by("id"))
-    entries = [
-        (o, "yes" if rng.random() < 0.9 else "no") for o in roll if rng.random() < 0.85
-    ]
+    entries = [(o, "yes" if rng.random() < 0.9 else "no") for o in roll if rng.random() < 0.85]
     selfgov.ballots_enter_batch(actor=actor, vote=vote, entries=entries, when=start + 17 * DAY)
     vote = selfgov.vote_close(actor=actor, vote=vote, when=start + 24 * DAY)
     selfgov.vote_publish(actor=actor, vote=vote, when=start + 25 * DAY)
@@ -212,7 +224,9 @@ def _finish(*, actor, problem, actual, start, rng) -> None:
         when=start,
     )
     services.problem_advance(actor=actor, problem=problem, to=Stage.IMPLEMENTING, when=start)
-    services.problem_record_actual(actor=actor, problem=problem, amount=actual, when=start + 18 * DAY)
+    services.problem_record_actual(
+        actor=actor, problem=problem, amount=actual, when=start + 18 * DAY
+    )
     services.photo_add(
         actor=actor,
         problem=problem,
@@ -234,22 +248,18 @@ def _finish(*, actor, problem, actual, start, rng) -> None:
 
 
 @transaction.atomic
-def build_demo(*, community, seed: int, now) -> list[str]:  # noqa: C901 (one story, told in order)
+def build_demo(*, community, seed: int, now) -> list[str]:
     """The plans of ``community``'s compounds and their problems; returns the lines to print."""
     rng = random.Random(f"{seed}:infra")
     actor = _worker(community)
     compounds = list(Compound.objects.filter(community=community).order_by("name"))
     if actor is None or not compounds:
         return []
-    plans = [
-        services.plan_open(actor=actor, compound=c, when=now - 360 * DAY) for c in compounds
-    ]
+    plans = [services.plan_open(actor=actor, compound=c, when=now - 360 * DAY) for c in compounds]
     from django.apps import apps
 
     meetings = list(
-        apps.get_model("meetings", "Meeting")
-        .objects.filter(region=community)
-        .order_by("held_on")
+        apps.get_model("meetings", "Meeting").objects.filter(region=community).order_by("held_on")
     )
     departments = {d.code: d for d in Department.objects.filter(active=True)}
     amounts = _amounts()
@@ -282,10 +292,12 @@ def build_demo(*, community, seed: int, now) -> list[str]:  # noqa: C901 (one st
             posted = now - 30 * DAY
             day = _entry_day(compound, posted.date())
             posted = max(posted, now.replace(year=day.year, month=day.month, day=day.day))
-            share = services.fund_entry_post(actor=actor, problem=problem, date=day, when=posted)
-            commons.entry_approve(
-                actor=_committee(compound), entry=share.entry, when=posted + DAY
-            )
+            entry = services.fund_entry_post(
+                actor=actor, problem=problem, date=day, when=posted
+            ).entry
+            if entry is None:
+                raise AssertionError("the public-income share was posted")
+            commons.entry_approve(actor=_committee(compound), entry=entry, when=posted + DAY)
             start = posted + 2 * DAY
             start = min(start, now - 22 * DAY) if start + 21 * DAY > now else start
         _finish(actor=actor, problem=problem, actual=actual, start=start, rng=rng)

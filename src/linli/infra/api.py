@@ -110,7 +110,9 @@ def plans_list(request, community_id: Id | None = None):
     return [_plan_out(request.user, p) for p in qs.order_by("compound__name")[:500]]
 
 
-@router.post("/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="建立小区对策（一小区一对策）")
+@router.post(
+    "/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="建立小区对策（一小区一对策）"
+)
 def plan_create(request, payload: PlanIn):
     _view(request.user)
     compound = get_or_404(Compound.objects.all(), request.user, pk=payload.compound_id)
@@ -125,7 +127,9 @@ def plan_detail(request, plan_id: Id):
 
 
 @router.get(
-    "/problems", response={200: list[ProblemOut], **READ_ERRORS}, summary="问题清单（可按小区、阶段、类别筛选）"
+    "/problems",
+    response={200: list[ProblemOut], **READ_ERRORS},
+    summary="问题清单（可按小区、阶段、类别筛选）",
 )
 def problems_list(
     request,
@@ -157,7 +161,9 @@ def problem_create(request, payload: ProblemIn):
         if case is None:
             raise NotFound("诉求不存在或无权查看", details=[{"field": "case_id"}])
     if payload.meeting_id is not None:
-        meeting = apps.get_model("meetings", "Meeting").objects.filter(pk=payload.meeting_id).first()
+        meeting = (
+            apps.get_model("meetings", "Meeting").objects.filter(pk=payload.meeting_id).first()
+        )
         if meeting is None:
             raise NotFound("联席会不存在或无权查看", details=[{"field": "meeting_id"}])
     problem = services.problem_add(

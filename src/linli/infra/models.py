@@ -127,7 +127,9 @@ class Problem(models.Model):
         related_name="infra_problems",
         verbose_name="责任部门",
     )
-    budget = models.DecimalField("预算（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    budget = models.DecimalField(
+        "预算（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     actual = models.DecimalField(
         "实际支出（元）", max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -160,7 +162,8 @@ class Problem(models.Model):
                 condition=Q(budget__isnull=True) | Q(budget__gt=0), name="infra_budget_positive"
             ),
             models.CheckConstraint(
-                condition=Q(actual__isnull=True) | Q(actual__gte=0), name="infra_actual_not_negative"
+                condition=Q(actual__isnull=True) | Q(actual__gte=0),
+                name="infra_actual_not_negative",
             ),
         ]
 
@@ -206,7 +209,9 @@ class Funding(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["problem_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["problem", "source"], name="infra_one_share_per_source"),
+            models.UniqueConstraint(
+                fields=["problem", "source"], name="infra_one_share_per_source"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="infra_share_positive"),
         ]
 

@@ -46,7 +46,9 @@ def _vote_state(share) -> ShareState:
             "vote_pending", f"维修资金议题#{proposal.pk}已公布，待公告业主表决", False, True
         )
     if vote.status == "announced":
-        return ShareState("vote_pending", f"维修资金业主表决#{vote.pk}进行中，尚未计票", False, True)
+        return ShareState(
+            "vote_pending", f"维修资金业主表决#{vote.pk}进行中，尚未计票", False, True
+        )
     if vote.result and vote.result.get("passed"):
         return ShareState("", f"业主表决#{vote.pk}已通过", True, True)
     return ShareState("vote_failed", f"维修资金业主表决#{vote.pk}未通过", False, False)
@@ -67,9 +69,7 @@ def _entry_state(share) -> ShareState:
     if entry is None:
         return ShareState("entry_not_posted", "公共收益支出尚未入账", False, False)
     if entry.status == "pending":
-        return ShareState(
-            "entry_pending", f"公共收益支出#{entry.pk}待业委会审核", False, True
-        )
+        return ShareState("entry_pending", f"公共收益支出#{entry.pk}待业委会审核", False, True)
     if entry.status == "approved":
         return ShareState("", f"公共收益支出#{entry.pk}已审核入账", True, True)
     return ShareState("entry_rejected", f"公共收益支出#{entry.pk}被驳回，须重新入账", False, False)

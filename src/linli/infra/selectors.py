@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -48,9 +49,7 @@ def plan_of(compound: Compound) -> Plan | None:
 
 
 def problems_for(actor) -> QuerySet[Problem]:
-    return Problem.objects.restrict(actor).select_related(
-        "plan__compound__community", "department"
-    )
+    return Problem.objects.restrict(actor).select_related("plan__compound__community", "department")
 
 
 def problem_get_for(*, actor, problem_id: int) -> Problem:
@@ -134,8 +133,8 @@ class Figures:
         }
 
 
-def _per_compound(problems: QuerySet[Problem]) -> list[dict]:
-    return list(
+def _per_compound(problems: QuerySet[Problem]) -> list[dict[str, Any]]:
+    rows = (
         problems.order_by()
         .values("plan__compound_id", "plan__compound__name", "plan__compound__community__path")
         .annotate(
@@ -146,6 +145,7 @@ def _per_compound(problems: QuerySet[Problem]) -> list[dict]:
             actual_done_sum=Sum("actual", filter=Q(stage=Stage.DONE)),
         )
     )
+    return [dict(r) for r in rows]
 
 
 def _sources(actor, problems: QuerySet[Problem]) -> dict[int, dict[str, Decimal]]:
@@ -178,7 +178,7 @@ def _merge(target: Figures, row: dict, sources: dict, kinds: dict) -> None:
         target.by_kind[k] = target.by_kind.get(k, 0) + n
 
 
-LEVELS = {
+LEVELS: dict[str, int | None] = {
     "compound": None,
     "community": RegionLevel.COMMUNITY,
     "town": RegionLevel.TOWN,
@@ -210,7 +210,7 @@ def figures_by(*, actor, level: str, within: Region | None = None) -> list[Figur
             _merge(f, row, sources, kinds)
             out.append(f)
         return sorted(out, key=lambda f: f.place)
-    regions = Region.objects.filter(level=LEVELS[level]).order_by("path")
+    regions = Region.objects.filter(level=LEVELS[level] or 0).order_by("path")
     paths = {r["plan__compound__community__path"] for r in rows}
     wanted = [r for r in regions if any(p.startswith(r.path) for p in paths)]
     out = []
@@ -224,7 +224,7 @@ def figures_by(*, actor, level: str, within: Region | None = None) -> list[Figur
 
 
 def figures(*, actor, compound: Compound | None = None, region: Region | None = None) -> Figures:
-    """"How much for how many problems" of one compound or one region (all the actor sees
+    """ "How much for how many problems" of one compound or one region (all the actor sees
     when neither is given)."""
     problems = Problem.objects.restrict(actor)
     total = Figures()
@@ -234,7 +234,7 @@ def figures(*, actor, compound: Compound | None = None, region: Region | None = 
     elif region is not None:
         problems = problems.filter(plan__compound__community__path__startswith=region.path)
         total.place_id, total.place = region.pk, region.name
-        total.level = {v: k for k, v in LEVELS.items() if v}.get(region.level, "")
+        total.level = {int(v): k for k, v in LEVELS.items() if v}.get(int(region.level), "")
     rows = _per_compound(problems)
     sources, kinds = _sources(actor, problems), _kinds(problems)
     for row in rows:

@@ -146,7 +146,9 @@ def plan_open(*, actor, compound: Compound, note: str = "", when=None) -> Plan:
 def _source_case(actor, plan: Plan, case: Case | None) -> Case:
     if case is None:
         raise Invalid(
-            "由居民诉求发现的问题须关联诉求", code="infra.case_required", details=[{"field": "case"}]
+            "由居民诉求发现的问题须关联诉求",
+            code="infra.case_required",
+            details=[{"field": "case"}],
         )
     if not restrict(Case.objects.filter(pk=case.pk), actor).exists():
         raise NotFound("诉求不存在或无权查看", details=[{"field": "case"}])
@@ -351,13 +353,13 @@ def funding_set(
             share.delete()
     out = []
     for source, amount in wanted.items():
-        share = current.get(source)
-        if share is None:
-            share = Funding.objects.create(problem=problem, source=source, amount=amount)
-        elif share.amount != amount:
-            share.amount = amount
-            share.save(update_fields=["amount"])
-        out.append(share)
+        found = current.get(source)
+        if found is None:
+            found = Funding.objects.create(problem=problem, source=source, amount=amount)
+        elif found.amount != amount:
+            found.amount = amount
+            found.save(update_fields=["amount"])
+        out.append(found)
     _bump(problem, [])
     said = "、".join(f"{Source(s).label} {a} 元" for s, a in wanted.items()) or "无"
     _event(problem, actor, ProblemEvent.Action.FUNDING, _when(when), said)
@@ -419,7 +421,11 @@ def fund_vote_open(*, actor, problem: Problem, when=None) -> Funding:
     share.save(update_fields=["proposal", "entry"])
     _bump(problem, [])
     _event(
-        problem, actor, ProblemEvent.Action.VOTE, now, f"维修资金 {share.amount} 元：议题#{proposal.pk}"
+        problem,
+        actor,
+        ProblemEvent.Action.VOTE,
+        now,
+        f"维修资金 {share.amount} 元：议题#{proposal.pk}",
     )
     return share
 
@@ -457,7 +463,9 @@ def fund_entry_post(
     share.entry = entry
     share.save(update_fields=["entry"])
     _bump(problem, [])
-    _event(problem, actor, ProblemEvent.Action.ENTRY, now, f"公共收益 {share.amount} 元待业委会审核")
+    _event(
+        problem, actor, ProblemEvent.Action.ENTRY, now, f"公共收益 {share.amount} 元待业委会审核"
+    )
     return share
 
 
@@ -493,9 +501,7 @@ def _gate(problem: Problem, to: str) -> None:
         if problem.actual is None:
             raise Invalid("验收前须登记实际支出", code="infra.actual_missing")
     elif to == Stage.DONE:
-        raise Invalid(
-            "完成须由居民代表验收（填写验收意见）", code="infra.acceptance_required"
-        )
+        raise Invalid("完成须由居民代表验收（填写验收意见）", code="infra.acceptance_required")
 
 
 def _move(problem: Problem, actor, to: str, now: dt.datetime, note: str) -> None:
@@ -528,7 +534,9 @@ def problem_advance(
     problem = _lock(actor, problem, expected_version)
     if to not in STAGES:
         raise Invalid(
-            f"没有“{to}”这个阶段", code="infra.bad_stage", details=[{"field": "to", "value": str(to)}]
+            f"没有“{to}”这个阶段",
+            code="infra.bad_stage",
+            details=[{"field": "to", "value": str(to)}],
         )
     here = STAGES.index(problem.stage)
     there = STAGES.index(to)
@@ -611,9 +619,7 @@ def problem_accept(
     problem.accepted_on = accepted_on or timezone.localdate(now)
     _bump(problem, ["representatives", "acceptance_opinion", "accepted_on"])
     verdict = "满意" if satisfied else "不满意，返工"
-    _event(
-        problem, actor, ProblemEvent.Action.ACCEPT, now, f"{problem.representatives}：{verdict}"
-    )
+    _event(problem, actor, ProblemEvent.Action.ACCEPT, now, f"{problem.representatives}：{verdict}")
     _move(problem, actor, Stage.DONE if satisfied else Stage.IMPLEMENTING, now, opinion)
     return problem
 

@@ -252,7 +252,7 @@ def _version(form) -> int | None:
     return id_param(form.get("version")) if form.get("version") else None
 
 
-def _act(request, problem, action: str) -> str:  # noqa: C901 (one branch per action)
+def _act(request, problem, action: str) -> str:
     form, user = request.POST, request.user
     if action == "details":
         department = None
@@ -316,7 +316,10 @@ def _act(request, problem, action: str) -> str:  # noqa: C901 (one branch per ac
         )
         return "验收已记录"
     saved = services.photo_add(
-        actor=user, problem=problem, phase=form.get("phase", ""), photos=request.FILES.getlist("photos")
+        actor=user,
+        problem=problem,
+        phase=form.get("phase", ""),
+        photos=request.FILES.getlist("photos"),
     )
     return f"已上传 {len(saved)} 张照片"
 
