@@ -76,9 +76,13 @@ def test_worker_plan_board_and_problem_on_the_phone(page, live_server, world, ad
     page.wait_for_selector("text=资金来源")
     _fits(page)
     shot(page, "infra-problem")
-    page.click("button:has-text('进入下一阶段：实施')")
-    page.wait_for_selector("text=还不能实施")
-    assert Problem.objects.get(pk=roof.pk).stage == "approved"
+    assert page.locator("button:has-text('进入下一阶段')").count() == 0  # the money first
+    assert "资金落实后才能进入实施" in page.content()
+    page.goto(f"{live_server.url}/infra/problem/{lamp.pk}/")
+    page.fill("input[name=amount]", "7380.005")
+    page.click("button:has-text('登记实际支出')")
+    page.wait_for_selector("text=实际支出最多两位小数")
+    assert Problem.objects.get(pk=lamp.pk).actual is None
     page.goto(f"{live_server.url}/infra/problem/{lamp.pk}/")
     page.fill("input[name=amount]", "7,380.00")
     page.click("button:has-text('登记实际支出')")

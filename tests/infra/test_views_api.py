@@ -99,9 +99,12 @@ def test_problem_page_skip_refused_then_stage_actions(client, world, add):
     assert p.stage == "approved"
     body = client.get(url).content.decode()
     assert "待公告业主表决" in body
-    r = client.post(url, {"action": "advance", "to": "implementing"})
+    assert "资金落实后才能进入实施" in body and "进入下一阶段" not in body
+    r = client.post(url, {"action": "advance", "to": "implementing"})  # a crafted request
     assert r.status_code == 400
     assert "还不能实施" in r.content.decode()
+    p.refresh_from_db()
+    assert p.stage == "approved"
 
 
 def test_resident_sees_the_board_but_cannot_act(client, world, add):
