@@ -68,6 +68,7 @@ def _board_context(request, compound, form=None, error=""):
             .order_by("id")
         )
     shown = [p for p in problems if not stage or p.stage == stage]
+    shown.sort(key=lambda p: (p.stage == Stage.DONE, p.pk))  # what is under way first
     cards = [
         {"p": p, "blockers": money_blockers(p) if p.stage == Stage.APPROVED else []} for p in shown
     ]
