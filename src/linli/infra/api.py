@@ -8,6 +8,8 @@ codes: ``infra.stage_skipped``, ``infra.vote_pending``, ``infra.entry_pending``,
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.apps import apps
 from ninja import Router
 from ninja.responses import Status
@@ -37,6 +39,7 @@ from .schemas import (
 )
 
 router = Router(tags=["infra"])
+Level = Literal["compound", "community", "town", "county"]
 
 
 def _view(user) -> None:
@@ -323,11 +326,11 @@ def problem_accept(request, problem_id: Id, payload: AcceptIn):
     response={200: list[FiguresOut], **READ_ERRORS},
     summary="花多少钱、解决多少问题：按小区、社区、镇、县",
 )
-def figures(request, level: str = "community", region_id: Id | None = None):
+def figures(request, level: Level = "community", region_id: Id | None = None):
     if not can(request.user, Capability.INFRA_VIEW):
         return []
     within = None
     if region_id is not None:
         within = get_or_404(Region.objects.all(), request.user, pk=region_id)
-    rows = selectors.figures_by(actor=request.user, level=level[:20], within=within)
+    rows = selectors.figures_by(actor=request.user, level=level, within=within)
     return [f.as_dict() for f in rows]
