@@ -70,7 +70,7 @@ def test_worker_plan_board_and_problem_on_the_phone(page, live_server, world, ad
     _fits(page)
     shot(page, "infra-board")
     page.click("a.infra-chip:has-text('立项')")
-    page.wait_for_selector("text=待公告业主表决")
+    page.wait_for_selector("a.infra-chip.on:has-text('立项')")  # swapped by htmx
     assert "消防通道被电动车堵塞" not in page.inner_text("#problems")
     page.click("a.infra-title:has-text('1栋顶层屋面漏水')")
     page.wait_for_selector("text=资金来源")
