@@ -523,3 +523,26 @@ def build_civility_world(people, grid_world) -> dict:
         "nomination": nomination.pk,
         "objection": objection.pk,
     }
+
+
+def build_infra_world(people, grid_world, compound, photo) -> dict:
+    """粮站宿舍's plan (一小区一对策), through the infra services: the 兴东 worker opens it and
+    puts one problem on it (屋面漏水, found by a survey, with a photo), still at 提出.
+    Returns the ids by name."""
+    from linli.infra import services
+
+    worker = people["xd_worker"]
+    plan = services.plan_open(actor=worker, compound=compound)
+    problem = services.problem_add(
+        actor=worker,
+        plan=plan,
+        kind="roof_leak",
+        title="2栋顶层屋面漏水",
+        found_by="survey",
+        photos=[photo],
+    )
+    return {
+        "infra_plan": plan.pk,
+        "infra_problem": problem.pk,
+        "infra_photo": problem.photos.get().pk,
+    }

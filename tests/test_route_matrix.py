@@ -49,6 +49,7 @@ from .matrix_world import (
     build_care_world,
     build_civility_world,
     build_grid_world,
+    build_infra_world,
     build_later_world,
     build_money_world,
     build_oracle_world,
@@ -151,6 +152,8 @@ BY_NAME = {
     "campaign_id": "campaign",
     "nomination_id": "nomination",
     "objection_id": "objection",
+    "plan_id": "infra_plan",
+    "problem_id": "infra_problem",
 }
 
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
@@ -335,6 +338,19 @@ ROUTES: dict[str, R] = {
     "POST /care/community/{community_id}/sync/": R("office@A"),
     "GET /care/events/": R("office grid"),
     "POST /care/events/": R("office"),
+    # ------------------------------------------------------------------------------- infra
+    # INFRA_VIEW: a compound's plan (一小区一对策) for whoever sees the compound — its office,
+    # department staff, the 三长, the committee, residents; INFRA_MANAGE (the region roles) acts;
+    # an empty form is refused (400) and stores nothing
+    "GET /infra/": R("office"),
+    "GET /infra/compound/{compound_id}/": R("office@A department grid home"),
+    "POST /infra/compound/{compound_id}/": R("office@A"),
+    "GET /infra/problem/{problem_id}/": R("office@A department grid home"),
+    "POST /infra/problem/{problem_id}/": R("office@A"),
+    "GET /infra/photo/{photo_id}/": R(
+        "office@A department grid home", fill={"photo_id": "infra_photo"}
+    ),
+    "GET /infra/region/{region_id}/": R("office@A"),
     # ------------------------------------------------------------------- the API's own pages
     "GET /api/v1/": R("nobody", expect={"anonymous": 404}),  # ninja's root: nothing there
     "GET /api/v1/openapi.json": R("any"),
@@ -529,6 +545,23 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/care/events": R("office"),
     # ------------------------------------------------------------------------------ Open311
     "GET /open311/v2/discovery.{fmt}": R("public"),
+    # ----------------------------------------------------------------------------- API infra
+    "GET /api/v1/infra/plans": R("any"),  # empty for those who see no plan
+    "POST /api/v1/infra/plans": R("office"),
+    "GET /api/v1/infra/plans/{plan_id}": R("office@A department grid home"),
+    "GET /api/v1/infra/problems": R("any"),
+    "POST /api/v1/infra/problems": R("office"),
+    "GET /api/v1/infra/problems/{problem_id}": R("office@A department grid home"),
+    "GET /api/v1/infra/problems/{problem_id}/history": R("office@A department grid home"),
+    # an empty body changes nothing: office@A gets the problem back as it was
+    "POST /api/v1/infra/problems/{problem_id}/details": R("office@A"),
+    "PUT /api/v1/infra/problems/{problem_id}/funding": R("office@A"),
+    "POST /api/v1/infra/problems/{problem_id}/advance": R("office@A"),
+    "POST /api/v1/infra/problems/{problem_id}/vote": R("office@A"),  # 409: no 维修资金 share
+    "POST /api/v1/infra/problems/{problem_id}/entry": R("office@A"),  # 409: not at 论证/立项
+    "POST /api/v1/infra/problems/{problem_id}/actual": R("office@A"),
+    "POST /api/v1/infra/problems/{problem_id}/accept": R("office@A"),
+    "GET /api/v1/infra/figures": R("any"),
     "GET /open311/v2/services.{fmt}": R("public"),
     "GET /open311/v2/services/{code}.{fmt}": R("public"),
     "GET /open311/v2/requests.{fmt}": R("public"),
@@ -598,6 +631,7 @@ def _build():
     ids.update(build_volunteer_world(people, grid_world))
     ids.update(build_care_world(people, grid_world))
     ids.update(build_civility_world(people, grid_world))
+    ids.update(build_infra_world(people, grid_world, compound, _jpeg("roof.jpg")))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,

@@ -38,6 +38,7 @@ _MENU = [
     ("收费", "finance:desk", Capability.FINANCE_DESK, _none),
     ("公共收益", "commons:index", Capability.FINANCE_DESK, _none),
     ("联席会", "meetings:index", Capability.MEETINGS, _none),
+    ("一小区一对策", "infra:index", Capability.INFRA_MANAGE, _none),
     ("欠费", "finance:arrears", Capability.FINANCE_ARREARS, _none),
     ("志愿服务", "volunteers:mine", Capability.VOLUNTEERS_OWN, _none),
     ("志愿管理", "volunteers:desk", Capability.VOLUNTEERS_MANAGE, _none),

@@ -36,12 +36,12 @@ def parse_amount(
     if amount <= 0:
         message = f"{label}必须大于0（收到 {value}）" + (f"；{hint}" if hint else "")
         raise Invalid(message, code=f"{app}.amount_not_positive", details=details)
+    if amount > MAX_AMOUNT:  # before quantize, which raises on "1e30" (beyond the context)
+        raise Invalid(f"{label}过大：{value}", code=f"{app}.bad_amount", details=details)
     if amount != amount.quantize(FEN):
         raise Invalid(
             f"{label}最多两位小数（到分），收到 {value}",
             code=f"{app}.too_many_decimals",
             details=details,
         )
-    if amount > MAX_AMOUNT:
-        raise Invalid(f"{label}过大：{value}", code=f"{app}.bad_amount", details=details)
     return amount.quantize(FEN)

@@ -311,6 +311,9 @@ class Capability(StrEnum):
     CIVILITY_MANAGE = "civility.manage"  # campaigns, 公示, objections decided, awards given
     CIVILITY_SCORE = "civility.score"  # the 组长/片长 score nominations of their cells
     CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
+    # infra
+    INFRA_VIEW = "infra.view"  # the plan (一小区一对策) of the compounds one sees
+    INFRA_MANAGE = "infra.manage"  # plans, problems, money, stages, acceptance of one's region
 
 
 _OFFICE = OFFICE_ROLES
@@ -369,6 +372,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CIVILITY_MANAGE: _SUPER | _REGION,
     Capability.CIVILITY_SCORE: frozenset({Role.GROUP_LEADER, Role.AREA_LEADER}),
     Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
+    # infra
+    Capability.INFRA_VIEW: _SUPER | _OFFICE | _GRID | _HOME,
+    Capability.INFRA_MANAGE: _SUPER | _REGION,
 }
 
 

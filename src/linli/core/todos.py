@@ -31,7 +31,7 @@ from django.utils import timezone
 logger = logging.getLogger("linli.todos")
 
 # Groups in the order a person should look at them (urgency); unknown groups go last.
-GROUPS = ("诉求", "关爱走访", "审批", "联席会事项", "业主表决")
+GROUPS = ("诉求", "关爱走访", "审批", "联席会事项", "业主表决", "基础设施")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from . import (
     county,
     finance,
     grid,
+    infra,
     meetings,
     party,
     selfgov,
@@ -37,7 +38,7 @@ from . import (
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
 
 # The layers built on the ledger, grid and cases, in order; each returns the lines it prints.
-LATER_LAYERS = (selfgov, meetings, finance, commons)
+LATER_LAYERS = (selfgov, meetings, finance, commons, infra)
 
 
 @dataclass
@@ -59,7 +60,7 @@ def clear_demo(town: Region | None = None) -> None:
     civility.clear(town=town)  # honours and nominations protect households and buildings
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
-    for layer in (commons, finance, meetings, selfgov):  # their rows protect the rows below
+    for layer in (infra, commons, finance, meetings, selfgov):  # rows protect the rows below
         layer.clear_demo(town)
     cases.clear_cases(town)  # cases protect households and grid cells
     party.clear_party(town)  # party members protect residents
