@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "linli.commons",
     "linli.volunteers",
     "linli.care",
+    "linli.jobs",
     "linli.civility",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]

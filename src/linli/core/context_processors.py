@@ -44,6 +44,8 @@ _MENU = [
     ("评选", "civility:mine", Capability.CIVILITY_TAKE_PART, _none),
     ("评分", "civility:scoring", Capability.CIVILITY_SCORE, _none),
     ("评选表彰", "civility:desk", Capability.CIVILITY_MANAGE, _none),
+    ("就业驿站", "jobs:station", Capability.JOBS_STATION, _none),
+    ("找工作", "jobs:me", Capability.JOBS_SEEK, _none),
     ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
     ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
     ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),

@@ -311,6 +311,12 @@ class Capability(StrEnum):
     CIVILITY_MANAGE = "civility.manage"  # campaigns, 公示, objections decided, awards given
     CIVILITY_SCORE = "civility.score"  # the 组长/片长 score nominations of their cells
     CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
+    # jobs
+    JOBS_STATION = "jobs.station"  # the 就业驿站: seekers, matching, the pipeline, courses, figures
+    JOBS_POST = (
+        "jobs.post"  # post jobs for an employer one is an account of (the place: Employer.staff)
+    )
+    JOBS_SEEK = "jobs.seek"  # one's own applications and courses (the seeker's phone page)
 
 
 _OFFICE = OFFICE_ROLES
@@ -369,6 +375,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CIVILITY_MANAGE: _SUPER | _REGION,
     Capability.CIVILITY_SCORE: frozenset({Role.GROUP_LEADER, Role.AREA_LEADER}),
     Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
+    # jobs
+    Capability.JOBS_STATION: _SUPER | _REGION,
+    Capability.JOBS_POST: _SUPER | _REGION | _GRID | _HOME,
+    Capability.JOBS_SEEK: _HOME | _GRID,
 }
 
 
