@@ -187,10 +187,16 @@ class Posting(models.Model):
         return self.total_openings - self.filled
 
     def salary_text(self) -> str:
+        """``120–150.5 元/天``: the amounts without trailing zeros."""
         unit = self.get_salary_unit_display()
+        low = _yuan(self.salary_min)
         if self.salary_max and self.salary_max != self.salary_min:
-            return f"{self.salary_min:g}–{self.salary_max:g} {unit}"
-        return f"{self.salary_min:g} {unit}"
+            return f"{low}–{_yuan(self.salary_max)} {unit}"
+        return f"{low} {unit}"
+
+
+def _yuan(amount) -> str:
+    return f"{amount.normalize():f}" if amount is not None else ""
 
 
 class Seeker(models.Model):

@@ -35,6 +35,8 @@ def _or(*filters: Filter) -> Filter:
     allowed = [f for f in filters if f is not None]
     if not allowed:
         return None
+    if any(not f for f in allowed):  # an empty Q is everything (Q() | Q(x) would be only x)
+        return Q()
     out = allowed[0]
     for f in allowed[1:]:
         out |= f
