@@ -98,8 +98,9 @@ def _people(town: Region, today: dt.date):
 
 
 def _build(*, community: Region, today: dt.date, rng, say, **options) -> dict:  # noqa: C901
-    town = community.parent if community.level == RegionLevel.COMMUNITY else community
-    assert town is not None
+    town = community.parent
+    if town is None or community.level != RegionLevel.COMMUNITY:
+        raise ValueError("the jobs demo is built from a community (its town's stations)")
     valid = today + dt.timedelta(days=60)
     posted = today - dt.timedelta(days=90)
     people = _people(town, today)
@@ -234,7 +235,7 @@ def _build(*, community: Region, today: dt.date, rng, say, **options) -> dict:  
             )
 
     # 4. public courses; graduates placed in daily gigs
-    station = town.children.filter(level=RegionLevel.COMMUNITY).order_by("pk").first()
+    station = community  # 兴东's station runs the town's public courses
     others = [
         r for r in people if 20 <= _age(r, today) <= 58 and r.pk not in taken and not r.is_owner
     ]
