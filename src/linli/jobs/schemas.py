@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from linli.core.bounds import Date, Id, Text
+from linli.core.bounds import Date, DateTime, Id, Text
 
 Weekday = int
 
@@ -161,7 +161,7 @@ class RecommendIn(Schema):
 class AdvanceIn(Schema):
     to: Literal["interview", "offered", "placed", "declined", "left"]
     note: Text(200) = ""  # type: ignore[valid-type]
-    interview_at: dt.datetime | None = None
+    interview_at: DateTime | None = None
     on: Date | None = None
 
 
