@@ -7,7 +7,7 @@ public courses and posts. The demo reaches them from the ledger's own people, to
 alone rents to too few 陪读 mothers for 300):
 
 - every compound without a professional property company gets its social property service
-  (社会化物业) with a part-time post, and hires two or three of its owners of working age;
+  (社会化物业) with a part-time post, and hires three or four of its owners of working age;
 - 社区车间 and 居家手工 employers post at-home part-time work fitted to school hours, and the
   ledger's 陪读 mothers are registered with those hours (weekdays 08:00–11:30, 14:00–17:00)
   and placed;
@@ -132,7 +132,7 @@ def _build(*, community: Region, today: dt.date, rng, say, **options) -> dict:  
         owners = owners_by_compound.get(c.pk, [])
         if not owners:
             continue
-        hires = min(len(owners), rng.choice((2, 2, 3)))
+        hires = min(len(owners), rng.choice((3, 3, 4)))
         employer = services.employer_create(
             actor=None,
             community=c.community,
@@ -169,6 +169,7 @@ def _build(*, community: Region, today: dt.date, rng, say, **options) -> dict:  
         and 25 <= _age(r, today) <= 55
         and r.pk not in taken
     ]
+    mothers = rng.sample(mothers, min(len(mothers), options.get("mothers", 330)))
     home_posts: list[Posting] = []
     mothers_of: dict[Region, list[Resident]] = defaultdict(list)
     for r in mothers:
