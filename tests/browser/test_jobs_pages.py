@@ -101,3 +101,40 @@ def test_board_posting_and_seeker_page_on_a_phone(page, live_server, jworld):  #
     assert page.evaluate("window.__csp") == []
     _no_overflow(page)
     shot(page, "jobs-seeker")
+
+
+def _login(tab, live_server, username):
+    tab.context.clear_cookies()
+    tab.goto(f"{live_server.url}/login/")
+    tab.fill("input[name=username]", username)
+    tab.fill("input[name=password]", "pw-linli-test")
+    tab.click("main button[type=submit]")
+    tab.wait_for_load_state()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_employer_form_and_station_on_a_phone(page, live_server, jworld):  # noqa: F811
+    w = jworld
+    page.context.add_init_script(WATCH)
+    _login(page, live_server, "wuye")
+    page.goto(f"{live_server.url}/jobs/employer/post/")
+    page.fill("input[name=title]", "小区保洁员")
+    page.fill("textarea[name=description]", "楼道和公共区域每日清扫")
+    page.fill("input[name=salary_min]", "20元")  # bad: a clear error, nothing stored
+    page.click("button.jobs-go")
+    page.wait_for_selector("text=薪酬须为金额")
+    _no_overflow(page)
+    shot(page, "jobs-employer-form-error")
+    page.fill("input[name=salary_min]", "20")
+    page.click("label.jobs-day:has-text('一')")
+    page.click("button.jobs-go")
+    page.wait_for_selector("text=已发布")
+    posting = w["property"].postings.get()
+    assert posting.days == [1]
+    _login(page, live_server, "xd_worker")
+    page.goto(f"{live_server.url}/jobs/station/posting/{posting.pk}/")
+    page.click(f"form:has(input[value='{w['sa'].pk}']) button")
+    page.wait_for_selector("text=已推荐刘建国")
+    assert page.evaluate("window.__csp") == []
+    _no_overflow(page)
+    shot(page, "jobs-station-posting")
