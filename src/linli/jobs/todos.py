@@ -1,8 +1,11 @@
-"""The jobs app's to-dos: the station's applications waiting for their next step, and an
-employer's applicants to see (推荐 not yet interviewed), oldest first."""
+"""The jobs app's to-dos, one line a posting: for the station, the applications waiting for
+their next step (推荐 → 面试 → 录用 → 上岗); for an employer's account, the people the station
+put forward who have not been interviewed. Counted in SQL (the querysets go to the badge's one
+statement); a line's ``count`` is its applications, so the lines add up to the badge."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Min
 from django.urls import reverse
 
 from linli.core import todos
@@ -25,43 +28,41 @@ def _employer_qs(user):
     return Application.objects.filter(posting__employer__staff=user, stage=Stage.RECOMMENDED)
 
 
+def _by_posting(qs):
+    return (
+        qs.order_by()
+        .values("posting_id", "posting__title")
+        .annotate(n=Count("pk"), since=Min("updated_at"))
+        .order_by("since")
+    )
+
+
 def station_items(user) -> list[todos.Todo]:
-    qs = _station_qs(user).select_related("posting").order_by("updated_at")[:50]
     return [
         todos.Todo(
             kind="jobs.pipeline",
-            title=f"{a.posting.title}：申请#{a.pk} 待{_next(a.stage)}",
-            url=reverse("jobs:station_posting", args=[a.posting_id]),
-            since=a.updated_at,
+            title=f"{row['posting__title']}：{row['n']} 份申请待推进",
+            url=reverse("jobs:station_posting", args=[row["posting_id"]]),
+            count=row["n"],
+            since=row["since"],
         )
-        for a in qs
+        for row in _by_posting(_station_qs(user))
     ]
 
 
 def employer_items(user) -> list[todos.Todo]:
-    qs = _employer_qs(user).select_related("posting").order_by("updated_at")[:50]
     return [
         todos.Todo(
             kind="jobs.applicants",
-            title=f"{a.posting.title}：驿站推荐的求职者待面试",
+            title=f"{row['posting__title']}：驿站推荐了 {row['n']} 人，待约面试",
             url=reverse("jobs:employer"),
-            since=a.updated_at,
+            count=row["n"],
+            since=row["since"],
         )
-        for a in qs
-    ]
-
-
-def _next(stage: str) -> str:
-    return {Stage.RECOMMENDED: "面试", Stage.INTERVIEW: "录用决定", Stage.OFFERED: "上岗"}[
-        Stage(stage)
+        for row in _by_posting(_employer_qs(user))
     ]
 
 
 def register() -> None:
     todos.register("jobs.pipeline", station_items, count=_station_qs, group="就业驿站")
-    todos.register(
-        "jobs.applicants",
-        employer_items,
-        count=_employer_qs,
-        group="招聘",
-    )
+    todos.register("jobs.applicants", employer_items, count=_employer_qs, group="招聘")
