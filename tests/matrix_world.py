@@ -546,3 +546,61 @@ def build_infra_world(people, grid_world, compound, photo) -> dict:
         "infra_problem": problem.pk,
         "infra_photo": problem.photos.get().pk,
     }
+
+
+def build_jobs_world(people, grid_world) -> dict:
+    """兴东's 就业驿站, through the jobs services: 粮站宿舍's social property service (the
+    committee member is its account) posts a part-time 保洁员 job; 居民 A (刘建国, 101) is a
+    job seeker with his own account, put forward for it (推荐); a course with one session.
+    Returns the ids by name."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.jobs import services
+
+    worker = people["xd_worker"]
+    community = grid_world["community"]
+    employer = services.employer_create(
+        actor=worker,
+        community=community,
+        name="粮站宿舍物业服务站",
+        kind="social_property",
+        compound=grid_world["households"]["101"].unit.building.compound,
+        staff=[people["committee"]],
+    )
+    posting = services.posting_create(
+        actor=worker,
+        employer=employer,
+        title="小区保洁员",
+        description="楼道保洁",
+        employment_type="PART_TIME",
+        salary_min="20",
+        salary_unit="HOUR",
+        total_openings=3,
+        valid_through=timezone.localdate() + dt.timedelta(days=30),
+    )
+    seeker = services.seeker_register(
+        actor=worker,
+        resident=grid_world["residents"]["a"],
+        skills="保洁",
+        windows=["1-5 08:00-12:00"],
+        user=people["resident_a"],
+    )
+    application = services.application_recommend(actor=worker, seeker=seeker, posting=posting)
+    start = timezone.localdate() + dt.timedelta(days=7)
+    course = services.course_create(
+        actor=worker,
+        community=community,
+        title="家政培训",
+        skill="收纳",
+        starts_on=start,
+        capacity=20,
+        sessions=[start],
+    )
+    return {
+        "posting": posting.pk,
+        "seeker": seeker.pk,
+        "application": application.pk,
+        "course": course.pk,
+    }

@@ -50,6 +50,7 @@ from .matrix_world import (
     build_civility_world,
     build_grid_world,
     build_infra_world,
+    build_jobs_world,
     build_later_world,
     build_money_world,
     build_oracle_world,
@@ -154,6 +155,10 @@ BY_NAME = {
     "objection_id": "objection",
     "plan_id": "infra_plan",
     "problem_id": "infra_problem",
+    "posting_id": "posting",
+    "seeker_id": "seeker",
+    "application_id": "application",
+    "course_id": "course",
 }
 
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
@@ -326,6 +331,22 @@ ROUTES: dict[str, R] = {
     "POST /civility/desk/campaign/": R("office"),
     "POST /civility/nomination/{nomination_id}/act/": R("office@A"),
     "POST /civility/objection/{objection_id}/decide/": R("office@A"),
+    # -------------------------------------------------------------------------------- jobs
+    # the board and a posting are public; 居民 A is 兴东's job seeker (his own page, his
+    # applications, enrolling); the committee member is the account of 粮站宿舍's property
+    # service (its postings, its applicants); the station is the office of the region
+    "GET /jobs/": R("public"),
+    "GET /jobs/posting/{posting_id}/": R("public"),
+    "POST /jobs/posting/{posting_id}/apply/": R("resident@101"),
+    "GET /jobs/me/": R("grid home"),  # the page says how to register when one is not a seeker
+    "POST /jobs/course/{course_id}/enrol/": R("resident@101"),
+    "GET /jobs/employer/": R("office@A committee"),
+    "GET /jobs/employer/post/": R("office@A committee"),
+    "POST /jobs/employer/post/": R("office@A committee"),
+    "POST /jobs/application/{application_id}/advance/": R("office@A committee"),
+    "GET /jobs/station/": R("office"),
+    "GET /jobs/station/posting/{posting_id}/": R("office@A"),
+    "POST /jobs/station/posting/{posting_id}/recommend/": R("office@A"),
     # -------------------------------------------------------------------------------- care
     # the office goes on to its registry (a community worker: its one community's); 邻长 B
     # has nobody to visit (404, "没有需要探访的关爱对象")
@@ -528,6 +549,27 @@ ROUTES: dict[str, R] = {
         "office@A",
         query="community_id={community}&start=2026-01-01&end=2026-12-31",
     ),
+    # ------------------------------------------------------------------------------ API jobs
+    "GET /api/v1/jobs/postings": R("public"),
+    "GET /api/v1/jobs/postings/{posting_id}": R("public"),
+    "POST /api/v1/jobs/postings": R("office committee"),
+    "POST /api/v1/jobs/postings/{posting_id}/close": R("office@A committee"),
+    "GET /api/v1/jobs/postings/{posting_id}/matches": R("office@A"),
+    "GET /api/v1/jobs/postings/{posting_id}/applications": R("office@A committee"),
+    "GET /api/v1/jobs/employers": R("any"),  # empty for those with no employer in scope
+    "POST /api/v1/jobs/employers": R("office"),
+    "GET /api/v1/jobs/seekers": R("office"),
+    "GET /api/v1/jobs/seekers/{seeker_id}": R("office@A resident@101"),
+    "POST /api/v1/jobs/seekers": R("office"),
+    "POST /api/v1/jobs/applications": R("office resident@101"),
+    "POST /api/v1/jobs/applications/{application_id}/advance": R("office@A committee"),
+    "GET /api/v1/jobs/mine": R("any"),  # empty for one who is not a seeker
+    "GET /api/v1/jobs/courses": R("any"),
+    "POST /api/v1/jobs/courses": R("office"),
+    "POST /api/v1/jobs/courses/{course_id}/enrol": R("office@A resident@101"),
+    "POST /api/v1/jobs/courses/{course_id}/attendance": R("office@A"),
+    "POST /api/v1/jobs/sales": R("office"),
+    "GET /api/v1/jobs/figures": R("office"),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),
@@ -632,6 +674,7 @@ def _build():
     ids.update(build_care_world(people, grid_world))
     ids.update(build_civility_world(people, grid_world))
     ids.update(build_infra_world(people, grid_world, compound, _jpeg("roof.jpg")))
+    ids.update(build_jobs_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,

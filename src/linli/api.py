@@ -20,6 +20,7 @@ from linli.core.schemas import ErrorOut
 from linli.finance.api import router as finance_router
 from linli.grid.api import router as grid_router
 from linli.infra.api import router as infra_router
+from linli.jobs.api import router as jobs_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
@@ -160,3 +161,4 @@ api.add_router("/care/", care_router)
 api.add_router("/todo", todo_router)
 api.add_router("/civility/", civility_router)
 api.add_router("/infra/", infra_router)
+api.add_router("/jobs/", jobs_router)

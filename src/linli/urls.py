@@ -32,6 +32,7 @@ urlpatterns = [
     path("volunteers/", include("linli.volunteers.urls")),
     path("v/<str:token>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("care/", include("linli.care.urls")),
+    path("jobs/", include("linli.jobs.urls")),
     path("civility/", include("linli.civility.urls")),
     path("infra/", include("linli.infra.urls")),
     path("admin/", admin.site.urls),

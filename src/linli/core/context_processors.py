@@ -18,6 +18,25 @@ def _care_visits(user):
     return () if recipient.objects.filter(partner=user, ended_on__isnull=True).exists() else None
 
 
+def _job_seeker(user):
+    """找工作 only for a registered job seeker (the menu of the others stays short; the board
+    itself, /jobs/, is public)."""
+    from django.apps import apps
+
+    seeker = apps.get_model("jobs", "Seeker")
+    return () if seeker.objects.filter(user=user).exists() else None
+
+
+def _employer_account(user):
+    """招聘 for the accounts of an employer (the station has its own entry)."""
+    if can(user, Capability.JOBS_STATION):
+        return None
+    from django.apps import apps
+
+    employer = apps.get_model("jobs", "Employer")
+    return () if employer.objects.filter(staff=user).exists() else None
+
+
 def _own_household(user):
     household_id = user.profile.household_id
     return [household_id] if household_id else None
@@ -45,6 +64,9 @@ _MENU = [
     ("评选", "civility:mine", Capability.CIVILITY_TAKE_PART, _none),
     ("评分", "civility:scoring", Capability.CIVILITY_SCORE, _none),
     ("评选表彰", "civility:desk", Capability.CIVILITY_MANAGE, _none),
+    ("就业驿站", "jobs:station", Capability.JOBS_STATION, _none),
+    ("找工作", "jobs:me", Capability.JOBS_SEEK, _job_seeker),
+    ("招聘", "jobs:employer", Capability.JOBS_POST, _employer_account),
     ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
     ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
     ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),

@@ -314,6 +314,12 @@ class Capability(StrEnum):
     # infra
     INFRA_VIEW = "infra.view"  # the plan (一小区一对策) of the compounds one sees
     INFRA_MANAGE = "infra.manage"  # plans, problems, money, stages, acceptance of one's region
+    # jobs
+    JOBS_STATION = "jobs.station"  # the 就业驿站: seekers, matching, the pipeline, courses, figures
+    JOBS_POST = (
+        "jobs.post"  # post jobs for an employer one is an account of (the place: Employer.staff)
+    )
+    JOBS_SEEK = "jobs.seek"  # one's own applications and courses (the seeker's phone page)
 
 
 _OFFICE = OFFICE_ROLES
@@ -375,6 +381,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # infra
     Capability.INFRA_VIEW: _SUPER | _OFFICE | _GRID | _HOME,
     Capability.INFRA_MANAGE: _SUPER | _REGION,
+    # jobs
+    Capability.JOBS_STATION: _SUPER | _REGION,
+    Capability.JOBS_POST: _SUPER | _REGION | _GRID | _HOME,
+    Capability.JOBS_SEEK: _HOME | _GRID,
 }
 
 

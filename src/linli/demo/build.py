@@ -30,6 +30,7 @@ from . import (
     finance,
     grid,
     infra,
+    jobs,
     meetings,
     party,
     selfgov,
@@ -57,6 +58,7 @@ def clear_demo(town: Region | None = None) -> None:
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    jobs.clear(town=town)  # seekers protect residents, employers compounds
     civility.clear(town=town)  # honours and nominations protect households and buildings
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
@@ -128,4 +130,5 @@ def build_community_life(*, community: Region, seed: int, today: dt.date) -> lis
     )
     care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
     civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
+    jobs.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     return said
