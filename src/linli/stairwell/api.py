@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from ninja import Router
+from ninja.responses import Status
 
 from linli.accounts.throttle import client_ip
 from linli.cases.selectors import case_get_for
@@ -71,12 +72,15 @@ def report(request, token: str, payload: ReportIn):
         sender=Sender(device=_device(request), address=client_ip(request)),
         client_key=payload.client_key,
     )
-    return 201, {
-        "number": case.number,
-        "holder": case.holder,
-        "unverified": case.unverified,
-        "message": f"已收到，{case.holder}核实后办理",
-    }
+    return Status(
+        201,
+        {
+            "number": case.number,
+            "holder": case.holder,
+            "unverified": case.unverified,
+            "message": f"已收到，{case.holder}核实后办理",
+        },
+    )
 
 
 def _check_may_confirm(user) -> None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.throttle import client_ip
 from linli.cases import selectors as case_selectors
+from linli.cases.models import Category
 from linli.core.bounds import id_param
 from linli.core.errors import DomainError, NotFound
 from linli.core.http import get_or_404
@@ -46,7 +47,7 @@ def _code(token: str):
 
 
 def _categories():
-    return list(case_selectors.categories().only("id", "name", "code")[:30])
+    return list(Category.objects.filter(active=True).only("id", "name", "code")[:30])
 
 
 def page(request, token: str):
