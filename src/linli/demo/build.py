@@ -32,6 +32,7 @@ from . import (
     meetings,
     party,
     selfgov,
+    stairwell,
     volunteers,
 )
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
@@ -57,6 +58,7 @@ def clear_demo(town: Region | None = None) -> None:
     if town is None:
         return
     civility.clear(town=town)  # honours and nominations protect households and buildings
+    stairwell.clear(town=town)
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
     for layer in (commons, finance, meetings, selfgov):  # their rows protect the rows below
@@ -127,4 +129,5 @@ def build_community_life(*, community: Region, seed: int, today: dt.date) -> lis
     )
     care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
     civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
+    stairwell.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     return said

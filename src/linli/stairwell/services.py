@@ -95,6 +95,7 @@ def stairwell_report(
     description: str,
     sender: Sender,
     client_key: str | None = None,
+    when=None,
 ) -> Case:
     """An anonymous report from a stairwell's page: checked like any report, counted against
     the sender's limits, then stored unverified with the unit's 邻长 to confirm."""
@@ -114,6 +115,7 @@ def stairwell_report(
         channel=Channel.STAIRWELL,
         unverified=True,
         client_key=client_key,
+        when=when,
     )
 
 
