@@ -72,7 +72,7 @@ def sheets_pdf(sheets: Iterable[Sheet]) -> bytes:
         pages += 1
         y = height - 24 * mm
         c.setFont(font, 30)
-        c.drawCentredString(width / 2, y, "有事找邻长 · 扫码反映问题")
+        c.drawCentredString(width / 2, y, "有事找邻长，扫码反映问题")
         y -= 17 * mm
         size = _fit(c, s.compound, font, 44, usable)
         c.setFont(font, size)
@@ -81,16 +81,16 @@ def sheets_pdf(sheets: Iterable[Sheet]) -> bytes:
         size = _fit(c, s.building_unit, font, 64, usable)
         c.setFont(font, size)
         c.drawCentredString(width / 2, y, s.building_unit)
-        qr_size = 92 * mm
+        qr_size = 108 * mm
         y -= 8 * mm + qr_size
         _qr(c, s.url, (width - qr_size) / 2, y, qr_size)
-        y -= 12 * mm
-        c.setFont(font, 17)
+        y -= 13 * mm
         for line in INSTRUCTIONS:
-            c.drawString(left + 6 * mm, y, line)
-            y -= 9 * mm
+            c.setFont(font, _fit(c, line, font, 19, usable - 2 * mm))
+            c.drawString(left + 2 * mm, y, line)
+            y -= 10.5 * mm
         c.setFont(font, 11)
-        c.drawCentredString(width / 2, 16 * mm, f"{s.community} · 片组邻三长制 · {s.url}")
+        c.drawCentredString(width / 2, 14 * mm, f"{s.community}　片组邻三长制　{s.url}")
         c.showPage()
     if not pages:
         raise ValueError("no sheets")

@@ -50,6 +50,15 @@ def _categories():
     return list(Category.objects.filter(active=True).only("id", "name", "code")[:30])
 
 
+def nearby_points(compound) -> list:
+    """The service points nearest to the compound (就近办), a list of ``NearPoint``:
+    ``linli.services.selectors.nearest_points(lat=compound.latitude, lng=compound.longitude)``
+    — the services app is built beside this one; the call is made here once both are on
+    main. Until then: none (the page says so)."""
+    # wired at merge: return nearest_points(lat=compound.latitude, lng=compound.longitude)
+    return []
+
+
 def page(request, token: str):
     """楼道码 page: the stairwell's address, its 三长 and phones, nearby service points, and a
     report form with the unit filled in."""
@@ -81,9 +90,7 @@ def page(request, token: str):
         "community": compound.community,
         "address": selectors.address_of(unit),
         "leaders": selectors.leaders_of(unit),
-        # The nearest service points: linli.services.selectors.nearest_points(lat=, lng=)
-        # from the compound's coordinates, a list of NearPoint. # wired at merge
-        "nearby": [],
+        "nearby": nearby_points(compound),
         "lat": compound.latitude,
         "lng": compound.longitude,
         "categories": _categories(),
