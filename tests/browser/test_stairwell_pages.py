@@ -35,8 +35,8 @@ class NearPoint:
     next_open: dt.datetime | None
 
 
-def _no_overflow(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+def _no_overflow(tab) -> None:
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 @pytest.mark.django_db(transaction=True)
