@@ -604,3 +604,18 @@ def build_jobs_world(people, grid_world) -> dict:
         "application": application.pk,
         "course": course.pk,
     }
+def build_stairwell_world(grid_world) -> dict:
+    """兴东's stairwell codes (楼道码) and one anonymous report from 1栋1单元 waiting for 邻长 A
+    to confirm it. Returns the ids by name."""
+    from linli.stairwell import services
+    from linli.stairwell.services import Sender
+
+    rows = services.codes_for_community(community=grid_world["community"])
+    code = rows[0][1]
+    case = services.stairwell_report(
+        code=code,
+        category="sanitation",
+        description="楼道里有人飞线充电",
+        sender=Sender(device="matrix-device-01", address="192.0.2.1"),
+    )
+    return {"stairwell_token": code.token, "stairwell_case": case.pk}

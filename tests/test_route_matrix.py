@@ -54,6 +54,7 @@ from .matrix_world import (
     build_later_world,
     build_money_world,
     build_oracle_world,
+    build_stairwell_world,
     build_volunteer_world,
     build_world,
 )
@@ -347,6 +348,17 @@ ROUTES: dict[str, R] = {
     "GET /jobs/station/": R("office"),
     "GET /jobs/station/posting/{posting_id}/": R("office@A"),
     "POST /jobs/station/posting/{posting_id}/recommend/": R("office@A"),
+    # --------------------------------------------------------------------------- stairwell
+    # the 楼道码 page needs no login (a bad token is the standard 404); an empty report is a
+    # 400 with the form again, nothing stored
+    "GET /s/{token}/": R("public", fill={"token": "stairwell_token"}),
+    "POST /s/{token}/": R("public", fill={"token": "stairwell_token"}),
+    # the reports to confirm: the 三长 (CASES_INBOX) and the office (CASES_MANAGE); the one
+    # waiting is 1栋1单元's, held by 邻长 A, seen by his 组长/片长 and 兴东's office
+    "GET /stairwell/reports/": R("office grid"),
+    "POST /stairwell/reports/{case_id}/decide/": R(
+        "office@A grid@101", fill={"case_id": "stairwell_case"}
+    ),
     # -------------------------------------------------------------------------------- care
     # the office goes on to its registry (a community worker: its one community's); 邻长 B
     # has nobody to visit (404, "没有需要探访的关爱对象")
@@ -570,6 +582,13 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/jobs/courses/{course_id}/attendance": R("office@A"),
     "POST /api/v1/jobs/sales": R("office"),
     "GET /api/v1/jobs/figures": R("office"),
+    # ------------------------------------------------------------------------- API stairwell
+    "GET /api/v1/stairwell/units/{token}": R("public", fill={"token": "stairwell_token"}),
+    "POST /api/v1/stairwell/units/{token}/reports": R("public", fill={"token": "stairwell_token"}),
+    "GET /api/v1/stairwell/reports": R("any"),  # empty for a role without the duty
+    "POST /api/v1/stairwell/reports/{case_id}/confirm": R(
+        "office@A grid@101", fill={"case_id": "stairwell_case"}
+    ),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),
@@ -675,6 +694,7 @@ def _build():
     ids.update(build_civility_world(people, grid_world))
     ids.update(build_infra_world(people, grid_world, compound, _jpeg("roof.jpg")))
     ids.update(build_jobs_world(people, grid_world))
+    ids.update(build_stairwell_world(grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,

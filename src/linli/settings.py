@@ -17,6 +17,8 @@ LINLI_FILE_SERVING django (default) | x-accel-redirect | x-sendfile: who sends s
 LINLI_PII_KEY      required when LINLI_DEBUG=0: the AES-256 key of ID numbers and phones at rest
 LINLI_PII_OLD_KEYS comma-separated earlier keys, decrypt only (during `linli pii rotate-key`)
 LINLI_PII_HASH_KEY required when LINLI_DEBUG=0: the stable key of the look-up hashes
+LINLI_PUBLIC_URL   the address residents reach Linli at, printed in every stairwell's QR code
+                   (default http://127.0.0.1:8000); LINLI_STAIRWELL_* its report limits
 
 Security (HTTPS, cookies, headers, logins, two-factor, sessions): see the block at the end and
 the README's production table; each has a safe default for LINLI_DEBUG=0.
@@ -146,6 +148,7 @@ INSTALLED_APPS = [
     "linli.infra",
     "linli.jobs",
     "linli.civility",
+    "linli.stairwell",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
@@ -506,3 +509,17 @@ LINLI_CIVILITY_PASS_PERCENT = _env_int("LINLI_CIVILITY_PASS_PERCENT", 60, minimu
 LINLI_CIVILITY_PUBLICITY_DAYS = _env_int("LINLI_CIVILITY_PUBLICITY_DAYS", 7, minimum=1)
 # Volunteer points (志愿积分) for each registered volunteer of an awarded household.
 LINLI_CIVILITY_AWARD_POINTS = _env_int("LINLI_CIVILITY_AWARD_POINTS", 50, minimum=0)
+
+# ---------------------------------------------------------------------------------------------
+# 楼道码 (linli.stairwell): the public address printed in each stairwell's QR code, and the
+# limits on anonymous reports from those pages (a fixed window in the cache, linli.core.cache).
+LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", LINLI_PUBLIC_URL):
+    raise ImproperlyConfigured(
+        f"LINLI_PUBLIC_URL={LINLI_PUBLIC_URL!r}: expected https://host[/path], no query or spaces"
+    )
+LINLI_STAIRWELL_WINDOW_MINUTES = _env_int("LINLI_STAIRWELL_WINDOW_MINUTES", 60, minimum=1)
+# reports per device (its cookie) and per client address in one window; an address is shared
+# by many phones behind a carrier's NAT, so it gets more
+LINLI_STAIRWELL_REPORTS_PER_DEVICE = _env_int("LINLI_STAIRWELL_REPORTS_PER_DEVICE", 3, minimum=1)
+LINLI_STAIRWELL_REPORTS_PER_ADDRESS = _env_int("LINLI_STAIRWELL_REPORTS_PER_ADDRESS", 20, minimum=1)

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, register_converter
 from linli.api import api, unknown_endpoint
 from linli.core import views as core_views
 from linli.core.bounds import IdConverter
+from linli.stairwell import views as stairwell_views
 from linli.volunteers import views as volunteer_views
 
 register_converter(IdConverter, "id")  # <id:pk>: 1 … 2**63−1, anything else a 404
@@ -31,6 +32,8 @@ urlpatterns = [
     path("commons/", include("linli.commons.urls")),
     path("volunteers/", include("linli.volunteers.urls")),
     path("v/<str:token>/", volunteer_views.certificate_verify, name="certificate_verify"),
+    path("s/<str:token>/", stairwell_views.page, name="stairwell_page"),  # 楼道码, no login
+    path("stairwell/", include("linli.stairwell.urls")),
     path("care/", include("linli.care.urls")),
     path("jobs/", include("linli.jobs.urls")),
     path("civility/", include("linli.civility.urls")),

@@ -86,6 +86,7 @@ class CloseReason(models.TextChoices):
     RESOLVED = "resolved", "已解决"
     RETURNED = "returned", "退回诉求人"
     MERGED = "merged", "合并为重复件"
+    DISMISSED = "dismissed", "核实为无效反映"
 
 
 class Channel(models.TextChoices):
@@ -93,6 +94,7 @@ class Channel(models.TextChoices):
     LEADER = "leader", "三长代报"
     DESK = "desk", "窗口登记"
     OPEN311 = "open311", "Open311 接口"
+    STAIRWELL = "stairwell", "楼道码"
 
 
 class Urgency(models.TextChoices):
@@ -267,6 +269,20 @@ class Case(models.Model):
         related_name="cases",
         verbose_name="诉求人",
     )
+    unit = models.ForeignKey(
+        "ledger.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="单元",
+        help_text="楼道码反映：扫码所在的单元（楼道）",
+    )
+    unverified = models.BooleanField(
+        "待核实",
+        default=False,
+        help_text="未登录的楼道码反映：须由该单元的邻长核实属实后才进入办理流程（时限自核实起算）",
+    )
     client_key = models.CharField("提交标识", max_length=64, null=True, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -410,6 +426,8 @@ class CaseEvent(models.Model):
         CLOSE = "close", "核查结案"
         WARN = "warn", "临期提醒"
         OVERDUE = "overdue", "超期自动上报"
+        VERIFY = "verify", "核实属实"
+        DISMISS = "dismiss", "核实为无效"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间")

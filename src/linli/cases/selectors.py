@@ -250,6 +250,7 @@ def inbox(*, actor) -> QuerySet[Case]:
             status=Status.OPEN,
             grid_id=profile.grid_id,
             level__lte=HandlerLevel.AREA,
+            unverified=False,  # a 楼道码 report waiting to be confirmed: on the to-do list
         )
     ).order_by("deadline", "reported_at", "id")
 
@@ -260,7 +261,7 @@ def watched(*, actor) -> QuerySet[Case]:
     if profile is None or profile.grid_id is None:
         return Case.objects.none()
     return (
-        _with_related(cases_for(actor).filter(status=Status.OPEN))
+        _with_related(cases_for(actor).filter(status=Status.OPEN, unverified=False))
         .exclude(grid_id=profile.grid_id)
         .order_by("deadline", "id")
     )
@@ -276,7 +277,7 @@ def board(
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The dispatch board: open cases, oldest first, with filters."""
-    qs = cases_for(actor).filter(status=Status.OPEN)
+    qs = cases_for(actor).filter(status=Status.OPEN, unverified=False)
     if category:
         qs = qs.filter(category_id=category)
     if level:
@@ -292,7 +293,7 @@ def department_cases(*, actor, open_only: bool = True) -> QuerySet[Case]:
     ids = DepartmentMember.objects.filter(user=actor).values("department_id")
     qs = cases_for(actor).filter(department_id__in=ids)
     if open_only:
-        qs = qs.filter(status=Status.OPEN, level=HandlerLevel.DEPARTMENT)
+        qs = qs.filter(status=Status.OPEN, level=HandlerLevel.DEPARTMENT, unverified=False)
     return _with_related(qs).order_by("deadline", "reported_at", "id")
 
 
@@ -371,7 +372,7 @@ def case_measures(
     if by not in MEASURE_GROUPS:
         raise ValueError(by)
     today = today or timezone.localdate()
-    qs = cases_for(actor)
+    qs = cases_for(actor).filter(unverified=False)  # unconfirmed 楼道码 reports count in none
     if since:
         qs = qs.filter(reported_at__date__gte=since)
     if until:
@@ -431,7 +432,9 @@ def case_measures(
 def measures_total(*, actor, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     rows: list[Row] = list(
-        cases_for(actor).values(
+        cases_for(actor)
+        .filter(unverified=False)
+        .values(
             "stage",
             "status",
             "close_reason",

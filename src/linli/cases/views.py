@@ -25,6 +25,8 @@ from . import selectors, services
 from .models import Department, HandlerLevel, Satisfaction, Stage, Urgency
 
 ACTION_LABELS = {
+    "verify": "核实属实",
+    "dismiss": "核实为无效",
     "accept": "受理",
     "progress": "记录进展",
     "resolve": "办结并反馈",

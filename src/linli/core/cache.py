@@ -49,3 +49,23 @@ class Table(Generic[T]):
         cache.set(self.key, uuid.uuid4().hex, None)
         with self._lock:
             self._kept = None
+
+
+# ---------------------------------------------------------------- rate limits
+
+
+def rate_hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> bool:
+    """Count one hit of ``key`` in the current window of ``seconds`` and say whether it is
+    within ``limit`` (True) or over it (False). A fixed window in Django's cache — shared by
+    every worker with Redis (``LINLI_CACHE_URL``), per process in the embedded default —
+    made atomic by ``add`` then ``incr``. Callers count *before* they write, so nothing is
+    stored beyond the limit."""
+    window = int((time.time() if now is None else now) // seconds)
+    name = f"rate:{key}:{window}"
+    cache.add(name, 0, seconds + 1)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # evicted between add and incr: this is its first hit again
+        cache.add(name, 1, seconds + 1)
+        count = 1
+    return count <= limit

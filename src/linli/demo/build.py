@@ -34,6 +34,7 @@ from . import (
     meetings,
     party,
     selfgov,
+    stairwell,
     volunteers,
 )
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
@@ -60,6 +61,7 @@ def clear_demo(town: Region | None = None) -> None:
         return
     jobs.clear(town=town)  # seekers protect residents, employers compounds
     civility.clear(town=town)  # honours and nominations protect households and buildings
+    stairwell.clear(town=town)
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
     for layer in (infra, commons, finance, meetings, selfgov):  # rows protect the rows below
@@ -131,4 +133,5 @@ def build_community_life(*, community: Region, seed: int, today: dt.date) -> lis
     care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
     civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
     jobs.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
+    stairwell.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     return said

@@ -53,6 +53,28 @@ MIN_REPRESENTATIVES = 2  # acceptance by residents' representatives: at least tw
 EDITABLE = (Stage.PROPOSED, Stage.ARGUED)  # measure, department, budget, shares: before 立项
 
 
+def _money_not_ready(blockers) -> Conflict:
+    """409 for 实施 while money is not in place, coded by the first share's state (each code a
+    literal, so the error-code registry finds it)."""
+    message = "还不能实施：" + "；".join(b.message for b in blockers)
+    details = [{"source": b.source, "code": f"infra.{b.code}"} for b in blockers]
+    match blockers[0].code:
+        case "vote_not_opened":
+            return Conflict(message, code="infra.vote_not_opened", details=details)
+        case "withdrawn":
+            return Conflict(message, code="infra.withdrawn", details=details)
+        case "vote_pending":
+            return Conflict(message, code="infra.vote_pending", details=details)
+        case "vote_failed":
+            return Conflict(message, code="infra.vote_failed", details=details)
+        case "entry_not_posted":
+            return Conflict(message, code="infra.entry_not_posted", details=details)
+        case "entry_pending":
+            return Conflict(message, code="infra.entry_pending", details=details)
+        case _:
+            return Conflict(message, code="infra.entry_rejected", details=details)
+
+
 def _when(when: dt.datetime | None) -> dt.datetime:
     return (when or timezone.now()).replace(microsecond=0)
 
@@ -491,12 +513,7 @@ def _gate(problem: Problem, to: str) -> None:
     elif to == Stage.IMPLEMENTING:
         blockers = money_blockers(problem)
         if blockers:
-            first = blockers[0]
-            raise Conflict(
-                "还不能实施：" + "；".join(b.message for b in blockers),
-                code=f"infra.{first.code}",
-                details=[{"source": b.source, "code": f"infra.{b.code}"} for b in blockers],
-            )
+            raise _money_not_ready(blockers)
     elif to == Stage.INSPECTING:
         if problem.actual is None:
             raise Invalid("验收前须登记实际支出", code="infra.actual_missing")

@@ -194,9 +194,8 @@ def request_out(case: Case, *, key: Open311ApiKey | None, base_url: str) -> dict
 
 def _request_qs():
     return (
-        Case.objects.select_related(
-            "category", "grid", "department", "community", "compound", "merged_into"
-        )
+        Case.objects.filter(unverified=False)  # an unconfirmed 楼道码 report is published never
+        .select_related("category", "grid", "department", "community", "compound", "merged_into")
         .annotate(updated_at=Max("events__at"))
         .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("id")))
     )

@@ -16,6 +16,7 @@ The modules, each importing only those listed before it (no cycles):
 | ``permissions`` | who may act on, rate, see or report for a case; department members |
 | ``deadlines`` | time limits, the periodic deadline check, the working calendar |
 | ``intake`` | 采集: ``case_report`` with its checks, photos and client-key replays |
+| ``verification`` | 核实: the holder confirms or dismisses an anonymous 楼道码 report |
 | ``transitions`` | every step after the report, ``case_transition``, ``available_actions`` |
 
 Callers use this package (``from linli.cases import services``); the names below are its
@@ -25,7 +26,7 @@ public surface.
 from .deadlines import calendar_day_set, deadlines_check
 from .intake import MAX_DESCRIPTION, case_report, category_get, household_for_report
 from .permissions import case_visible_to, department_member_add, may_act, report_place_check
-from .routing import Landing, Position, holder_label
+from .routing import Landing, Position, holder_label, unit_cell
 from .steps import Action, actor_label
 from .transitions import (
     available_actions,
@@ -41,6 +42,7 @@ from .transitions import (
     case_return,
     case_transition,
 )
+from .verification import case_verify
 
 __all__ = [
     "MAX_DESCRIPTION",
@@ -62,6 +64,7 @@ __all__ = [
     "case_resolve",
     "case_return",
     "case_transition",
+    "case_verify",
     "case_visible_to",
     "category_get",
     "deadlines_check",
@@ -70,4 +73,5 @@ __all__ = [
     "household_for_report",
     "may_act",
     "report_place_check",
+    "unit_cell",
 ]

@@ -35,8 +35,8 @@ def _escalate_overdue(case: Case, *, today: dt.date, now: dt.datetime) -> str:
 @transaction.atomic
 def _check_one(case_id: int, *, today: dt.date, warn_until: dt.date, now: dt.datetime) -> str:
     case = _lock(Case(pk=case_id), None)
-    if case.status != Status.OPEN or case.stage not in WORKING_STAGES:
-        return ""
+    if case.status != Status.OPEN or case.stage not in WORKING_STAGES or case.unverified:
+        return ""  # an unconfirmed 楼道码 report has no running deadline
     if case.deadline < today:
         return _escalate_overdue(case, today=today, now=now)
     if case.deadline <= warn_until and case.warned_for != case.deadline:
@@ -65,7 +65,12 @@ def deadlines_check(
     today = today or timezone.localdate(now)
     warn_until = calendar.add_working_days(today, warn_days)
     ids = list(
-        Case.objects.filter(status=Status.OPEN, stage__in=WORKING_STAGES, deadline__lte=warn_until)
+        Case.objects.filter(
+            status=Status.OPEN,
+            stage__in=WORKING_STAGES,
+            deadline__lte=warn_until,
+            unverified=False,
+        )
         .order_by("deadline", "id")
         .values_list("pk", flat=True)
     )

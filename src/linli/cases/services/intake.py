@@ -15,7 +15,7 @@ from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.policy import actor_of
 from linli.core.roles import GRID_ROLES, Role
 from linli.core.uploads import AcceptedFile, accept_uploads
-from linli.ledger.models import Compound, Household, Resident
+from linli.ledger.models import Compound, Household, Resident, Unit
 
 from .. import calendar, categories
 from ..models import (
@@ -109,6 +109,21 @@ def _report_compound(actor, *, household: Household | None, compound: Compound |
     if compound is None:  # ruled out above: with no household, a compound is named
         raise AssertionError("no compound to report about")
     return compound
+
+
+def _stairwell_place(
+    unit: Unit | None, household: Household | None, compound: Compound | None
+) -> Compound | None:
+    """The compound of a report about a stairwell (``unit``); the household, if named, must
+    live there."""
+    if unit is None:
+        return compound
+    if household is not None and household.unit_id != unit.pk:
+        raise Invalid("住户不在所选单元", code="cases.place_mismatch", details=[{"field": "unit"}])
+    unit_compound = unit.building.compound
+    if compound is not None and compound.pk != unit_compound.pk:
+        raise Invalid("单元不在所选小区", code="cases.place_mismatch", details=[{"field": "unit"}])
+    return unit_compound
 
 
 def _check_on_behalf(on_behalf_of: Resident | None, household: Household | None) -> None:
@@ -279,6 +294,8 @@ def case_report(
     channel: str | None = None,
     on_behalf_of: Resident | None = None,
     when: dt.datetime | None = None,
+    unit: Unit | None = None,
+    unverified: bool = False,
 ) -> Case:
     """采集: register a case for a household (or a compound's common parts).
 
@@ -290,7 +307,15 @@ def case_report(
     The place is checked against the actor's scope before anything else: a household or
     compound the actor cannot see is a 404 ``not_found`` exactly like a missing one, whatever
     else is wrong with the report (docs/roles-and-scoping.md, "One answer for not yours").
+
+    ``unit`` names the stairwell (单元) of a report made from its QR code (the 楼道码) and
+    lands the case with that unit's 邻; ``unverified`` marks a report nobody signed in for
+    (``actor=None``): it waits for its holder to confirm it (:func:`..verification.case_verify`)
+    and stays out of the loop until then — no deadline runs, no list but the holder's.
     """
+    compound = _stairwell_place(unit, household, compound)
+    if unverified and actor is not None:
+        raise Invalid("只有匿名反映需要核实", code="cases.bad_unverified")
     if actor is not None:
         report_place_check(actor, household=household, compound=compound)
     category = category_get(key=category)
@@ -313,12 +338,14 @@ def case_report(
     photos = _validate_photos(photos)
 
     at = _when(when)
-    landing = _landing(household, compound)
+    landing = _landing(household, compound, unit)
     deadline = calendar.add_working_days(timezone.localdate(at), _time_limit(category, urgency))
     case = Case(
         community_id=compound.community_id,
         household=household,
         compound=compound,
+        unit=unit,
+        unverified=unverified,
         category=category,
         description=description,
         urgency=urgency,

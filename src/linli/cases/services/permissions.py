@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from linli.core.errors import Forbidden, Invalid, NotFound
+from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.core.policy import Capability, actor_of, can
 from linli.core.roles import Role
 from linli.ledger.models import Compound, Household
@@ -46,9 +46,16 @@ def may_act(actor, case: Case) -> bool:
     return False
 
 
-def _check_act(actor, case: Case) -> None:
+def _check_act(actor, case: Case, *, verifying: bool = False) -> None:
+    """The actor holds the case; and, but for the check itself (``verifying``), an anonymous
+    楼道码 report has been confirmed real — before that it is not in the loop."""
     if not may_act(actor, case):
         raise Forbidden(f"该诉求目前由{case.holder}办理，您无权操作", code="cases.not_your_case")
+    if case.unverified and not verifying:
+        raise Conflict(
+            f"这是未登录居民的楼道码反映，须由{case.holder}先核实属实才能办理",
+            code="cases.unverified",
+        )
 
 
 def _may_rate(actor, case: Case) -> bool:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from django.db.models import Count
+
 from linli.core.errors import Conflict, Invalid
 from linli.grid.models import Grid, GridLevel, Holding, Membership
-from linli.ledger.models import Compound, Household
+from linli.ledger.models import Compound, Household, Unit
 
 from ..models import Case, Department, HandlerLevel, Stage
 from .steps import Action, _event, _save
@@ -103,12 +105,28 @@ def _compound_cell(compound: Compound) -> Grid | None:
     return Grid.objects.filter(pk=int(common[-1])).first() if common else None
 
 
-def _landing(household: Household | None, compound: Compound) -> Landing:
-    """Where a report for ``household`` (or, without one, ``compound``'s common parts)
-    lands: the household's 邻, or the smallest cell holding the compound."""
+def unit_cell(unit: Unit) -> Grid | None:
+    """The 邻 of a stairwell (单元): the one most of its current households are in (of a
+    unit split between two 邻, the larger part's; on a tie the older cell)."""
+    row = (
+        Membership.objects.filter(end__isnull=True, household__unit=unit)
+        .values("neighbour_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "neighbour_id")
+        .first()
+    )
+    return None if row is None else Grid.objects.filter(pk=row["neighbour_id"]).first()
+
+
+def _landing(household: Household | None, compound: Compound, unit: Unit | None = None) -> Landing:
+    """Where a report for ``household`` (or, without one, a stairwell ``unit`` or
+    ``compound``'s common parts) lands: the household's 邻, the unit's 邻, or the smallest
+    cell holding the compound."""
     if household is not None:
         return _household_cell(household)
-    origin = _compound_cell(compound)
+    origin = unit_cell(unit) if unit is not None else None
+    if origin is None:
+        origin = _compound_cell(compound)
     return Landing(origin, _first_held(origin))
 
 

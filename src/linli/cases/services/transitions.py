@@ -34,6 +34,7 @@ from .intake import _save_photos, _validate_photos
 from .permissions import _check_act, _is_official, _may_rate, case_visible_to, may_act
 from .routing import _escalate, _forward_to_default, _position
 from .steps import Action, _bad_transition, _event, _lock, _save, _when
+from .verification import case_verify
 
 
 def _require_note(note: str, what: str) -> str:
@@ -415,6 +416,10 @@ def case_merge(
 def available_actions(actor, case: Case) -> list[str]:
     """The transitions ``actor`` may try on ``case`` now (for pages and the API)."""
     out: list[str] = []
+    if case.unverified:  # only the check: confirm it real or dismiss it
+        if case.status == Status.OPEN and may_act(actor, case):
+            out += ["verify", "dismiss"]
+        return out
     working = case.status == Status.OPEN and case.stage in WORKING_STAGES
     if case.status == Status.OPEN and may_act(actor, case):
         if case.stage in (Stage.COLLECTED, Stage.DISPATCHED):
@@ -448,6 +453,8 @@ def case_transition(*, actor, case: Case, action: str, **params) -> Case:
     """One entry for pages and the API: ``action`` with its parameters (note, version, …)."""
     note = params.get("note") or ""
     common = {"actor": actor, "case": case, "expected_version": params.get("version")}
+    if action in ("verify", "dismiss"):
+        return case_verify(real=action == "verify", note=note, **common)
     if action == "accept":
         return case_accept(note=note, **common)
     if action == "progress":

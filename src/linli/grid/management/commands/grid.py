@@ -1,4 +1,5 @@
-"""``linli grid plan``: propose (and with ``--apply`` write) a 片/组/邻 partition of a community."""
+"""``linli grid plan``: propose (and with ``--apply`` write) a 片/组/邻 partition of a community;
+and the subcommands apps above the grid register (``linli grid qr``, :mod:`linli.grid.commands`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from linli.core.errors import DomainError
 from linli.ledger.models import Region, RegionLevel
 
-from ... import services
+from ... import commands, services
 from ...models import Membership
 
 
@@ -28,10 +29,14 @@ class Command(BaseCommand):
         plan.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
         plan.add_argument("--apply", action="store_true", help="写入方案（默认只预览）")
         plan.add_argument("--rebalance", action="store_true", help="在现有网格上尽量少调整住户")
+        for name, extra in commands.registered().items():
+            extra.add_arguments(sub.add_parser(name, help=extra.help))
 
     def handle(self, *args, **options):
         if options["action"] == "plan":
             self.plan(options)
+        else:
+            commands.registered()[options["action"]].handle(self, options)
 
     def plan(self, options):
         from ...planning import PlanSettings, load_keys, plan_households, rebalance
@@ -80,6 +85,11 @@ class Command(BaseCommand):
             (self.stderr if options["json"] else self.stdout).write(message)
         elif not options["json"]:
             self.stdout.write("（预览，未写入；加 --apply 写入）")
+
+
+def community_by_name(text: str) -> Region:
+    """The community a command names (its name or 12-digit code); a clear error otherwise."""
+    return _community(text)
 
 
 def _community(text: str) -> Region:
