@@ -14,6 +14,7 @@ from linli.cases.selectors import cases_for
 from linli.commons.models import Voucher
 from linli.grid import selectors
 from linli.grid.models import Grid, GridLevel, Holding, Membership, VisitPhoto
+from linli.infra.models import Photo as InfraPhoto
 from linli.ledger.models import Household, Region
 from linli.ledger.selectors import households_for
 from linli.party.models import Member, Organisation, OrgKind
@@ -66,4 +67,5 @@ def test_demo_grid_and_party_of_xingdong():
     rows = {p.image.name for p in CasePhoto.objects.all()}
     rows |= {p.image.name for p in VisitPhoto.objects.all()}
     rows |= {v.file.name for v in Voucher.objects.all()}
+    rows |= {p.image.name for p in InfraPhoto.objects.all()}
     assert on_disk == rows

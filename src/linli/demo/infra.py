@@ -27,7 +27,7 @@ from linli.commons import services as commons
 from linli.commons.models import PublicAccount
 from linli.core.roles import Role
 from linli.infra import selectors, services
-from linli.infra.models import Plan, Problem, Source, Stage
+from linli.infra.models import Photo, Plan, Problem, Source, Stage
 from linli.ledger.models import Compound, Region
 from linli.selfgov import services as selfgov
 from linli.selfgov.models import Owner
@@ -373,9 +373,12 @@ def _summary(community: Region, actor) -> list[str]:
 
 
 def clear_demo(town) -> None:
-    """Delete the plans below ``town`` (their problems, shares, history and photos cascade)."""
+    """Delete the plans below ``town`` (their problems, shares, history and photos cascade),
+    and the photos' files (a rebuild leaves no file without its row)."""
     if town is None:
         return
     plans = Plan.objects.filter(compound__community__path__startswith=town.path)
+    for photo in Photo.objects.filter(problem__plan__in=plans):
+        photo.image.delete(save=False)
     Problem.objects.filter(plan__in=plans).delete()
     plans.delete()
