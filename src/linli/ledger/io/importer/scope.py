@@ -29,7 +29,7 @@ class Scope:
     actor_community_id: int | None = None  # a community worker's own community
     communities: dict[str, list[int]] = field(default_factory=dict)  # name → ids
     compounds: dict[str, list[int]] = field(default_factory=dict)  # name → community ids
-    _matches: dict[str, CommunityMatch] = field(default_factory=dict)
+    _matches: dict[str, CommunityMatch] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, actor) -> Scope | None:
