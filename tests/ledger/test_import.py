@@ -253,11 +253,12 @@ def test_sample_imports_into_xingdong(regions, sample):
     assert east.has_guards and east.guards_note == "有门卫（志愿者轮值）"
     assert east.has_gate and not east.has_cameras
     assert not east.is_sanwu
-    # the record of the run, with the region-code notices as warnings (not errors)
+    # the record of the run; everyone was born before 衡东县's code (1983) existed, which is
+    # normal and not even a warning (domain-rules.md §2)
     batch = ImportBatch.objects.get(pk=result.batch_id)
     assert batch.status == ImportBatch.Status.APPLIED
     assert batch.summary == result.counts
-    assert {w.code for w in result.warnings} == {"ledger.id_region"}
+    assert "ledger.id_region" not in {w.code for w in result.warnings}
     # history rows for every created household and resident
     assert Resident.history.filter(history_type="+").count() == 12
     assert Household.history.filter(history_type="+").count() == 7
@@ -556,6 +557,32 @@ def test_other_bad_id_numbers(regions, compound, tmp_path, number, reason):
     assert codes(result) == ["ledger.invalid_id_number"]
     assert reason in result.errors[0].reason
     assert ledger_counts() == before
+
+
+def test_only_a_region_code_in_no_period_of_the_table_is_a_warning(regions, compound, tmp_path):
+    # domain-rules.md §2: 430424 (衡东县) dates from 1983 in python-stdnum's table, so a person
+    # born there in 1950 has a code newer than their birth year: normal, not even a warning.
+    # 999999 and 439999 are in no period of the table: a warning naming the cell, no error.
+    rows = [
+        person(room="101", name="甲", number=make_id(dt.date(1950, 3, 1), 11)),
+        person(room="102", name="乙", number=make_id(dt.date(1980, 1, 1), 12, region="999999")),
+        person(room="103", name="丙", number=make_id(dt.date(1970, 1, 1), 13, region="439999")),
+    ]
+
+    result = ledger_import(source=residents_workbook(tmp_path / "x.xlsx", rows))
+
+    assert result.ok and result.counts["residents"]["created"] == 3
+    unknown = [w for w in result.warnings if w.code == "ledger.id_region"]
+    assert [(w.row, w.column, w.field, w.value[:6]) for w in unknown] == [
+        (4, "I", "id_number", "999999"),
+        (5, "I", "id_number", "439999"),
+    ]
+    assert unknown[0].reason == "地址码999999不是已知的行政区划代码，请核对（仅提示）"
+    stored = ImportBatch.objects.get(pk=result.batch_id).warnings
+    assert [w["value"] for w in stored if w["code"] == "ledger.id_region"] == [
+        "9999" + "*" * 10 + rows[1][8][-4:],
+        "4399" + "*" * 10 + rows[2][8][-4:],
+    ]
 
 
 def test_id_number_stored_as_a_number_is_an_error(regions, compound, tmp_path):

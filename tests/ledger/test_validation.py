@@ -59,25 +59,35 @@ def test_future_birth_date_is_rejected():
         parse_id_number(number, today=dt.date(2026, 11, 26))
 
 
-def test_region_created_after_birth_is_only_a_warning():
-    # 430424 = 衡东县, created in 1986 in stdnum's data: stdnum.cn.ric.validate rejects this.
+@pytest.mark.parametrize(
+    "number",
+    [
+        "430424195606055010",  # 衡东县, from 1983 in stdnum's table; born 1956
+        "440524188001010014",  # the standard's example: 潮阳县 (1983–1993); born 1880
+    ],
+)
+def test_region_created_after_the_birth_year_is_not_even_a_warning(number):
+    # domain-rules.md §2: the code is the one in force when the number was issued, not at
+    # birth. stdnum.cn.ric.validate rejects these; we neither reject nor warn.
     from stdnum.cn import ric
     from stdnum.exceptions import ValidationError
 
-    number = "430424195606055010"
     with pytest.raises(ValidationError):
         ric.validate(number)
     info = parse_id_number(number)
-    assert info.sex == "M" and info.birth_date == dt.date(1956, 6, 5)
-    assert info.warnings and "地址码430424" in info.warnings[0]
+    assert info.warnings == ()
+    assert (info.sex, info.region_code) == ("M", number[:6])
 
 
-def test_unknown_region_code_is_a_warning():
+@pytest.mark.parametrize("region", ["999999", "439999"])
+def test_region_code_in_no_period_of_the_table_is_a_warning(region):
+    # 439999: a known province, no such county (stdnum's get_birth_place raises KeyError here)
     from stdnum.cn import ric
 
-    body = "99999919800101001"
+    body = f"{region}19800101001"
     info = parse_id_number(body + ric.calc_check_digit(body + "0"))
-    assert info.warnings
+    assert info.birth_date == dt.date(1980, 1, 1)
+    assert info.warnings == (f"地址码{region}不是已知的行政区划代码，请核对（仅提示）",)
 
 
 def test_age_under_14():

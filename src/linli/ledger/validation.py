@@ -6,13 +6,18 @@ so we use it for those. It is *not* right in two places, which we handle here:
 
 * ``stdnum.cn.ric.validate`` (2.2) rejects a number whose address code was created after the
   birth year — real, valid numbers of people born before their county code existed (430424 =
-  衡东县 rejects everyone born before 1985). We look the region up only to *warn*.
+  衡东县 from 1983 in its table rejects everyone born before). The code is the one in force
+  when the number was issued, not at birth, so that is normal and not even a warning; we warn
+  only when the code is in no period of the table at all (:func:`region_code_known`).
+  (``ric.get_birth_place`` also raises ``KeyError`` for a known province with an unknown
+  county, ``439999``; we do not call it.)
 * it accepts birth dates in the future. We reject them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import phonenumbers
 from stdnum import exceptions as stdnum_exceptions
+from stdnum import numdb
 from stdnum.cn import ric
 
 _SPACES = re.compile(r"\s+")
@@ -53,7 +59,8 @@ def normalise_id_number(value) -> str:
 def parse_id_number(value, *, today: dt.date | None = None) -> IdNumber:
     """Validate an 18-character resident identity number and derive sex and birth date.
 
-    Raises :class:`InvalidValue` with a Chinese reason. The region code is only a warning.
+    Raises :class:`InvalidValue` with a Chinese reason. An unknown region code is only a
+    warning; a code newer than the birth year is none.
     """
     number = normalise_id_number(value)
     if not number:
@@ -70,13 +77,24 @@ def parse_id_number(value, *, today: dt.date | None = None) -> IdNumber:
         raise InvalidValue(f"身份证号中的出生日期{birth:%Y-%m-%d}晚于今天")
     if ric.calc_check_digit(number) != number[-1]:
         raise InvalidValue(f"身份证号校验位错误（应为{ric.calc_check_digit(number)}）")
-    warnings: list[str] = []
-    try:
-        ric.get_birth_place(number)
-    except stdnum_exceptions.ValidationError:
-        warnings.append(f"地址码{number[:6]}未知或晚于出生年份设立（仅提示）")
     sex = "M" if int(number[16]) % 2 else "F"
-    return IdNumber(number, sex, birth, number[:6], tuple(warnings))
+    return IdNumber(number, sex, birth, number[:6], region_warnings(number[:6]))
+
+
+@functools.cache
+def region_code_known(code: str) -> bool:
+    """Whether a six-digit address code is in GB/T 2260 (python-stdnum's table) in any period,
+    whatever the birth year: ``430424`` (衡东县, from 1983) and ``440524`` (潮阳县, 1983–1993)
+    are, ``439999`` and ``999999`` are not."""
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
+
+
+def region_warnings(code: str) -> tuple[str, ...]:
+    """The warnings an ID number's address code gives: one when it is in no period of the table
+    (a typing error, or a code newer than the table); none otherwise (domain-rules.md §2)."""
+    if region_code_known(code):
+        return ()
+    return (f"地址码{code}不是已知的行政区划代码，请核对（仅提示）",)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

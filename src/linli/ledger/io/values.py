@@ -29,6 +29,7 @@ from linli.ledger.validation import (
     InvalidValue,
     normalise_phone,
     parse_id_number,
+    region_warnings,
 )
 
 _SPACES = re.compile(r"\s+")
@@ -433,14 +434,12 @@ def parse_tags(text: str) -> tuple[tuple[bool, ...], str]:
 # -- ID numbers and phones: fast paths with the same answers ---------------------------------
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_REGION_WARNINGS: dict[tuple[str, int], tuple[str, ...]] = {}
 
 
 def parse_id_fast(text: str, *, today: dt.date) -> IdNumber:
-    """:func:`parse_id_number` for an already normalised cell, with the region look-up cached.
-
-    The only costly step of the full parser is python-stdnum's region database look-up, whose
-    answer (a warning) depends on the first six digits and the birth year alone.
+    """:func:`parse_id_number` for an already normalised cell, without python-stdnum's date and
+    check-digit code (the full parser's only other costly step, the region look-up, is cached
+    by the six-digit code in :func:`~linli.ledger.validation.region_warnings`).
     """
     number = text.upper()
     if len(number) == 18 and _ID_SHAPE.match(number):
@@ -452,13 +451,8 @@ def parse_id_fast(text: str, *, today: dt.date) -> IdNumber:
         if birth is not None and birth <= today:
             check = (1 - 2 * int(number[:-1], 13)) % 11
             if ("X" if check == 10 else str(check)) == number[-1]:
-                key = (number[:6], year)
-                warnings = _REGION_WARNINGS.get(key)
-                if warnings is None:
-                    warnings = parse_id_number(number, today=today).warnings
-                    _REGION_WARNINGS[key] = warnings
                 sex = "M" if int(number[16]) % 2 else "F"
-                return IdNumber(number, sex, birth, number[:6], warnings)
+                return IdNumber(number, sex, birth, number[:6], region_warnings(number[:6]))
     return parse_id_number(text, today=today)
 
 
