@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "linli.volunteers",
     "linli.care",
     "linli.civility",
+    "linli.services",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 

@@ -73,6 +73,19 @@ def is_working_day(day: dt.date) -> bool:
     return _working(day, _days())
 
 
+def is_public_holiday(day: dt.date) -> bool:
+    """A day off by the holiday rules (国庆, 春节 … and their 调休 days off), not an ordinary
+    weekend: a weekday the table marks off, else a day the ``holidays`` library lists —
+    unless the table marks the day a working day."""
+    table = _days()
+    if day in table:
+        if table[day]:
+            return False
+        if day.weekday() < 5:
+            return True
+    return day in _library_year(day.year)
+
+
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The ``n``-th working day after ``start`` (``start`` itself is not counted).
 

@@ -311,6 +311,8 @@ class Capability(StrEnum):
     CIVILITY_MANAGE = "civility.manage"  # campaigns, 公示, objections decided, awards given
     CIVILITY_SCORE = "civility.score"  # the 组长/片长 score nominations of their cells
     CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
+    # services
+    SERVICES_EDIT = "services.edit"  # service points, items and hours of one's region
 
 
 _OFFICE = OFFICE_ROLES
@@ -369,6 +371,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CIVILITY_MANAGE: _SUPER | _REGION,
     Capability.CIVILITY_SCORE: frozenset({Role.GROUP_LEADER, Role.AREA_LEADER}),
     Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
+    # services (reading the catalogue is public: no capability)
+    Capability.SERVICES_EDIT: _SUPER | _REGION,
 }
 
 
