@@ -56,10 +56,10 @@ def parse_rule(text: str, *, valid_from: dt.date) -> rrule:
         raise _fail(str(text), "规则为空，应如 FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
     if len(rule_text) > 200:
         raise _fail(rule_text[:40] + "…", "规则过长")
-    if not rule_text.startswith("FREQ=") and ";FREQ=" not in rule_text:
-        raise _fail(rule_text, "缺少 FREQ（如 FREQ=WEEKLY）")
     if any(word in rule_text for word in ("DTSTART", "RDATE", "EXDATE", "EXRULE", ":")):
         raise _fail(rule_text, "只填写 RRULE 本身（起始日期另填）")
+    if not rule_text.startswith("FREQ=") and ";FREQ=" not in rule_text:
+        raise _fail(rule_text, "缺少 FREQ（如 FREQ=WEEKLY）")
     start = dt.datetime.combine(valid_from, dt.time())
     try:
         rule = rrulestr(rule_text, dtstart=start, cache=True)

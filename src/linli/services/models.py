@@ -99,7 +99,7 @@ class Item(models.Model):
         "受理范围", max_length=10, choices=ApplicantScope.choices, default=ApplicantScope.PERSON
     )
     eligibility = models.TextField("受理条件", blank=True)
-    steps = models.JSONField("办理程序", default=list, help_text="每一步一句话，按顺序")
+    steps = models.JSONField("办理程序", default=list, blank=True, help_text="每一步一句话，按顺序")
     time_limit_days = models.PositiveSmallIntegerField(
         "办理时限（工作日）", default=0, help_text="0 = 当场办结"
     )
