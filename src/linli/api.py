@@ -22,6 +22,7 @@ from linli.grid.api import router as grid_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
+from linli.services.api import router as services_router
 from linli.volunteers.api import router as volunteers_router
 
 logger = logging.getLogger("linli.api")
@@ -158,3 +159,4 @@ api.add_router("/volunteers/", volunteers_router)
 api.add_router("/care/", care_router)
 api.add_router("/todo", todo_router)
 api.add_router("/civility/", civility_router)
+api.add_router("/services/", services_router)

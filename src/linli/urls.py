@@ -33,6 +33,7 @@ urlpatterns = [
     path("v/<str:token>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("care/", include("linli.care.urls")),
     path("civility/", include("linli.civility.urls")),
+    path("services/", include("linli.services.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", unknown_endpoint),

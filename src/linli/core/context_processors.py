@@ -44,6 +44,8 @@ _MENU = [
     ("评选", "civility:mine", Capability.CIVILITY_TAKE_PART, _none),
     ("评分", "civility:scoring", Capability.CIVILITY_SCORE, _none),
     ("评选表彰", "civility:desk", Capability.CIVILITY_MANAGE, _none),
+    ("就近办", "services:near", Capability.SERVICES_FIND, _none),
+    ("便民服务", "services:catalogue", Capability.SERVICES_EDIT, _none),
     ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
     ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
     ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),

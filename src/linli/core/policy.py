@@ -313,6 +313,7 @@ class Capability(StrEnum):
     CIVILITY_TAKE_PART = "civility.take_part"  # nominate, vote (a household), object in 公示
     # services
     SERVICES_EDIT = "services.edit"  # service points, items and hours of one's region
+    SERVICES_FIND = "services.find"  # 就近办 in the menu (the catalogue itself is public)
 
 
 _OFFICE = OFFICE_ROLES
@@ -373,6 +374,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CIVILITY_TAKE_PART: _HOME | _GRID,
     # services (reading the catalogue is public: no capability)
     Capability.SERVICES_EDIT: _SUPER | _REGION,
+    Capability.SERVICES_FIND: _HOME,
 }
 
 

@@ -22,7 +22,7 @@ from linli.ledger.models import Compound
 
 from . import hours
 from .geo import coordinates, haversine_m
-from .models import Item, Organization, Point, Schedule
+from .models import Item, Organization, Point, PointItem, Schedule
 
 MAX_LIMIT = 50
 
@@ -48,7 +48,9 @@ def items_list(*, q: str = "", organization_id: int | None = None) -> QuerySet[I
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
-    return qs.annotate(point_count=Count("offers", filter=Q(offers__point__active=True)))
+    return qs.annotate(point_count=Count("offers", filter=Q(offers__point__active=True))).order_by(
+        "code"
+    )
 
 
 def item_get(*, item_id: int) -> Item:
@@ -73,12 +75,15 @@ def points_list(*, region_id: int | None = None, kind: str | None = None) -> Que
         qs = qs.filter(region_id=region_id)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(item_count=Count("offers"))
+    return qs.annotate(item_count=Count("offers")).order_by("name")
 
 
 def point_get(*, point_id: int) -> Point:
     qs = Point.objects.select_related("region", "organization").prefetch_related(
-        "schedules", Prefetch("offers__item", queryset=Item.objects.order_by("code"))
+        "schedules",
+        Prefetch(
+            "offers", queryset=PointItem.objects.select_related("item").order_by("item__code")
+        ),
     )
     try:
         return qs.get(pk=point_id)
