@@ -52,6 +52,7 @@ from .matrix_world import (
     build_later_world,
     build_money_world,
     build_oracle_world,
+    build_services_world,
     build_volunteer_world,
     build_world,
 )
@@ -151,6 +152,8 @@ BY_NAME = {
     "campaign_id": "campaign",
     "nomination_id": "nomination",
     "objection_id": "objection",
+    "service_item_id": "service_item",
+    "point_id": "service_point",
 }
 
 OFFICE_ONLY_403 = dict.fromkeys(("department", "area_leader", "group_leader", "leader_a"), 403)
@@ -325,6 +328,13 @@ ROUTES: dict[str, R] = {
     "POST /civility/desk/campaign/": R("office"),
     "POST /civility/nomination/{nomination_id}/act/": R("office@A"),
     "POST /civility/objection/{objection_id}/decide/": R("office@A"),
+    # ---------------------------------------------------------------------------- services
+    # the catalogue is public: anyone, anonymous included, finds the nearest point (就近办)
+    "GET /services/": R("public"),
+    "GET /services/items/": R("public"),
+    "GET /services/items/{service_item_id}/": R("public"),
+    "GET /services/items/{service_item_id}/guide.pdf": R("public"),
+    "GET /services/points/{point_id}/": R("public"),
     # -------------------------------------------------------------------------------- care
     # the office goes on to its registry (a community worker: its one community's); 邻长 B
     # has nobody to visit (404, "没有需要探访的关爱对象")
@@ -515,6 +525,20 @@ ROUTES: dict[str, R] = {
         expect=OFFICE_ONLY_403,
         query="community_id={community}&start=2026-01-01&end=2026-12-31",
     ),
+    # -------------------------------------------------------------------------- API services
+    "GET /api/v1/services/items": R("public"),
+    "GET /api/v1/services/items/{service_item_id}": R("public"),
+    "GET /api/v1/services/points": R("public"),
+    "GET /api/v1/services/points/{point_id}": R("public"),
+    "GET /api/v1/services/nearest": R("public", query="lat=27.083&lng=112.948"),
+    "POST /api/v1/services/organizations": R("office"),
+    "POST /api/v1/services/items": R("office"),
+    "POST /api/v1/services/points": R("office"),
+    # the item is the county department's: only the county (and the superuser) may change it
+    "PATCH /api/v1/services/items/{service_item_id}": R("superuser county"),
+    "PATCH /api/v1/services/points/{point_id}": R("office@A"),
+    "PUT /api/v1/services/points/{point_id}/hours": R("office@A"),
+    "PUT /api/v1/services/points/{point_id}/items": R("office@A"),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),
@@ -601,6 +625,7 @@ def _build():
     ids.update(build_volunteer_world(people, grid_world))
     ids.update(build_care_world(people, grid_world))
     ids.update(build_civility_world(people, grid_world))
+    ids.update(build_services_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,
