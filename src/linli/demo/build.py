@@ -32,6 +32,7 @@ from . import (
     meetings,
     party,
     selfgov,
+    services,
     volunteers,
 )
 from .names import DEFAULT_SCALE, DEFAULT_SEED, TOWN, XINGDONG
@@ -56,6 +57,7 @@ def clear_demo(town: Region | None = None) -> None:
     town = town or Region.objects.filter(code=TOWN[1]).first()
     if town is None:
         return
+    services.clear(town=town)  # points and organisations protect their regions
     civility.clear(town=town)  # honours and nominations protect households and buildings
     care.clear(town=town)  # the registry protects its residents
     volunteers.clear(town=town)  # so do volunteers
@@ -118,13 +120,14 @@ def build_demo(
 
 
 def build_community_life(*, community: Region, seed: int, today: dt.date) -> list[str]:
-    """Volunteers (two years of activities), care (the registry and its visits) and a year of
-    civility awards, through their services; returns the lines they say, which ``linli demo``
-    prints."""
+    """Volunteers (two years of activities), care (the registry and its visits), a year of
+    civility awards and the service points (就近办), through their services; returns the lines
+    they say, which ``linli demo`` prints."""
     said: list[str] = []
     volunteers.build(
         community=community, today=today, rng=random.Random(seed + 12), say=said.append
     )
     care.build(community=community, today=today, rng=random.Random(seed + 13), say=said.append)
     civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
+    services.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     return said
