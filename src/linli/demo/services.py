@@ -19,6 +19,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -175,13 +176,17 @@ def _actor(role: Role, region: Region):
 
 
 def _centre(compounds: list[Compound]) -> tuple[Decimal, Decimal]:
-    placed = [c for c in compounds if c.latitude is not None]
-    if not placed:
+    spots = [
+        (c.latitude, c.longitude)
+        for c in compounds
+        if c.latitude is not None and c.longitude is not None
+    ]
+    if not spots:
         return Decimal(str(TOWN_CENTRE[0])), Decimal(str(TOWN_CENTRE[1]))
     six = Decimal("0.000001")
-    lat = sum((c.latitude for c in placed), Decimal(0)) / len(placed)
-    lng = sum((c.longitude for c in placed), Decimal(0)) / len(placed)
-    return lat.quantize(six), lng.quantize(six)
+    lat = sum((la for la, _ in spots), Decimal(0)) / len(spots)
+    lng = sum((lo for _, lo in spots), Decimal(0)) / len(spots)
+    return Decimal(lat).quantize(six), Decimal(lng).quantize(six)
 
 
 def _offset(lat: Decimal, lng: Decimal, rng: random.Random, spread: float = 0.0012):
@@ -230,16 +235,10 @@ def _catalogue(county_actor, county: Region) -> dict[str, list[str]]:
     return where
 
 
-def _point(actor, region: Region, name: str, kind: str, lat, lng, **extra) -> Point:
+def _point(actor, region: Region, name: str, kind: str, lat, lng, **extra: Any) -> Point:
+    fields: dict[str, Any] = {**ADDRESS, **extra}
     return services.point_create(
-        actor=actor,
-        region=region,
-        name=name,
-        kind=kind,
-        latitude=lat,
-        longitude=lng,
-        **ADDRESS,
-        **extra,
+        actor=actor, region=region, name=name, kind=kind, latitude=lat, longitude=lng, **fields
     )
 
 
@@ -248,9 +247,9 @@ def build(
     *, community: Region, today: dt.date, rng: random.Random, say: Callable[[str], None]
 ) -> dict:
     town = community.parent
-    county = town.parent if town is not None else None
-    if town is None or county is None or county.level != RegionLevel.COUNTY:
+    if town is None or town.parent is None or town.parent.level != RegionLevel.COUNTY:
         return {}
+    county = town.parent
     county_actor = _actor(Role.COUNTY_OFFICIAL, county)
     if county_actor is None:
         return {}
@@ -277,19 +276,18 @@ def build(
     for c in communities:
         clat, clng = _centre(compounds_of[c.pk])
         actor = worker if c == community else county_actor
-        road = "路"
         _point(
             actor, c, f"{c.name}服务站", PointKind.STATION, *_offset(clat, clng, rng, 0.0006),
-            address=f"{c.name}党群服务中心一楼（{c.name[:2]}{road}）",
+            address=f"{c.name}党群服务中心一楼",
             phone=f"0734-52{26000 + communities.index(c) + 1}", hours=OFFICE, item_codes=where[S],
         )  # fmt: skip
     for name, place in KIOSK_PLACES:
-        c = by_name.get(name)
-        if c is None:
+        home = by_name.get(name)
+        if home is None:
             continue
-        clat, clng = _centre(compounds_of[c.pk])
+        clat, clng = _centre(compounds_of[home.pk])
         _point(
-            worker if c == community else county_actor, c, f"自助服务终端（{place}）",
+            worker if home == community else county_actor, home, f"自助服务终端（{place}）",
             PointKind.SELF_SERVICE, *_offset(clat, clng, rng, 0.002), address=place,
             hours=KIOSK, item_codes=where[K],
         )  # fmt: skip
@@ -299,7 +297,7 @@ def build(
         :NEIGHBOUR_AGENCIES
     ]
     for c, cp in agencies:
-        if cp.latitude is None:
+        if cp.latitude is None or cp.longitude is None:
             continue
         _point(
             worker if c == community else county_actor, c, f"{cp.name}代办点", PointKind.AGENCY,
@@ -320,10 +318,11 @@ def _report(community: Region, compounds: list[Compound], today: dt.date, say) -
         f"便民服务：{counts['points']} 个服务网点（{kinds_text}），{counts['items']} 项服务事项，"
         f"{Organization.objects.count()} 个实施机构，网点可办事项 {counts['offers']} 条"
     )
-    placed = [c for c in compounds if c.latitude is not None]
-    figures = {**counts, "kinds": kinds}
+    placed = [c for c in compounds if c.latitude is not None and c.longitude is not None]
+    figures: dict = {**counts, "kinds": kinds}
     if placed:
         gate = placed[0]
+        assert gate.latitude is not None and gate.longitude is not None
         item = Item.objects.get(name="高龄津贴申领")
         rows = selectors.nearest_points(
             lat=gate.latitude, lng=gate.longitude, item_code=item.code, limit=3

@@ -175,7 +175,7 @@ def location_json(point: Point) -> dict[str, Any]:
         "schedules": [schedule_json(s, lid) for s in point.schedules.all()],
         "languages": [_language("location", lid)],
     }
-    if point.organization_id:
+    if point.organization is not None:
         out["organization_id"] = str(point.organization.uuid)
     if point.transport:
         out["transportation"] = point.transport

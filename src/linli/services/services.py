@@ -86,7 +86,7 @@ def _may_edit(actor) -> None:
 
 def _editable(actor, obj: models.Model) -> None:
     _may_edit(actor)
-    if not restrict(type(obj).objects.filter(pk=obj.pk), actor, "edit").exists():
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), actor, "edit").exists():
         raise Forbidden("这条记录不属于您所在的辖区，不能修改")
 
 
@@ -181,6 +181,10 @@ def _documents(value: Any) -> list[RequiredDocument]:
     return docs
 
 
+def _label(model: type[models.Model], field: str) -> str:
+    return str(getattr(model._meta.get_field(field), "verbose_name", field))
+
+
 def _clean(obj: models.Model, exclude: Sequence[str] = ()) -> None:
     """The model's own checks (lengths, choices, validators) as one ``Invalid``."""
     try:
@@ -188,7 +192,7 @@ def _clean(obj: models.Model, exclude: Sequence[str] = ()) -> None:
     except ValidationError as exc:
         fields = exc.message_dict
         first_field = next(iter(fields))
-        label = obj._meta.get_field(first_field).verbose_name if first_field != "__all__" else ""
+        label = _label(type(obj), first_field) if first_field != "__all__" else ""
         details = [{"field": f, "reason": "；".join(m)} for f, m in fields.items()]
         raise Invalid(f"{label}：{fields[first_field][0]}", details=details) from None
 
@@ -220,7 +224,7 @@ def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901  (
         elif field in ("description", "eligibility", "legal_basis"):
             out[field] = _text(value, field, field, limit=4000)
         elif field in ITEM_FIELDS:
-            out[field] = _text(value, field, str(Item._meta.get_field(field).verbose_name))
+            out[field] = _text(value, field, _label(Item, field))
         else:
             raise Invalid(f"未知字段：{field}", details=[{"field": field}])
     return out
@@ -322,7 +326,7 @@ def _point_values(actor, changes: Mapping[str, Any]) -> dict[str, Any]:
     required = {"name", "address", "city", "province", "postal_code"}
     for field, value in changes.items():
         if field in limits:
-            label = str(Point._meta.get_field(field).verbose_name)
+            label = _label(Point, field)
             out[field] = _text(value, field, label, required=field in required, limit=limits[field])
         elif field == "kind":
             out[field] = _choice(value, PointKind, field, "网点类型")
