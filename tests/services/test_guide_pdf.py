@@ -31,7 +31,7 @@ def test_guide_pdf_renders_and_reads_back(catalogue, tmp_path):
         "白底一寸",
         "窗口核验身份",
         "兴东社区服务站",
-        "周一至周五 08:30–12:00",
+        "周一至周五 08:30–12:00、14:30–17:30",
         "12345",
     ):
         assert expected in text.replace(" ", "").replace("\u3000", "") or expected in text, expected

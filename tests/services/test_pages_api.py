@@ -52,7 +52,8 @@ def test_item_point_pages_and_pdf(catalogue, anon):
     r = anon.get(f"/services/items/{card.pk}/guide.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     html = anon.get(f"/services/points/{station.pk}/").content.decode()
-    assert "周一至周五 08:30–12:00" in html and "社保卡补办" in html
+    assert "周一至周五 08:30–12:00、14:30–17:30" in html and "社保卡补办" in html
+    assert html.count("法定节假日休息") == 1
     assert anon.get("/services/items/999999/").status_code == 404
     assert anon.get("/services/points/999999/").status_code == 404
     assert "社保卡补办" in anon.get("/services/items/", {"q": "社保"}).content.decode()

@@ -53,6 +53,16 @@ def test_rules_that_parse_and_how_they_read():
     )
 
 
+def test_the_summary_reads_in_week_order(catalogue):
+    hall = catalogue["hall"]
+    assert hours.summary(hall.schedules.all()) == [
+        "周一至周五 08:30–12:00、14:30–17:30",
+        "周六 09:00–12:00",
+        "法定节假日休息，调休上班日照常办公",
+    ]
+    assert hours.summary(catalogue["kiosk"].schedules.all()) == ["每天 07:00–22:00"]
+
+
 def test_a_bad_line_changes_nothing(catalogue, xingdong_worker):
     station = catalogue["station"]
     before = list(Schedule.objects.filter(point=station).values_list("rrule", "opens_at"))

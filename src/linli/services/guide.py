@@ -91,7 +91,7 @@ def item_guide_pdf(item: Item) -> bytes:
     story.append(p("三、办理地点和时间", "head"))
     points = item.points.filter(active=True).prefetch_related("schedules").order_by("kind", "name")
     for point in points:
-        lines = "；".join(hours.describe(line) for line in point.schedules.all()) or "见网点公告"
+        lines = "；".join(hours.summary(point.schedules.all())) or "见网点公告"
         phone = f"　电话：{point.phone}" if point.phone else ""
         story.append(
             p(f"{point.name}（{point.get_kind_display()}）：{point.address}{phone}\n{lines}")

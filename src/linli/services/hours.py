@@ -191,6 +191,34 @@ def describe(row) -> str:
     return text
 
 
+HOLIDAY_NOTE = "法定节假日休息，调休上班日照常办公"
+
+
+def summary(rows: Iterable) -> list[str]:
+    """A point's hours as a resident reads them: one line per set of days with its windows
+    joined (“周一至周五 08:30–12:00、14:30–17:30”), the days in week order, and the holiday
+    rule once at the end when any line follows the calendar."""
+    grouped: dict[str, list[str]] = {}
+    order: dict[str, tuple[int, dt.time]] = {}
+    on_calendar = False
+    for row in rows:
+        parts = rule_parts(row.rrule)
+        days = _days_label(parts)
+        if row.calendar == CalendarRule.WORKDAYS:
+            on_calendar = True
+        grouped.setdefault(days, []).append(f"{row.opens_at:%H:%M}–{row.closes_at:%H:%M}")
+        first = min(
+            (_ORDER.index(d[-2:]) for d in parts.get("BYDAY", "").split(",") if d[-2:] in _ORDER),
+            default=7,
+        )
+        key = (first + (10 if parts.get("FREQ") == "MONTHLY" else 0), row.opens_at)
+        order[days] = min(order.get(days, key), key)
+    lines = [f"{days} {'、'.join(sorted(grouped[days]))}" for days in sorted(order, key=order.get)]
+    if on_calendar and lines:
+        lines.append(HOLIDAY_NOTE)
+    return lines
+
+
 _DAY_NAMES = {
     "MO": "周一",
     "TU": "周二",

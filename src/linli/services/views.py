@@ -116,9 +116,7 @@ def item(request, service_item_id: int):
         {
             "item": found,
             "documents": found.documents.all(),
-            "points": [
-                {"p": p, "hours": [hours.describe(s) for s in p.schedules.all()]} for p in points
-            ],
+            "points": [{"p": p, "hours": hours.summary(p.schedules.all())} for p in points],
         },
     )
 
@@ -143,7 +141,7 @@ def point(request, point_id: int):
             "point": found,
             "open_now": open_now,
             "next": _when(next_open) if next_open else "",
-            "hours": [hours.describe(s) for s in found.schedules.all()],
+            "hours": hours.summary(found.schedules.all()),
             "offers": found.offers.all(),
         },
     )
