@@ -213,7 +213,10 @@ def summary(rows: Iterable) -> list[str]:
         )
         key = (first + (10 if parts.get("FREQ") == "MONTHLY" else 0), row.opens_at)
         order[days] = min(order.get(days, key), key)
-    lines = [f"{days} {'、'.join(sorted(grouped[days]))}" for days in sorted(order, key=order.get)]
+    lines = [
+        f"{days} {'、'.join(sorted(grouped[days]))}"
+        for days in sorted(order, key=lambda d: order[d])
+    ]
     if on_calendar and lines:
         lines.append(HOLIDAY_NOTE)
     return lines
