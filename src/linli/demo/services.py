@@ -152,7 +152,7 @@ KIOSK_PLACES = (  # (community, place) of the 13 self-service terminals
     ("红卫社区", "红卫社区服务站大厅"),
     ("建设社区", "中国银行建设路支行"),
 )
-NEIGHBOUR_AGENCIES = 9  # 代办点 outside 兴东: one in each of the first compounds of the others
+AGENCIES = 20  # 代办点: one in each of 兴东's compounds, the rest in the neighbours' compounds
 
 
 def _steps(days: int, visits: int) -> list[str]:
@@ -293,9 +293,12 @@ def build(
         )  # fmt: skip
     agencies = [(community, cp) for cp in compounds_of[community.pk]]
     others = [c for c in communities if c != community]
-    agencies += [(c, compounds_of[c.pk][0]) for c in others if compounds_of[c.pk]][
-        :NEIGHBOUR_AGENCIES
-    ]
+    depth = max((len(compounds_of[c.pk]) for c in others), default=0)
+    nearby = [  # the neighbours' compounds, round-robin: each community's first, then second …
+        (c, compounds_of[c.pk][i]) for i in range(depth) for c in others
+        if i < len(compounds_of[c.pk])
+    ]  # fmt: skip
+    agencies += nearby[: max(0, AGENCIES - len(agencies))]
     for c, cp in agencies:
         if cp.latitude is None or cp.longitude is None:
             continue
