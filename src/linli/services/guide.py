@@ -1,7 +1,8 @@
 """The printable 办事指南 of one item: A4, in the order officials post it on the wall —
 事项名称 and 编码, 实施机构, 受理范围, 受理条件, 所需材料 (原件/复印件, 份数), 办理程序,
-办理时限, 收费依据和标准, 到现场次数, 办理地点和时间 (the points that handle it, with their
-hours), 咨询电话 and 监督电话. reportlab's platypus flows it onto further pages when long;
+办理时限, 收费依据和标准, 到现场次数, 办理地点和时间 (the staffed offices that handle it with
+their address, phone and hours; the self-service terminals and 代办点 by name), 咨询电话
+and 监督电话. reportlab's platypus flows it onto further pages when long;
 the Chinese font comes from ``linli.core.pdf``.
 """
 
@@ -19,7 +20,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from linli.core.pdf import cjk_font
 
 from . import hours
-from .models import Item
+from .models import Item, PointKind
+
+# the offices listed with address, phone and hours; the other kinds by name only
+STAFFED = (PointKind.HALL, PointKind.TOWN_CENTRE, PointKind.STATION)
 
 
 def _styles():
@@ -89,13 +93,20 @@ def item_guide_pdf(item: Item) -> bytes:
     story.append(p("二、办理程序", "head"))
     story += [p(f"{i}. {step}") for i, step in enumerate(item.steps, 1)] or [p("当场受理。")]
     story.append(p("三、办理地点和时间", "head"))
-    points = item.points.filter(active=True).prefetch_related("schedules").order_by("kind", "name")
-    for point in points:
+    points = list(
+        item.points.filter(active=True).prefetch_related("schedules").order_by("kind", "name")
+    )
+    staffed = sorted((x for x in points if x.kind in STAFFED), key=lambda x: STAFFED.index(x.kind))
+    for point in staffed:
         lines = "；".join(hours.summary(point.schedules.all())) or "见网点公告"
         phone = f"　电话：{point.phone}" if point.phone else ""
-        story.append(
-            p(f"{point.name}（{point.get_kind_display()}）：{point.address}{phone}\n{lines}")
-        )
+        story.append(p(f"{point.name}：{point.address}{phone}\n{lines}"))
+    for kind, label in PointKind.choices:  # the many small points: their names, in one line each
+        if kind in STAFFED:
+            continue
+        names = [x.name for x in points if x.kind == kind]
+        if names:
+            story.append(p(f"{label}（{len(names)} 个）：{'、'.join(names)}。开放时间见“就近办”。"))
     if not points:
         story.append(p(f"{item.organization.name}：{item.organization.address or '—'}"))
     story += [Spacer(1, 6 * mm), p("本指南由邻里 Linli 生成，以实施机构公布的为准。", "sub")]
