@@ -604,6 +604,8 @@ def build_jobs_world(people, grid_world) -> dict:
         "application": application.pk,
         "course": course.pk,
     }
+
+
 def build_stairwell_world(grid_world) -> dict:
     """兴东's stairwell codes (楼道码) and one anonymous report from 1栋1单元 waiting for 邻长 A
     to confirm it. Returns the ids by name."""
@@ -619,3 +621,39 @@ def build_stairwell_world(grid_world) -> dict:
         sender=Sender(device="matrix-device-01", address="192.0.2.1"),
     )
     return {"stairwell_token": code.token, "stairwell_case": case.pk}
+
+
+def build_services_world(people, grid_world) -> dict:
+    """The county's 社保卡补办 item (衡东县人社局, by the county official) handled at
+    兴东社区服务站 (a point of 兴东 on weekdays, by the 兴东 worker). Returns the ids."""
+    from linli.ledger.models import Region
+    from linli.services import services
+
+    county = Region.objects.get(name="衡东县")
+    org = services.organization_create(
+        actor=people["county"], region=county, name="衡东县人力资源和社会保障局"
+    )
+    item = services.item_create(
+        actor=people["county"],
+        organization=org,
+        name="社保卡补办",
+        code="430424-RS-0001",
+        documents=[{"name": "居民身份证", "form": "original", "copies": 1}],
+    )
+    point = services.point_create(
+        actor=people["xd_worker"],
+        region=grid_world["community"],
+        name="兴东社区服务站",
+        kind="station",
+        address="洣水镇兴东路 18 号",
+        city="衡阳市",
+        province="湖南省",
+        postal_code="421400",
+        latitude="27.085200",
+        longitude="112.949000",
+        hours=[
+            {"rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "opens_at": "08:30", "closes_at": "17:30"}
+        ],
+        item_codes=[item.code],
+    )
+    return {"service_item": item.pk, "service_point": point.pk}

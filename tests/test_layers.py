@@ -53,6 +53,7 @@ SCOPED_APPS = [
     "volunteers",
     "care",
     "civility",
+    "services",
 ]
 # Reference tables and machinery that belong to no place (everyone may read them or only the
 # system writes them).

@@ -54,6 +54,7 @@ from .matrix_world import (
     build_later_world,
     build_money_world,
     build_oracle_world,
+    build_services_world,
     build_stairwell_world,
     build_volunteer_world,
     build_world,
@@ -160,6 +161,8 @@ BY_NAME = {
     "seeker_id": "seeker",
     "application_id": "application",
     "course_id": "course",
+    "service_item_id": "service_item",
+    "point_id": "service_point",
 }
 
 TO_START_PAGE = dict.fromkeys(SIGNED_IN, 302)  # a landing page that sends each role on
@@ -359,6 +362,13 @@ ROUTES: dict[str, R] = {
     "POST /stairwell/reports/{case_id}/decide/": R(
         "office@A grid@101", fill={"case_id": "stairwell_case"}
     ),
+    # ---------------------------------------------------------------------------- services
+    # the catalogue is public: anyone, anonymous included, finds the nearest point (就近办)
+    "GET /services/": R("public"),
+    "GET /services/items/": R("public"),
+    "GET /services/items/{service_item_id}/": R("public"),
+    "GET /services/items/{service_item_id}/guide.pdf": R("public"),
+    "GET /services/points/{point_id}/": R("public"),
     # -------------------------------------------------------------------------------- care
     # the office goes on to its registry (a community worker: its one community's); 邻长 B
     # has nobody to visit (404, "没有需要探访的关爱对象")
@@ -589,6 +599,20 @@ ROUTES: dict[str, R] = {
     "POST /api/v1/stairwell/reports/{case_id}/confirm": R(
         "office@A grid@101", fill={"case_id": "stairwell_case"}
     ),
+    # -------------------------------------------------------------------------- API services
+    "GET /api/v1/services/items": R("public"),
+    "GET /api/v1/services/items/{service_item_id}": R("public"),
+    "GET /api/v1/services/points": R("public"),
+    "GET /api/v1/services/points/{point_id}": R("public"),
+    "GET /api/v1/services/nearest": R("public", query="lat=27.083&lng=112.948"),
+    "POST /api/v1/services/organizations": R("office"),
+    "POST /api/v1/services/items": R("office"),
+    "POST /api/v1/services/points": R("office"),
+    # the item is the county department's: only the county (and the superuser) may change it
+    "PATCH /api/v1/services/items/{service_item_id}": R("superuser county"),
+    "PATCH /api/v1/services/points/{point_id}": R("office@A"),
+    "PUT /api/v1/services/points/{point_id}/hours": R("office@A"),
+    "PUT /api/v1/services/points/{point_id}/items": R("office@A"),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),
@@ -695,6 +719,7 @@ def _build():
     ids.update(build_infra_world(people, grid_world, compound, _jpeg("roof.jpg")))
     ids.update(build_jobs_world(people, grid_world))
     ids.update(build_stairwell_world(grid_world))
+    ids.update(build_services_world(people, grid_world))
     ids.update(
         case_photo=case.photos.get().pk,
         visit_photo=visit.photos.get().pk,

@@ -24,6 +24,7 @@ from linli.jobs.api import router as jobs_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
+from linli.services.api import router as services_router
 from linli.stairwell.api import router as stairwell_router
 from linli.volunteers.api import router as volunteers_router
 
@@ -164,3 +165,4 @@ api.add_router("/civility/", civility_router)
 api.add_router("/infra/", infra_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/stairwell/", stairwell_router)
+api.add_router("/services/", services_router)

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "linli.jobs",
     "linli.civility",
     "linli.stairwell",
+    "linli.services",
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("jobs/", include("linli.jobs.urls")),
     path("civility/", include("linli.civility.urls")),
     path("infra/", include("linli.infra.urls")),
+    path("services/", include("linli.services.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", unknown_endpoint),

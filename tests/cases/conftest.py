@@ -71,7 +71,8 @@ def png_bytes() -> bytes:
 def _fresh_calendar_cache():
     """Each test starts with the calendar read from its own database state (rollbacks between
     tests send no signals)."""
-    from linli.cases import calendar, categories
+    from linli.cases import categories
+    from linli.core import calendar
 
     calendar.clear_cache()
     categories.clear_cache()

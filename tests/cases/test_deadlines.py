@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from linli.cases import calendar, services, tasks
+from linli.cases import services, tasks
 from linli.cases.models import CaseEvent, HandlerLevel, WorkCalendarDay
+from linli.core import calendar
 from linli.core.errors import DomainError
 
 from .conftest import category

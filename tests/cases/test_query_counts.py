@@ -10,7 +10,7 @@ cases the household has.
 
 import pytest
 
-from linli.cases import calendar
+from linli.core import calendar
 
 from .conftest import AT
 

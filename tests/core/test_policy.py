@@ -142,6 +142,7 @@ def test_the_menu_is_the_capability_table(people, rf):
         "公共收益",
         "志愿服务",
         "评选",
+        "就近办",
         "我家",
     ]
     assert menu(people["leader_a"]) == ["网格", "诉求", "欠费", "志愿服务", "评选"]
@@ -149,6 +150,7 @@ def test_the_menu_is_the_capability_table(people, rf):
     assert "导入" in menu(people["xingdong"]) and "访问日志" not in menu(people["xingdong"])
     assert "访问日志" in menu(people["county"])
     assert "评选表彰" in menu(people["xingdong"]) and "评分" not in menu(people["xingdong"])
+    assert "便民服务" in menu(people["xingdong"]) and "就近办" not in menu(people["leader_a"])
 
 
 def test_restrict_agrees_with_the_grid_selectors(people, grid_world):

@@ -67,6 +67,8 @@ _MENU = [
     ("就业驿站", "jobs:station", Capability.JOBS_STATION, _none),
     ("找工作", "jobs:me", Capability.JOBS_SEEK, _job_seeker),
     ("招聘", "jobs:employer", Capability.JOBS_POST, _employer_account),
+    ("就近办", "services:near", Capability.SERVICES_FIND, _none),
+    ("便民服务", "services:catalogue", Capability.SERVICES_EDIT, _none),
     ("台账", "ledger:index", Capability.LEDGER_VIEW, _none),
     ("导入", "ledger:import", Capability.LEDGER_EDIT, _none),
     ("我家", "grid:household", Capability.MY_HOUSEHOLD, _own_household),

@@ -320,6 +320,9 @@ class Capability(StrEnum):
         "jobs.post"  # post jobs for an employer one is an account of (the place: Employer.staff)
     )
     JOBS_SEEK = "jobs.seek"  # one's own applications and courses (the seeker's phone page)
+    # services
+    SERVICES_EDIT = "services.edit"  # service points, items and hours of one's region
+    SERVICES_FIND = "services.find"  # 就近办 in the menu (the catalogue itself is public)
 
 
 _OFFICE = OFFICE_ROLES
@@ -385,6 +388,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.JOBS_STATION: _SUPER | _REGION,
     Capability.JOBS_POST: _SUPER | _REGION | _GRID | _HOME,
     Capability.JOBS_SEEK: _HOME | _GRID,
+    # services (reading the catalogue is public: no capability)
+    Capability.SERVICES_EDIT: _SUPER | _REGION,
+    Capability.SERVICES_FIND: _HOME,
 }
 
 

@@ -34,6 +34,7 @@ from . import (
     meetings,
     party,
     selfgov,
+    services,
     stairwell,
     volunteers,
 )
@@ -60,6 +61,7 @@ def clear_demo(town: Region | None = None) -> None:
     if town is None:
         return
     jobs.clear(town=town)  # seekers protect residents, employers compounds
+    services.clear(town=town)  # points and organisations protect their regions
     civility.clear(town=town)  # honours and nominations protect households and buildings
     stairwell.clear(town=town)
     care.clear(town=town)  # the registry protects its residents
@@ -123,9 +125,9 @@ def build_demo(
 
 
 def build_community_life(*, community: Region, seed: int, today: dt.date) -> list[str]:
-    """Volunteers (two years of activities), care (the registry and its visits) and a year of
-    civility awards, through their services; returns the lines they say, which ``linli demo``
-    prints."""
+    """Volunteers (two years of activities), care (the registry and its visits), a year of
+    civility awards and the service points (就近办), through their services; returns the lines
+    they say, which ``linli demo`` prints."""
     said: list[str] = []
     volunteers.build(
         community=community, today=today, rng=random.Random(seed + 12), say=said.append
@@ -134,4 +136,5 @@ def build_community_life(*, community: Region, seed: int, today: dt.date) -> lis
     civility.build(community=community, today=today, rng=random.Random(seed + 14), say=said.append)
     jobs.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     stairwell.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
+    services.build(community=community, today=today, rng=random.Random(seed + 15), say=said.append)
     return said

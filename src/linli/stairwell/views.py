@@ -25,6 +25,7 @@ from linli.core.bounds import id_param
 from linli.core.errors import DomainError, NotFound
 from linli.core.http import get_or_404
 from linli.core.policy import Capability, can
+from linli.services.selectors import nearest_points
 
 from . import selectors, services
 from .services import RATE_LIMITED, Sender
@@ -51,12 +52,11 @@ def _categories():
 
 
 def nearby_points(compound) -> list:
-    """The service points nearest to the compound (就近办), a list of ``NearPoint``:
-    ``linli.services.selectors.nearest_points(lat=compound.latitude, lng=compound.longitude)``
-    — the services app is built beside this one; the call is made here once both are on
-    main. Until then: none (the page says so)."""
-    # wired at merge: return nearest_points(lat=compound.latitude, lng=compound.longitude)
-    return []
+    """The service points nearest to the compound (就近办), a list of ``NearPoint``; none when
+    the compound has no coordinates (the page says so)."""
+    if compound.latitude is None or compound.longitude is None:
+        return []
+    return nearest_points(lat=compound.latitude, lng=compound.longitude, limit=3)
 
 
 def page(request, token: str):

@@ -8,10 +8,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core import calendar
 from linli.core.errors import Forbidden
 from linli.core.policy import Capability, can
 
-from .. import calendar
 from ..models import WORKING_STAGES, Case, Category, HandlerLevel, Status, Urgency, WorkCalendarDay
 from .routing import _escalate
 from .steps import Action, _event, _lock, _save

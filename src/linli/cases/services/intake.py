@@ -11,13 +11,14 @@ from typing import Any, cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linli.core import calendar
 from linli.core.errors import Conflict, Forbidden, Invalid
 from linli.core.policy import actor_of
 from linli.core.roles import GRID_ROLES, Role
 from linli.core.uploads import AcceptedFile, accept_uploads
 from linli.ledger.models import Compound, Household, Resident, Unit
 
-from .. import calendar, categories
+from .. import categories
 from ..models import (
     Case,
     CaseEvent,

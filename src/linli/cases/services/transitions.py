@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core import calendar
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.grid.models import Grid
 
-from .. import calendar
 from ..models import (
     WORKING_STAGES,
     Case,

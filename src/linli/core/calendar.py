@@ -1,30 +1,32 @@
-"""Working-day arithmetic over the editable calendar (:class:`WorkCalendarDay`).
+"""Working-day arithmetic over the editable calendar, for every app (case deadlines, the
+opening hours of service points, …).
 
 A day in the table is what the table says (officials may correct it); a day missing from it
 falls back to the ``holidays`` library for China — public holidays off, adjusted working
 weekends (调休) on — and otherwise Monday–Friday.
 
+The table itself (``cases.WorkCalendarDay``, edited by officials) belongs to an app above core,
+so that app hands its loader over with :func:`use_table` from its ``AppConfig.ready()`` and calls
+:func:`clear_cache` when a day is saved or deleted (again when the edit commits). Without a
+table the library and the weekdays decide.
+
 The table is small (one row a day for the seeded and edited years), so each process keeps all
 of it in memory (``linli.core.cache.Table``): loaded on first use, dropped in every process when a
-day is saved or deleted (``post_save``/``post_delete``, again when the edit commits) — at once
-where the cache is shared (Redis in production) — and reloaded at least every
-:data:`CACHE_SECONDS`. Deadlines are therefore computed without a query.
+day changes — at once where the cache is shared (Redis in production) — and reloaded at least
+every :data:`CACHE_SECONDS`. Deadlines are therefore computed without a query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from linli.core import cache
 
-from .models import WorkCalendarDay
-
 CACHE_SECONDS = 60.0
+
+_source: list[Callable[[], dict[dt.date, bool]]] = []
 
 
 @lru_cache(maxsize=32)
@@ -48,11 +50,10 @@ def clear_cache() -> None:
     _table.forget()
 
 
-@receiver(post_save, sender=WorkCalendarDay, dispatch_uid="cases_calendar_saved")
-@receiver(post_delete, sender=WorkCalendarDay, dispatch_uid="cases_calendar_deleted")
-def _day_changed(**kwargs) -> None:
+def use_table(load: Callable[[], dict[dt.date, bool]]) -> None:
+    """Read the edited days from ``load`` (``{date: is_working_day}``), replacing the last."""
+    _source[:] = [load]
     clear_cache()
-    transaction.on_commit(clear_cache, using=kwargs.get("using"))
 
 
 def _days() -> dict[dt.date, bool]:
@@ -61,7 +62,7 @@ def _days() -> dict[dt.date, bool]:
 
 
 def _load() -> dict[dt.date, bool]:
-    return dict(WorkCalendarDay.objects.values_list("date", "is_working_day"))
+    return _source[0]() if _source else {}
 
 
 def _working(day: dt.date, table: dict[dt.date, bool]) -> bool:
@@ -70,6 +71,19 @@ def _working(day: dt.date, table: dict[dt.date, bool]) -> bool:
 
 def is_working_day(day: dt.date) -> bool:
     return _working(day, _days())
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    """A day off by the holiday rules (国庆, 春节 … and their 调休 days off), not an ordinary
+    weekend: a weekday the table marks off, else a day the ``holidays`` library lists —
+    unless the table marks the day a working day."""
+    table = _days()
+    if day in table:
+        if table[day]:
+            return False
+        if day.weekday() < 5:
+            return True
+    return day in _library_year(day.year)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
@@ -108,4 +122,4 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return n
 
 
-_table: cache.Table = cache.Table("cases.calendar", _load, CACHE_SECONDS)
+_table: cache.Table = cache.Table("core.calendar", _load, CACHE_SECONDS)
