@@ -19,6 +19,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.schemas import ErrorOut
 from linli.finance.api import router as finance_router
 from linli.grid.api import router as grid_router
+from linli.indicators.api import router as indicators_router
 from linli.ledger.api import router as ledger_router
 from linli.meetings.api import router as meetings_router
 from linli.selfgov.api import router as selfgov_router
@@ -158,3 +159,4 @@ api.add_router("/volunteers/", volunteers_router)
 api.add_router("/care/", care_router)
 api.add_router("/todo", todo_router)
 api.add_router("/civility/", civility_router)
+api.add_router("/indicators", indicators_router)

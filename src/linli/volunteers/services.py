@@ -30,6 +30,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from linli.core import changes
 from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.core.policy import Capability, can
@@ -751,6 +752,7 @@ def roll_record_batch(  # noqa: C901 (14; issue 11: to split)
             default_user=actor,
             default_date=now,
         )
+    changes.community_changed(shift.activity.community_id, since=shift.start)
     return new + changed
 
 
@@ -844,6 +846,8 @@ def record_approve_batch(
         locked, update=True, default_user=actor, default_date=now
     )
     PointEntry.objects.bulk_create(_points_entries_for(locked, actor, now))
+    for community_id, start in {(r.shift.activity.community_id, r.shift.start) for r in locked}:
+        changes.community_changed(community_id, since=start)
     return locked
 
 
