@@ -53,6 +53,7 @@ SCOPED_APPS = [
     "volunteers",
     "care",
     "civility",
+    "indicators",
 ]
 # Reference tables and machinery that belong to no place (everyone may read them or only the
 # system writes them).
@@ -62,6 +63,7 @@ UNSCOPED = {
     "ledger.ExportRequest",
     "volunteers.CertificateSequence",  # a counter per issuer and year, only services touch it
     "civility.Criterion",  # the checklist per kind, the same for every community
+    "indicators.Dirty",  # the rollups' work queue, only the rollups touch it
 }
 
 

@@ -47,15 +47,15 @@ def _backdate_stocks() -> None:
     from linli.grid.models import Grid, Holding, Membership
     from linli.ledger.models import Compound, Household, Resident
 
-    for model in (Compound, Household, Resident):
-        model.history.all().update(history_date=JAN_1)
+    for model in (Compound, Household, Resident):  # in their order, a second apart
+        for i, pk in enumerate(model.history.order_by("history_id").values_list("pk", flat=True)):
+            model.history.filter(pk=pk).update(history_date=JAN_1 + dt.timedelta(seconds=i))
     Membership.objects.update(start=JAN_1)
     Holding.objects.update(start=JAN_1)
     Grid.objects.update(created_at=JAN_1)
 
 
-@pytest.fixture
-def world(grid_world, regions, compound, other_compound, cases_seeded):
+def build_world() -> dict:
     import importlib
 
     from django.apps import apps as django_apps
@@ -71,7 +71,18 @@ def world(grid_world, regions, compound, other_compound, cases_seeded):
     from linli.volunteers import services as volunteer_services
     from linli.volunteers.services import RollEntry, ShiftIn
 
-    w = dict(grid_world)
+    from ..factories import region_tree
+    from ..matrix_world import build_grid_world
+
+    importlib.import_module(
+        "linli.cases.migrations.0002_seed_categories_departments_calendar"
+    ).seed(django_apps, None)
+    regions = region_tree()
+    compound = ledger_services.compound_create(community=regions["xingdong"], name="粮站宿舍")
+    other_compound = ledger_services.compound_create(
+        community=regions["xintang"], name="新塘小区"
+    )
+    w = build_grid_world(regions, compound)
     h, r = w["households"], w["residents"]
     worker = make_user("xd", Role.COMMUNITY_WORKER, regions["xingdong"], "兴东社工")
     town = make_user("town", Role.TOWN_OFFICIAL, regions["town"], "镇干部")
@@ -208,7 +219,7 @@ def world(grid_world, regions, compound, other_compound, cases_seeded):
         actor=leader_a,
         campaign=campaign,
         household=h["101"],
-        reason="门前整洁",
+        reason="门前整洁，垃圾分类到位",
         when=at(3, 1),
     )
     marks = {c.pk: c.max_points for c in Criterion.objects.filter(kind=campaign.kind, active=True)}
@@ -232,3 +243,37 @@ def world(grid_world, regions, compound, other_compound, cases_seeded):
         volunteers=v,
     )
     return w
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """A fresh world for a test that changes it."""
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world built once for a module that only reads it, inside a transaction rolled back
+    when the module is done (as the route matrix does)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=tmp_path_factory.mktemp("indicators-media"),
+        ),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def read_world(shared_world, db):
+    return shared_world

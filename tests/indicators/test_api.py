@@ -21,10 +21,10 @@ def get(user, **params):
 
 
 @pytest.fixture
-def xingdong_coded(world):
-    world["community"].code = "430424100001"
-    world["community"].save()
-    return world
+def xingdong_coded(read_world):
+    read_world["community"].code = "430424100001"
+    read_world["community"].save()
+    return read_world
 
 
 def test_officials_over_the_region_read_it(xingdong_coded):

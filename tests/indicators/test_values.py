@@ -136,35 +136,35 @@ def test_every_indicator_has_a_hand_worked_value():
     assert set(XINTANG) == set(XINGDONG)
 
 
-def test_community(world):
-    assert values(Place.of_region(world["community"])) == XINGDONG
+def test_community(read_world):
+    assert values(Place.of_region(read_world["community"])) == XINGDONG
 
 
-def test_other_community(world):
-    assert values(Place.of_region(world["regions"]["xintang"])) == XINTANG
+def test_other_community(read_world):
+    assert values(Place.of_region(read_world["regions"]["xintang"])) == XINTANG
 
 
-def test_town_is_recomputed_not_summed(world):
-    assert values(Place.of_region(world["regions"]["town"])) == TOWN
+def test_town_is_recomputed_not_summed(read_world):
+    assert values(Place.of_region(read_world["regions"]["town"])) == TOWN
 
 
-def test_county_and_above_count_as_county(world):
-    county = Place.of_region(world["regions"]["county"])
+def test_county_and_above_count_as_county(read_world):
+    county = Place.of_region(read_world["regions"]["county"])
     assert county.level == Level.COUNTY
     assert values(county) == TOWN  # one town in the county
-    assert values(Place.of_region(world["regions"]["province"])) == TOWN
+    assert values(Place.of_region(read_world["regions"]["province"])) == TOWN
 
 
-def test_compound(world):
-    got = values(Place.of_compound(world["compound"]))
+def test_compound(read_world):
+    got = values(Place.of_compound(read_world["compound"]))
     # everything of 兴东 that exists for a compound (粮站宿舍 is all of 兴东)
     assert got == {code: XINGDONG[code] for code in got}
     assert set(got) == {i.code for i in at_level(Level.COMPOUND)}
     assert "volunteers.hours" not in got  # volunteers belong to the community
 
 
-def test_neighbour_a(world):
-    got = values(Place.of_grid(world["n_a"]))
+def test_neighbour_a(read_world):
+    got = values(Place.of_grid(read_world["n_a"]))
     assert got == {
         "ledger.households": 2,  # 101, 102
         "ledger.residents": 2,
@@ -197,8 +197,8 @@ def test_neighbour_a(world):
     }
 
 
-def test_neighbour_b(world):
-    got = values(Place.of_grid(world["n_b"]))
+def test_neighbour_b(read_world):
+    got = values(Place.of_grid(read_world["n_b"]))
     assert got["ledger.households"] == 1  # 201
     assert got["grid.neighbour_leaders"] == 0  # vacated on 10 March
     assert got["grid.covered_households"] == 0
@@ -213,9 +213,9 @@ def test_neighbour_b(world):
     assert got["care.monthly_visit_rate"] == "0.0000"  # care's "0.000" for nobody
 
 
-def test_area_and_group(world):
-    area = values(Place.of_grid(world["area"]))
-    group = values(Place.of_grid(world["group"]))
+def test_area_and_group(read_world):
+    area = values(Place.of_grid(read_world["area"]))
+    group = values(Place.of_grid(read_world["group"]))
     assert area["grid.area_leaders"] == 1  # 赵志强
     assert "grid.area_leaders" not in group
     assert group["grid.group_leaders"] == 0
@@ -225,8 +225,8 @@ def test_area_and_group(world):
     assert area["finance.amount_rate"] == "0.5833"
 
 
-def test_other_months(world):
-    xingdong = Place.of_region(world["community"])
+def test_other_months(read_world):
+    xingdong = Place.of_region(read_world["community"])
     february = values(xingdong, Month(2026, 2))
     assert february["cases.reported"] == 1  # 201's case of 20 February
     assert february["cases.accepted"] == 0

@@ -91,6 +91,12 @@ def open_at(when, prefix: str = "") -> Q:
     )
 
 
+def _ids(history) -> int:
+    """Distinct rows of a history ``as_of`` (two records of one row at the same moment count
+    once)."""
+    return history.order_by().values("id").distinct().count()
+
+
 @dataclass
 class Context:
     """The figures of one place and month; each source is read once (cached)."""
@@ -135,30 +141,21 @@ class Context:
     # ---------------------------------------------------------------- ledger
     @cached_property
     def households(self) -> int:
-        return Household.history.as_of(self.month.until).filter(self.household_q()).count()
+        return _ids(Household.history.as_of(self.month.until).filter(self.household_q()))
 
     @cached_property
     def residents(self) -> int:
-        return (
-            Resident.history.as_of(self.month.until)
-            .filter(self.household_q("household"))
-            .count()
-        )
+        return _ids(Resident.history.as_of(self.month.until).filter(self.household_q("household")))
 
     @cached_property
     def compounds(self) -> int:
-        return Compound.history.as_of(self.month.until).filter(self.compound_q()).count()
+        return _ids(Compound.history.as_of(self.month.until).filter(self.compound_q()))
 
     @cached_property
     def sanwu_now(self) -> int:
         if self.place.kind == "region":
             return ledger_selectors.sanwu_count_in(path=self.place.path, when=self.month.until)
-        return (
-            Compound.history.as_of(self.month.until)
-            .filter(self.compound_q())
-            .filter(SANWU_Q)
-            .count()
-        )
+        return _ids(Compound.history.as_of(self.month.until).filter(self.compound_q(), SANWU_Q))
 
     @cached_property
     def sanwu_at_survey(self) -> int:

@@ -4,6 +4,9 @@
     linli indicators --docs > docs/indicators.md
     linli indicators --refresh        # recompute the kept values marked dirty
     linli indicators --rebuild [--from 2025-01] [--to 2026-05]
+
+Bad arguments (an unknown region, a period that is not YYYY-MM): the reason in Chinese on
+stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         try:
             self._handle(options)
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.message, returncode=2) from exc
 
     def _handle(self, options) -> None:
         if options["docs"]:
@@ -50,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"保存 {rollups.rebuild(first=first, last=last)} 个（地点, 月份）")
             return
         if not options["region"] or not options["period"]:
-            raise CommandError("请给出 --region 12 位区划代码 和 --period YYYY-MM")
+            raise CommandError("请给出 --region 12 位区划代码 和 --period YYYY-MM", returncode=2)
         period: Month = selectors.parse_period(options["period"])
         region = selectors.region_by_code(options["region"])
         values = selectors.region_values(region=region, period=period)
