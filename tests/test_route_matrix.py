@@ -518,7 +518,9 @@ ROUTES: dict[str, R] = {
     # ------------------------------------------------------------------------ API indicators
     # 洣水镇's figures: the superuser and the officials over the town; the 兴东 worker (a
     # community below it) and everyone else get the unknown code's 404
-    "GET /api/v1/indicators": R("superuser county town", query="region=430424100000&period=2026-03"),
+    "GET /api/v1/indicators": R(
+        "superuser county town", query="region=430424100000&period=2026-03"
+    ),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),

@@ -79,9 +79,7 @@ def build_world() -> dict:
     ).seed(django_apps, None)
     regions = region_tree()
     compound = ledger_services.compound_create(community=regions["xingdong"], name="粮站宿舍")
-    other_compound = ledger_services.compound_create(
-        community=regions["xintang"], name="新塘小区"
-    )
+    other_compound = ledger_services.compound_create(community=regions["xintang"], name="新塘小区")
     w = build_grid_world(regions, compound)
     h, r = w["households"], w["residents"]
     worker = make_user("xd", Role.COMMUNITY_WORKER, regions["xingdong"], "兴东社工")
@@ -106,6 +104,7 @@ def build_world() -> dict:
         reason="引入物业",
         when=at(2, 15),
     )
+
     # cases
     def report(household, when, text="楼道积水"):
         return case_services.case_report(
@@ -121,9 +120,7 @@ def build_world() -> dict:
     case_services.case_merge(actor=leader_a, case=dup, into=c1, when=at(3, 6, 11))
     case_services.case_accept(actor=leader_a, case=c1, when=at(3, 2, 10))
     case_services.case_resolve(actor=leader_a, case=c1, note="已清理", when=at(3, 2, 14))
-    case_services.case_rate(
-        actor=w["resident_a"], case=c1, satisfaction="satisfied", when=at(3, 3)
-    )
+    case_services.case_rate(actor=w["resident_a"], case=c1, satisfaction="satisfied", when=at(3, 3))
     case_services.case_accept(actor=leader_a, case=c2, when=at(3, 4, 11))
     case_services.case_return(actor=leader_b, case=c3, reason="非本社区事项", when=at(3, 5, 11))
     # grid: 邻 B's post vacated on 10 March
@@ -182,7 +179,9 @@ def build_world() -> dict:
     )
     shift = activity.shifts.get()
     rec_a, rec_a2, _ = volunteer_services.roll_record_batch(
-        actor=worker, shift=shift, entries=[RollEntry(v["a"]), RollEntry(v["a2"]), RollEntry(v["b"])]
+        actor=worker,
+        shift=shift,
+        entries=[RollEntry(v["a"]), RollEntry(v["a2"]), RollEntry(v["b"])],
     )
     volunteer_services.record_approve_batch(actor=worker, records=[rec_a, rec_a2])
 

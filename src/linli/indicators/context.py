@@ -120,7 +120,9 @@ class Context:
         """Households of the place (``prefix`` leads to a household)."""
         p = f"{prefix}__" if prefix else ""
         if self.place.kind == "region":
-            return Q(**{f"{p}unit__building__compound__community__path__startswith": self.place.path})
+            return Q(
+                **{f"{p}unit__building__compound__community__path__startswith": self.place.path}
+            )
         if self.place.kind == "compound":
             return Q(**{f"{p}unit__building__compound_id": self.place.id})
         return Q(**{f"{p}pk__in": self.members().values("household_id")})

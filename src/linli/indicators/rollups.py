@@ -130,9 +130,11 @@ def refresh(*, pairs=None) -> int:
     """Recompute the kept values the dirty pairs touch (all of them, or the queryset
     ``pairs``); returns how many (place, month) were recomputed."""
     with transaction.atomic():
-        claimed = list((pairs if pairs is not None else Dirty.objects.all()).values_list(
-            "pk", "community_id", "month"
-        ))
+        claimed = list(
+            (pairs if pairs is not None else Dirty.objects.all()).values_list(
+                "pk", "community_id", "month"
+            )
+        )
         Dirty.objects.filter(pk__in=[pk for pk, _, _ in claimed]).delete()
     by_month: dict[dt.date, set[int]] = defaultdict(set)
     for _, community_id, month in claimed:

@@ -59,7 +59,7 @@ def docs_markdown() -> str:
         "",
         "Each value is computed for one place (县/镇/社区 region, 小区, or 片/组/邻 grid cell) and",
         "one calendar month, kept per (place, month, code) and refreshed incrementally",
-        "(ARCHITECTURE.md, \"Indicators\"). `linli indicators --region CODE --period YYYY-MM",
+        '(ARCHITECTURE.md, "Indicators"). `linli indicators --region CODE --period YYYY-MM',
         "--json` and `GET /api/v1/indicators?region=CODE&period=YYYY-MM` print one JSON object",
         "`{code: value}`: counts as integers; money (元) as strings with two places; rates",
         "(0–1) as strings with four places, `null` when there is nothing to rate; hours as",

@@ -46,6 +46,8 @@ def _community_of_household(household_id: int | None) -> int | None:
 def _community_of_compound(compound_id: int | None) -> int | None:
     from linli.ledger.models import Compound
 
+    if compound_id is None:
+        return None
     return Compound.objects.filter(pk=compound_id).values_list("community_id", flat=True).first()
 
 

@@ -5,46 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grid', '0003_visit_care_mode_findings'),
-        ('ledger', '0006_encrypt_existing_residents'),
+        ("grid", "0003_visit_care_mode_findings"),
+        ("ledger", "0006_encrypt_existing_residents"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dirty',
+            name="Dirty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('marked_at', models.DateTimeField(auto_now_add=True, verbose_name='标记时间')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="月份")),
+                ("marked_at", models.DateTimeField(auto_now_add=True, verbose_name="标记时间")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ledger.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '待重算',
-                'verbose_name_plural': '待重算',
-                'constraints': [models.UniqueConstraint(fields=('community', 'month'), name='indicators_dirty_unique')],
+                "verbose_name": "待重算",
+                "verbose_name_plural": "待重算",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("community", "month"), name="indicators_dirty_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Value',
+            name="Value",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='该月第一天', verbose_name='月份')),
-                ('code', models.CharField(max_length=60, verbose_name='指标代码')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='值')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('compound', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.compound')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grid.grid')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="该月第一天", verbose_name="月份")),
+                ("code", models.CharField(max_length=60, verbose_name="指标代码")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="值"
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ledger.compound",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="grid.grid",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ledger.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标值',
-                'verbose_name_plural': '指标值',
-                'indexes': [models.Index(fields=['month', 'code'], name='indicators__month_79adb5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('compound__isnull', True), ('grid__isnull', True), ('region__isnull', False)), models.Q(('compound__isnull', False), ('grid__isnull', True), ('region__isnull', True)), models.Q(('compound__isnull', True), ('grid__isnull', False), ('region__isnull', True)), _connector='OR'), name='indicators_value_one_place'), models.UniqueConstraint(condition=models.Q(('region__isnull', False)), fields=('region', 'month', 'code'), name='indicators_value_unique_region'), models.UniqueConstraint(condition=models.Q(('compound__isnull', False)), fields=('compound', 'month', 'code'), name='indicators_value_unique_compound'), models.UniqueConstraint(condition=models.Q(('grid__isnull', False)), fields=('grid', 'month', 'code'), name='indicators_value_unique_grid')],
+                "verbose_name": "指标值",
+                "verbose_name_plural": "指标值",
+                "indexes": [
+                    models.Index(fields=["month", "code"], name="indicators__month_79adb5_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("compound__isnull", True),
+                                ("grid__isnull", True),
+                                ("region__isnull", False),
+                            ),
+                            models.Q(
+                                ("compound__isnull", False),
+                                ("grid__isnull", True),
+                                ("region__isnull", True),
+                            ),
+                            models.Q(
+                                ("compound__isnull", True),
+                                ("grid__isnull", False),
+                                ("region__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="indicators_value_one_place",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", False)),
+                        fields=("region", "month", "code"),
+                        name="indicators_value_unique_region",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("compound__isnull", False)),
+                        fields=("compound", "month", "code"),
+                        name="indicators_value_unique_compound",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("grid__isnull", False)),
+                        fields=("grid", "month", "code"),
+                        name="indicators_value_unique_grid",
+                    ),
+                ],
             },
         ),
     ]
