@@ -117,7 +117,8 @@ class Context:
         )
 
     def household_q(self, prefix: str = "") -> Q:
-        """Households of the place (``prefix`` leads to a household)."""
+        """Households of the place (``prefix`` leads to a household). ``id``, never ``pk``:
+        on a history model ``pk`` is the history row's."""
         p = f"{prefix}__" if prefix else ""
         if self.place.kind == "region":
             return Q(
@@ -125,13 +126,13 @@ class Context:
             )
         if self.place.kind == "compound":
             return Q(**{f"{p}unit__building__compound_id": self.place.id})
-        return Q(**{f"{p}pk__in": self.members().values("household_id")})
+        return Q(**{f"{p}id__in": self.members().values("household_id")})
 
     def compound_q(self, prefix: str = "") -> Q:
         p = f"{prefix}__" if prefix else ""
         if self.place.kind == "region":
             return Q(**{f"{p}community__path__startswith": self.place.path})
-        return Q(**{f"{p}pk": self.place.id})
+        return Q(**{f"{p}id": self.place.id})
 
     def community_q(self, prefix: str = "") -> Q:
         """Regions of the place's subtree (a compound's or grid cell's community)."""
