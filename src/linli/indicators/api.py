@@ -10,7 +10,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from linli.core.schemas import READ_ERRORS
+from linli.core.schemas import errors
 
 from . import selectors
 
@@ -24,12 +24,14 @@ class IndicatorsQuery(Schema):
 
 @router.get(
     "",
-    response={200: dict[str, int | str | None], **READ_ERRORS},
+    response={200: dict[str, int | str | None], **errors(400, 403, 404)},
     summary="区域某月的指标",
 )
 def indicators(request, filters: Query[IndicatorsQuery]):
     """``{indicator_code: value}``: counts as integers, money/rates/hours as decimal strings,
-    ``null`` when there is nothing to rate (``docs/indicators.md``)."""
+    ``null`` when there is nothing to rate (``docs/indicators.md``). 400 with
+    ``indicators.bad_region`` / ``indicators.bad_period`` for a code that is not 12 digits or
+    a period that is not ``YYYY-MM``."""
     period = selectors.parse_period(filters.period)
     region = selectors.region_get_for(actor=request.user, code=filters.region)
     return selectors.region_values(region=region, period=period)
