@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -47,6 +47,17 @@ def _place_field(place: Place) -> str:
 
 
 def _keep(place: Place, month: Month, values: dict[str, object], now: dt.datetime) -> None:
+    """Replace the kept values of ``place`` and ``month``. Two processes keeping the same
+    (place, month) at once (a read and the refresh job): the second's insert meets the
+    first's rows, and the first's values stand (they were computed from the same data)."""
+    try:
+        with transaction.atomic():
+            _replace(place, month, values, now)
+    except IntegrityError:
+        pass
+
+
+def _replace(place: Place, month: Month, values: dict[str, object], now: dt.datetime) -> None:
     field = _place_field(place)
     Value.objects.filter(**{f"{field}_id": place.id}, month=month.start).delete()
     Value.objects.bulk_create(
@@ -85,8 +96,7 @@ def values_for(place: Place, month: Month) -> dict[str, object]:
     values = kept(place, month)
     if values is None:
         values = compute(place, month)
-        with transaction.atomic():
-            _keep(place, month, values, timezone.now())
+        _keep(place, month, values, timezone.now())
     return values
 
 
@@ -145,9 +155,7 @@ def refresh(*, pairs=None) -> int:
         month = Month.of(month_start)
         shared: dict = {}
         for place in _kept_places(community_ids, month):
-            values = compute(place, month, shared)
-            with transaction.atomic():
-                _keep(place, month, values, now)
+            _keep(place, month, compute(place, month, shared), now)
             done += 1
     return done
 
@@ -220,7 +228,6 @@ def rebuild(*, first: Month | None = None, last: Month | None = None) -> int:
     for month in months(first, last):
         shared: dict = {}
         for place in places:
-            with transaction.atomic():
-                _keep(place, month, compute(place, month, shared), now)
+            _keep(place, month, compute(place, month, shared), now)
             done += 1
     return done
