@@ -54,6 +54,7 @@ SCOPED_APPS = [
     "care",
     "civility",
     "services",
+    "indicators",
 ]
 # Reference tables and machinery that belong to no place (everyone may read them or only the
 # system writes them).
@@ -63,6 +64,7 @@ UNSCOPED = {
     "ledger.ExportRequest",
     "volunteers.CertificateSequence",  # a counter per issuer and year, only services touch it
     "civility.Criterion",  # the checklist per kind, the same for every community
+    "indicators.Dirty",  # the rollups' work queue, only the rollups touch it
 }
 
 

@@ -613,6 +613,12 @@ ROUTES: dict[str, R] = {
     "PATCH /api/v1/services/points/{point_id}": R("office@A"),
     "PUT /api/v1/services/points/{point_id}/hours": R("office@A"),
     "PUT /api/v1/services/points/{point_id}/items": R("office@A"),
+    # ------------------------------------------------------------------------ API indicators
+    # 洣水镇's figures: the superuser and the officials over the town; the 兴东 worker (a
+    # community below it) and everyone else get the unknown code's 404
+    "GET /api/v1/indicators": R(
+        "superuser county town", query="region=430424100000&period=2026-03"
+    ),
     # ------------------------------------------------------------------------------ API care
     # the registry the caller's duty covers: empty for the committee, residents, department
     "GET /api/v1/care/recipients": R("any"),

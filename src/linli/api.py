@@ -19,6 +19,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.schemas import ErrorOut
 from linli.finance.api import router as finance_router
 from linli.grid.api import router as grid_router
+from linli.indicators.api import router as indicators_router
 from linli.infra.api import router as infra_router
 from linli.jobs.api import router as jobs_router
 from linli.ledger.api import router as ledger_router
@@ -166,3 +167,4 @@ api.add_router("/infra/", infra_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/stairwell/", stairwell_router)
 api.add_router("/services/", services_router)
+api.add_router("/indicators", indicators_router)

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "linli.civility",
     "linli.stairwell",
     "linli.services",
+    "linli.indicators",  # 指标: reads every domain app, read by the pages and the API
     "linli.demo",  # the demo county: on top of every app, imported by none
 ]
 
@@ -320,6 +321,12 @@ CELERY_BEAT_SCHEDULE = {
     "care-remind": {
         "task": "linli.care.remind",
         "schedule": 86400.0,
+    },
+    # Indicators: recompute the kept values of the (community, month) pairs marked dirty
+    # (a catch-all: each commit that marks one also enqueues the job when a broker is set).
+    "indicators-refresh": {
+        "task": "linli.indicators.refresh",
+        "schedule": 300.0,
     },
 }
 

@@ -316,8 +316,23 @@ def _rate(part: int, whole: int) -> float | None:
 #: a row of ``values()`` the measures read
 Row = Mapping[str, Any]
 
+#: the fields of a case :func:`figures_of` reads
+FIGURE_FIELDS = (
+    "stage",
+    "status",
+    "close_reason",
+    "satisfaction",
+    "reported_at",
+    "accepted_at",
+    "resolved_at",
+    "deadline",
+    "original_deadline",
+)
 
-def _figures(rows: Sequence[Row], today: dt.date) -> dict:
+
+def figures_of(rows: Sequence[Row], today: dt.date) -> dict:
+    """The measures of :func:`case_measures` over ``rows`` (values of :data:`FIGURE_FIELDS`):
+    the one definition every page, the API and ``linli.indicators`` read."""
     counted = [r for r in rows if r["close_reason"] != CloseReason.MERGED]
     reported = len(counted)
     accepted = sum(1 for r in counted if r["accepted_at"] is not None)
@@ -425,28 +440,14 @@ def case_measures(
                 order[r[key]] = r[sort]
     out = []
     for k in sorted(buckets, key=lambda k: (order.get(k) is None, order.get(k) or 0, k)):
-        out.append({"key": k, "label": labels.get(k, str(k)), **_figures(buckets[k], today)})
+        out.append({"key": k, "label": labels.get(k, str(k)), **figures_of(buckets[k], today)})
     return out
 
 
 def measures_total(*, actor, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    rows: list[Row] = list(
-        cases_for(actor)
-        .filter(unverified=False)
-        .values(
-            "stage",
-            "status",
-            "close_reason",
-            "satisfaction",
-            "reported_at",
-            "accepted_at",
-            "resolved_at",
-            "deadline",
-            "original_deadline",
-        )
-    )
-    return _figures(rows, today)
+    rows: list[Row] = list(cases_for(actor).filter(unverified=False).values(*FIGURE_FIELDS))
+    return figures_of(rows, today)
 
 
 def grid_levels_for(actor) -> list[str]:

@@ -258,6 +258,7 @@ def write_workbook(plans: list[CompoundPlan], path: Path) -> int:
 
 
 def _import_households(plans: list[CompoundPlan]) -> int:
+    started = timezone.now()
     with tempfile.TemporaryDirectory(prefix="linli-demo-") as folder:
         path = Path(folder) / "衡东县洣水镇居民台账（演示）.xlsx"
         write_workbook(plans, path)
@@ -266,6 +267,12 @@ def _import_households(plans: list[CompoundPlan]) -> int:
     if not result.ok:
         first = "\n".join(str(e) for e in list(result.errors)[:10])
         raise RuntimeError(f"演示数据导入失败（共{len(result.errors)}处错误）：\n{first}")
+    # The households and residents stand from the survey, like the compounds (the import runs
+    # today): the monthly indicators count them as of each month's end from the history.
+    for model in (Household, Resident):
+        model.history.filter(history_type="+", history_date__gte=started).update(
+            history_date=SURVEY_AT
+        )
     return len(result.warnings)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core import changes
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.policy import Capability, can
 from linli.core.tree import child_path
@@ -151,9 +152,9 @@ def post_assign(
 @transaction.atomic
 def post_vacate(*, actor=None, grid: Grid, reason: str, when: dt.datetime | None = None) -> None:
     _check_editor(actor, grid.community)
-    Holding.objects.filter(post__grid=grid, end__isnull=True).update(
-        end=when or timezone.now(), reason=reason
-    )
+    when = when or timezone.now()
+    Holding.objects.filter(post__grid=grid, end__isnull=True).update(end=when, reason=reason)
+    changes.community_changed(grid.community_id, since=when)
 
 
 @transaction.atomic
@@ -310,6 +311,7 @@ def plan_apply(*, actor=None, community: Region, plan, rebalance: bool = False) 
         if n.label and grid.boundary_note != n.label:
             Grid.objects.filter(pk=grid.pk).update(boundary_note=n.label)
     Membership.objects.bulk_create(new_memberships, batch_size=1000)
+    changes.community_changed(community.pk, since=now)
     return {"created": created, "dissolved": len(dissolve), "moves": moves}
 
 

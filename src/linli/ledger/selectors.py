@@ -147,8 +147,14 @@ def sanwu_count_as_of(*, actor, when, region: Region | None = None) -> int:
         prefix = region.path if region.path.startswith(prefix) else None
         if prefix is None:
             return 0
+    return sanwu_count_in(path=prefix, when=when)
+
+
+def sanwu_count_in(*, path: str, when) -> int:
+    """How many compounds of the regions under ``path`` were 三无 at ``when`` (no scope:
+    the caller has checked it; ``linli.indicators`` reads this)."""
     community_ids = Region.objects.filter(
-        level=RegionLevel.COMMUNITY, path__startswith=prefix
+        level=RegionLevel.COMMUNITY, path__startswith=path
     ).values("id")
     as_of = Compound.history.as_of(when).filter(community_id__in=community_ids)
     return as_of.filter(SANWU_Q).count()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_update_with_history
 
+from linli.core import changes
 from linli.core.approval import require_second_person
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -303,7 +304,9 @@ def roll_record_batch(
         record.content = entry.content or record.content
         record.reject_reason = ""
     _mark_attended(shift, [e.volunteer for e, *_ in planned], now)
-    return _roll_save(actor=actor, shift=shift, new=new, changed=changed, now=now)
+    saved = _roll_save(actor=actor, shift=shift, new=new, changed=changed, now=now)
+    changes.community_changed(shift.activity.community_id, since=shift.start)
+    return saved
 
 
 def roll_record(
@@ -396,6 +399,8 @@ def record_approve_batch(
         locked, update=True, default_user=actor, default_date=now
     )
     PointEntry.objects.bulk_create(_points_entries_for(locked, actor, now))
+    for community_id, start in {(r.shift.activity.community_id, r.shift.start) for r in locked}:
+        changes.community_changed(community_id, since=start)
     return locked
 
 
