@@ -7,11 +7,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from linli.cases import calendar
 from linli.cases import selectors as case_selectors
 from linli.cases import services as case_services
 from linli.cases.models import Case, Channel, CloseReason, HandlerLevel, Status
-from linli.core import todos
+from linli.core import calendar, todos
 from linli.core.errors import Conflict, DomainError, Forbidden, Invalid
 from linli.ledger import services as ledger_services
 from linli.stairwell import selectors, services

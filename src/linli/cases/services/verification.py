@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .. import calendar
+from linli.core import calendar
+
 from ..models import Case, CloseReason, Stage, Status
 from .deadlines import _time_limit
 from .permissions import _check_act
