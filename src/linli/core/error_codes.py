@@ -1240,6 +1240,41 @@ CODES: dict[str, Code] = _table(
             "这台手机或这个网络反映次数过多，请稍后再试",
             "too many reports from this phone or network; wait and retry",
         ),
+        # --- services (branch i13-services; its codes carry no ``services.`` prefix) --------------
+        "duplicate": (409, "本区域已有同名的机构或网点", "the region already has one of that name"),
+        "duplicate_code": (409, "事项编码已被使用", "the service item code is already used"),
+        "invalid_coordinates": (
+            400,
+            "经纬度未填、不是数字或超出范围（WGS-84）",
+            "the coordinates are missing, not numbers or out of range (WGS-84)",
+        ),
+        "invalid_hours": (
+            400,
+            "时间应为 HH:MM，且结束须晚于开始",
+            "a time is not HH:MM, or closing is not after opening",
+        ),
+        "invalid_rrule": (
+            400,
+            "开放时间规则无法使用（须为一条每周或每月的 RFC 5545 规则）",
+            "the opening rule is unusable (one weekly or monthly RFC 5545 rule)",
+        ),
+        "no_coordinates": (
+            400,
+            "小区还没有登记坐标，请改用地图选点",
+            "the compound has no coordinates; pick a point on the map",
+        ),
+        "unknown_item": (400, "没有这些事项编码", "no service items with those codes"),
+        # --- indicators ------------------------------------------------------------------------
+        "indicators.bad_period": (
+            400,
+            "期间应为 YYYY-MM，如 2026-05",
+            "the period must be YYYY-MM",
+        ),
+        "indicators.bad_region": (
+            400,
+            "区划代码应为 12 位数字",
+            "the region code must be 12 digits",
+        ),
     }
 )
 
