@@ -288,6 +288,11 @@ CODES: dict[str, Code] = _table(
             "诉求当前的步骤不允许此操作",
             "the case's current step does not allow this",
         ),
+        "cases.bad_unverified": (
+            400,
+            "只有未登录居民的匿名反映才标记为待核实",
+            "only a report nobody signed in for is marked unverified",
+        ),
         "cases.bad_urgency": (400, "紧急程度须为一般或紧急", "urgency must be normal or urgent"),
         "cases.client_key_reused": (
             409,
@@ -340,6 +345,11 @@ CODES: dict[str, Code] = _table(
         ),
         "cases.unknown_action": (404, "未知的诉求操作", "no such case action"),
         "cases.unknown_category": (400, "没有这个诉求类别", "no such category"),
+        "cases.unverified": (
+            409,
+            "楼道码匿名反映须由邻长先核实属实才能办理",
+            "an anonymous stairwell report must be verified by the 邻长 first",
+        ),
         **_uploads("cases", "照片"),
         "open311.bad_name": (
             400,
@@ -958,6 +968,313 @@ CODES: dict[str, Code] = _table(
         "civility.too_long": (400, "文字过长", "the text is too long"),
         "civility.vote_closed": (409, "不在投票时间内", "outside the vote window"),
         "civility.vote_not_over": (409, "投票结束后才能公示", "the vote is not over"),
+        # --- infra -----------------------------------------------------------------------------
+        "infra.acceptance_required": (
+            400,
+            "完成前须由居民代表验收（填写验收意见）",
+            "done needs the residents' representatives' acceptance",
+        ),
+        "infra.actual_missing": (
+            400,
+            "验收前须登记实际支出",
+            "the actual spending is recorded before inspection",
+        ),
+        **_amounts("infra"),
+        "infra.bad_date": (400, "日期应为 YYYY-MM-DD", "the date is not YYYY-MM-DD"),
+        "infra.bad_found_by": (
+            400,
+            "发现途径须为摸排、居民诉求或五方联席会",
+            "found by must be a survey, a case or the joint meeting",
+        ),
+        "infra.bad_kind": (400, "没有这个问题类别", "no such problem kind"),
+        "infra.bad_level": (
+            400,
+            "统计层级须为小区、社区、街道或区县",
+            "the level must be compound, community, town or county",
+        ),
+        "infra.bad_phase": (
+            400,
+            "照片类型须为问题、施工前或完工后",
+            "the photo phase must be problem, before or after",
+        ),
+        "infra.bad_source": (400, "没有这个资金来源", "no such funding source"),
+        "infra.bad_stage": (
+            (400, 409),
+            "没有这个阶段（400），或问题当前阶段不允许此操作（409）",
+            "no such stage (400), or the problem's stage does not allow this (409)",
+        ),
+        "infra.budget_missing": (400, "立项前须填写预算", "approval needs a budget"),
+        "infra.case_elsewhere": (
+            400,
+            "关联的诉求不属于本小区",
+            "the linked case is not of this compound",
+        ),
+        "infra.case_required": (
+            400,
+            "由居民诉求发现的问题须关联诉求",
+            "a problem found by a case must link the case",
+        ),
+        "infra.counterparty_required": (
+            400,
+            "请填写对方单位",
+            "the counterparty is required",
+        ),
+        "infra.department_missing": (
+            400,
+            "立项前须确定责任部门",
+            "approval needs a responsible department",
+        ),
+        "infra.description_required": (400, "请填写情况", "the description is required"),
+        "infra.duplicate_source": (
+            400,
+            "资金来源重复",
+            "a funding source is given twice",
+        ),
+        "infra.entry_already_posted": (
+            409,
+            "公共收益支出已入账待审或已审核",
+            "the public-income spending is already posted",
+        ),
+        "infra.entry_not_posted": (
+            409,
+            "还不能实施：公共收益支出尚未入账",
+            "not yet implementable: the public-income spending is not posted",
+        ),
+        "infra.entry_pending": (
+            409,
+            "还不能实施：公共收益支出待业委会审核",
+            "not yet implementable: the spending awaits the committee's review",
+        ),
+        "infra.entry_rejected": (
+            409,
+            "还不能实施：公共收益支出被驳回，须重新入账",
+            "not yet implementable: the spending was rejected; post it again",
+        ),
+        "infra.forbidden": (403, "当前角色无权管理小区对策", "the role may not manage plans"),
+        "infra.funding_mismatch": (
+            400,
+            "资金来源合计与预算不符",
+            "the funding shares do not add up to the budget",
+        ),
+        "infra.future_date": (400, "发现日期晚于今天", "the date found is in the future"),
+        "infra.location_required": (400, "请填写位置", "the location is required"),
+        "infra.locked_after_approval": (
+            409,
+            "问题已立项，措施、部门、预算和资金不能再改",
+            "after approval, measure, department, budget and funding are fixed",
+        ),
+        "infra.measure_missing": (400, "立项前须填写对策措施", "approval needs a measure"),
+        "infra.measure_required": (400, "请填写对策措施", "the measure is required"),
+        "infra.meeting_elsewhere": (
+            400,
+            "关联的联席会不是为本小区所在区域召开的",
+            "the linked joint meeting is not for this compound's area",
+        ),
+        "infra.meeting_required": (
+            400,
+            "由五方联席会发现的问题须关联会议",
+            "a problem found by the joint meeting must link the meeting",
+        ),
+        "infra.no_plan": (400, "请先建立本小区的对策", "the compound has no plan yet"),
+        "infra.no_public_account": (
+            400,
+            "小区尚未开设公共收益账户，不能从公共收益支出",
+            "the compound has no public-income account",
+        ),
+        "infra.no_such_share": (
+            400,
+            "该问题没有这个资金来源",
+            "the problem has no share from that source",
+        ),
+        "infra.note_required": (400, "请填写说明", "a note is required"),
+        "infra.opinion_required": (400, "请填写验收意见", "the acceptance opinion is required"),
+        "infra.photos_required": (400, "请选择照片", "choose photos"),
+        "infra.plan_exists": (409, "该小区已有对策", "the compound already has a plan"),
+        "infra.representatives_required": (
+            400,
+            "验收须有至少 2 名居民代表签名",
+            "acceptance needs at least two residents' representatives",
+        ),
+        "infra.share_locked": (
+            409,
+            "该资金来源已提请业主表决或已入公共收益账，金额不能再改",
+            "the share is already put to the vote or posted; its amount is fixed",
+        ),
+        "infra.stage_backwards": (
+            409,
+            "问题不能回到或停在已过的阶段",
+            "the problem cannot go back to or stay at a past stage",
+        ),
+        "infra.stage_skipped": (409, "不能跳过阶段", "a stage cannot be skipped"),
+        "infra.stale": (
+            409,
+            "该问题刚被别人更新过，请刷新后再操作",
+            "someone else changed the problem; reload",
+        ),
+        "infra.text_too_long": (400, "文字过长", "the text is too long"),
+        "infra.title_required": (400, "请填写问题", "the problem's title is required"),
+        **_uploads("infra", "照片"),
+        "infra.vote_already_opened": (
+            409,
+            "维修资金已提请业主表决",
+            "the maintenance fund is already put to the owners' vote",
+        ),
+        "infra.vote_failed": (
+            409,
+            "还不能实施：维修资金业主表决未通过",
+            "not yet implementable: the owners' vote on the fund failed",
+        ),
+        "infra.vote_not_opened": (
+            409,
+            "还不能实施：维修资金尚未提请业主表决",
+            "not yet implementable: the fund is not put to the owners' vote",
+        ),
+        "infra.vote_pending": (
+            409,
+            "还不能实施：维修资金业主表决尚未计票",
+            "not yet implementable: the owners' vote is not counted yet",
+        ),
+        "infra.withdrawn": (
+            409,
+            "还不能实施：维修资金议题已撤回，须重新提请表决",
+            "not yet implementable: the fund proposal was withdrawn",
+        ),
+        # --- jobs ------------------------------------------------------------------------------
+        "jobs.already_applied": (
+            409,
+            "已推荐过这个岗位",
+            "the seeker is already recommended for the posting",
+        ),
+        "jobs.already_enrolled": (409, "已报名这门课程", "already enrolled in the course"),
+        "jobs.bad_amount": (
+            400,
+            "金额不正确（须为正数、不超上限、最多两位小数，上限不低于起薪）",
+            "the amount is not valid (range, two decimals, max below min)",
+        ),
+        "jobs.bad_capacity": (400, "课程名额须在 1 至 10000 之间", "capacity must be 1 to 10000"),
+        "jobs.bad_credit_code": (
+            400,
+            "统一社会信用代码不正确",
+            "the unified social credit code is not valid",
+        ),
+        "jobs.bad_dates": (
+            400,
+            "截止日期未填或早于发布日期",
+            "the closing date is missing or before the posting date",
+        ),
+        "jobs.bad_days": (
+            400,
+            "工作日须为 1（周一）到 7（周日）",
+            "work days must be 1 (Monday) to 7 (Sunday)",
+        ),
+        "jobs.bad_employment_type": (400, "没有这种用工形式", "no such employment type"),
+        "jobs.bad_hours": (
+            400,
+            "上下班时间格式不对、未同时填写或下班不晚于上班",
+            "the hours are malformed, half given, or end before start",
+        ),
+        "jobs.bad_kind": (400, "没有这种单位类型", "no such employer kind"),
+        "jobs.bad_openings": (
+            400,
+            "招聘人数须为 1 至 10000 的整数",
+            "openings must be a whole number from 1 to 10000",
+        ),
+        "jobs.bad_orders": (400, "订单数不正确", "the order count is not valid"),
+        "jobs.bad_phone": (400, "联系电话不正确", "the contact phone is not valid"),
+        "jobs.bad_salary_unit": (
+            400,
+            "薪酬单位须为 元/小时、元/天 或 元/月",
+            "the pay unit must be per hour, day or month",
+        ),
+        "jobs.bad_sessions": (400, "课次不能早于开课日期", "a session is before the course starts"),
+        "jobs.bad_stage": (400, "没有这个进度", "no such application stage"),
+        "jobs.bad_step": (
+            409,
+            "当前进度之后不能直接到所选进度",
+            "the application cannot move to that stage from its current one",
+        ),
+        "jobs.bad_window": (
+            400,
+            "空闲时段格式不对，应如 1-5 08:00-11:30",
+            "an availability window is malformed (like 1-5 08:00-11:30)",
+        ),
+        "jobs.compound_elsewhere": (
+            400,
+            "小区不在用人单位所在社区",
+            "the compound is not in the employer's community",
+        ),
+        "jobs.compound_required": (
+            400,
+            "社会化物业须选择服务的小区",
+            "a property-service employer needs its compound",
+        ),
+        "jobs.course_full": (409, "课程名额已满", "the course is full"),
+        "jobs.employer_exists": (
+            409,
+            "该单位已在本社区登记",
+            "the employer is already registered in the community",
+        ),
+        "jobs.forbidden": (403, "当前角色无权办理就业服务", "the role may not do this"),
+        "jobs.no_openings": (409, "该岗位已招满", "the posting has no openings left"),
+        "jobs.not_a_community": (400, "所选区域不是社区", "the region is not a community"),
+        "jobs.not_a_maker": (409, "该求职者不是电商创客", "the seeker is not an e-commerce maker"),
+        "jobs.not_enrolled": (
+            400,
+            "有人没有报名这门课程",
+            "someone marked present is not enrolled",
+        ),
+        "jobs.posting_closed": (409, "该岗位已停止招聘", "the posting is closed"),
+        "jobs.required": (400, "必填项未填写", "a required field is empty"),
+        "jobs.seeker_exists": (409, "该居民已登记求职", "the resident is already a seeker"),
+        "jobs.seeker_inactive": (409, "该求职者已停止求职", "the seeker is no longer looking"),
+        "jobs.text_too_long": (400, "文字过长", "the text is too long"),
+        "jobs.time_clash": (
+            409,
+            "与已上岗岗位的工作时间冲突",
+            "the hours clash with a job the seeker already holds",
+        ),
+        "jobs.too_many_skills": (400, "技能项数超过上限", "too many skills"),
+        # --- stairwell -------------------------------------------------------------------------
+        "stairwell.rate_limited": (
+            429,
+            "这台手机或这个网络反映次数过多，请稍后再试",
+            "too many reports from this phone or network; wait and retry",
+        ),
+        # --- services (branch i13-services; its codes carry no ``services.`` prefix) --------------
+        "duplicate": (409, "本区域已有同名的机构或网点", "the region already has one of that name"),
+        "duplicate_code": (409, "事项编码已被使用", "the service item code is already used"),
+        "invalid_coordinates": (
+            400,
+            "经纬度未填、不是数字或超出范围（WGS-84）",
+            "the coordinates are missing, not numbers or out of range (WGS-84)",
+        ),
+        "invalid_hours": (
+            400,
+            "时间应为 HH:MM，且结束须晚于开始",
+            "a time is not HH:MM, or closing is not after opening",
+        ),
+        "invalid_rrule": (
+            400,
+            "开放时间规则无法使用（须为一条每周或每月的 RFC 5545 规则）",
+            "the opening rule is unusable (one weekly or monthly RFC 5545 rule)",
+        ),
+        "no_coordinates": (
+            400,
+            "小区还没有登记坐标，请改用地图选点",
+            "the compound has no coordinates; pick a point on the map",
+        ),
+        "unknown_item": (400, "没有这些事项编码", "no service items with those codes"),
+        # --- indicators ------------------------------------------------------------------------
+        "indicators.bad_period": (
+            400,
+            "期间应为 YYYY-MM，如 2026-05",
+            "the period must be YYYY-MM",
+        ),
+        "indicators.bad_region": (
+            400,
+            "区划代码应为 12 位数字",
+            "the region code must be 12 digits",
+        ),
     }
 )
 
