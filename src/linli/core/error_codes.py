@@ -82,7 +82,7 @@ CODES: dict[str, Code] = _table(
     {
         # --- generic: the classes' defaults and the API's own answers ---------------------------
         "invalid_input": (
-            422,
+            (400, 422),  # 400: a services-app check without its own code yet (to be given one)
             "输入不符合接口格式或范围（字段为空、时间格式、数据库约束）",
             "the request does not fit the schema, its bounds or a database constraint",
         ),

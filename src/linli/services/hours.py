@@ -30,7 +30,6 @@ from linli.core.errors import Invalid
 from .models import CalendarRule
 
 HORIZON_DAYS = 45  # how far ahead "next open" looks (beyond the longest holiday break)
-_CODE = "invalid_rrule"
 
 
 def normalise_rule(text: str) -> str:
@@ -42,7 +41,7 @@ def normalise_rule(text: str) -> str:
 def _fail(text: str, reason: str) -> Invalid:
     return Invalid(
         f"开放时间规则“{text}”无法使用：{reason}",
-        code=_CODE,
+        code="invalid_rrule",
         details=[{"field": "rrule", "reason": reason}],
     )
 
