@@ -95,7 +95,7 @@ def test_bad_input(catalogue):
         nearest_points(lat=27.083, lng=112.948, item_code="NO-SUCH")
     with pytest.raises(Invalid) as exc:
         nearest_points(lat=95, lng=112.948)
-    assert exc.value.code == "invalid_coordinates"
+    assert exc.value.code == "services.invalid_coordinates"
     with pytest.raises(Invalid):
         nearest_points(lat="abc", lng=112.948)
     with pytest.raises(Invalid):

@@ -79,7 +79,7 @@ def test_api_reading_is_public(catalogue, anon):
     assert detail["item_codes"] == ["430424-GA-0002", "430424-RS-0001"]
     assert len(detail["hours"]) == 3
     bad = anon.get("/api/v1/services/nearest", {"lat": 27})
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_input"
+    assert bad.status_code == 400 and bad.json()["code"] == "services.point_required"
     assert (
         anon.get("/api/v1/services/nearest", {"lat": 27, "lng": 112, "item": "X-1"}).status_code
         == 404
@@ -96,7 +96,7 @@ def test_api_writes(catalogue, xingdong_worker, xintang_worker, regions):
         "hours": [{"rrule": "FREQ=WEEKLY;BYDAY=MO,FOO", "opens_at": "08:30", "closes_at": "12:00"}]
     }
     r = xd.put(url, bad, content_type="application/json")
-    assert r.status_code == 400 and r.json()["code"] == "invalid_rrule"
+    assert r.status_code == 400 and r.json()["code"] == "services.invalid_rrule"
     assert r.json()["details"][0]["field"] == "hours.0.rrule"
     good = {"hours": [{"rrule": WEEKDAYS, "opens_at": "09:00", "closes_at": "17:00"}]}
     assert xt.put(url, good, content_type="application/json").status_code == 403

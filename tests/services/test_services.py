@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def test_rules_that_do_not_parse(rule, reason):
     with pytest.raises(Invalid) as exc:
         hours.parse_rule(rule, valid_from=dt.date(2026, 1, 1))
-    assert exc.value.code == "invalid_rrule"
+    assert exc.value.code == "services.invalid_rrule"
     assert reason in exc.value.message
     assert exc.value.details[0]["field"] == "rrule"
 
@@ -75,7 +75,7 @@ def test_a_bad_line_changes_nothing(catalogue, xingdong_worker):
                 {"rrule": "FREQ=WEEKLY;BYDAY=MO,XX", "opens_at": "14:30", "closes_at": "17:30"},
             ],
         )
-    assert exc.value.code == "invalid_rrule"
+    assert exc.value.code == "services.invalid_rrule"
     assert exc.value.details[0]["field"] == "hours.1.rrule"
     with pytest.raises(Invalid) as exc:
         services.point_hours_set(
@@ -107,7 +107,7 @@ def test_replacing_hours_and_items(catalogue, xingdong_worker):
     assert list(station.items.values_list("code", flat=True)) == ["430424-GA-0002"]
     with pytest.raises(Invalid) as exc:
         services.point_items_set(actor=xingdong_worker, point=station, item_codes=["NOPE-1"])
-    assert exc.value.code == "unknown_item"
+    assert exc.value.code == "services.unknown_item"
     assert list(station.items.values_list("code", flat=True)) == ["430424-GA-0002"]
 
 
@@ -192,5 +192,5 @@ def test_point_bad_coordinates(catalogue, xingdong_worker, regions):
                 longitude=lng,
                 **ADDRESS,
             )
-        assert exc.value.code == "invalid_coordinates"
+        assert exc.value.code == "services.invalid_coordinates"
     assert Point.objects.count() == count

@@ -82,7 +82,7 @@ CODES: dict[str, Code] = _table(
     {
         # --- generic: the classes' defaults and the API's own answers ---------------------------
         "invalid_input": (
-            (400, 422),  # 400: a services-app check without its own code yet (to be given one)
+            422,
             "输入不符合接口格式或范围（字段为空、时间格式、数据库约束）",
             "the request does not fit the schema, its bounds or a database constraint",
         ),
@@ -1240,30 +1240,117 @@ CODES: dict[str, Code] = _table(
             "这台手机或这个网络反映次数过多，请稍后再试",
             "too many reports from this phone or network; wait and retry",
         ),
-        # --- services (branch i13-services; its codes carry no ``services.`` prefix) --------------
-        "duplicate": (409, "本区域已有同名的机构或网点", "the region already has one of that name"),
-        "duplicate_code": (409, "事项编码已被使用", "the service item code is already used"),
-        "invalid_coordinates": (
+        # --- services (便民服务, 就近办) ---------------------------------------------------
+        "services.bad_choice": (
+            400,
+            "取值不在可选项中（受理范围、材料形式等）",
+            "a value outside its choices (applicant scope, document form …)",
+        ),
+        "services.bad_code": (
+            400,
+            "事项编码只能由字母、数字和“-”组成，3 到 40 位",
+            "an item code of other characters or length",
+        ),
+        "services.bad_date": (
+            400,
+            "开放时间的起始日期不是 YYYY-MM-DD",
+            "an opening-hours start date not in YYYY-MM-DD",
+        ),
+        "services.bad_document": (
+            400,
+            "一项所需材料缺少名称、形式或份数",
+            "a required document without name, form or copies",
+        ),
+        "services.bad_documents": (
+            400,
+            "所需材料不是列表",
+            "required documents not given as a list",
+        ),
+        "services.bad_fee": (400, "收费标准不是金额", "the fee is not an amount"),
+        "services.bad_hours": (400, "开放时间不是列表", "opening hours not given as a list"),
+        "services.bad_hours_line": (
+            400,
+            "一条开放时间缺少规则或时间",
+            "an opening-hours line without its rule or times",
+        ),
+        "services.bad_item_codes": (
+            400,
+            "可办事项不是事项编码列表",
+            "the items offered not given as a list of codes",
+        ),
+        "services.bad_limit": (
+            400,
+            "就近办的数量超出范围",
+            "the number of nearest points asked for is out of range",
+        ),
+        "services.bad_organization": (
+            400,
+            "网点的运营机构无效或不在辖区",
+            "the point's organisation is unknown or out of the region",
+        ),
+        "services.bad_steps": (400, "办理程序不是步骤列表", "the steps not given as a list"),
+        "services.coordinates_together": (
+            400,
+            "经纬度须同时填写",
+            "latitude and longitude must be given together",
+        ),
+        "services.fee_negative": (400, "收费标准不能为负数", "a negative fee"),
+        "services.fee_too_large": (400, "收费标准过大", "the fee is too large"),
+        "services.invalid_field": (
+            400,
+            "字段不符合要求（长度、格式）",
+            "a field breaks the model's checks (length, format)",
+        ),
+        "services.not_an_integer": (
+            400,
+            "应为整数（时限、到现场次数、份数）",
+            "not an integer (time limit, visits, copies)",
+        ),
+        "services.out_of_range": (400, "数字超出允许范围", "a number out of its range"),
+        "services.point_required": (
+            400,
+            "就近办须给出小区或坐标",
+            "nearest points need a compound or coordinates",
+        ),
+        "services.region_required": (400, "未选择所属行政区", "no region chosen"),
+        "services.required": (400, "必填项未填写", "a required field is empty"),
+        "services.text_too_long": (400, "文字超过长度上限", "a text is too long"),
+        "services.too_many_decimals": (400, "收费标准超过两位小数", "a fee below the fen"),
+        "services.too_many_documents": (400, "所需材料项数超过上限", "too many required documents"),
+        "services.too_many_hours": (400, "开放时间条数超过上限", "too many opening-hours lines"),
+        "services.too_many_steps": (400, "办理程序步数超过上限", "too many steps"),
+        "services.unknown_field": (400, "有不认识的字段", "an unknown field"),
+        "services.duplicate": (
+            409,
+            "本区域已有同名的机构或网点",
+            "the region already has one of that name",
+        ),
+        "services.duplicate_code": (
+            409,
+            "事项编码已被使用",
+            "the service item code is already used",
+        ),
+        "services.invalid_coordinates": (
             400,
             "经纬度未填、不是数字或超出范围（WGS-84）",
             "the coordinates are missing, not numbers or out of range (WGS-84)",
         ),
-        "invalid_hours": (
+        "services.invalid_hours": (
             400,
             "时间应为 HH:MM，且结束须晚于开始",
             "a time is not HH:MM, or closing is not after opening",
         ),
-        "invalid_rrule": (
+        "services.invalid_rrule": (
             400,
             "开放时间规则无法使用（须为一条每周或每月的 RFC 5545 规则）",
             "the opening rule is unusable (one weekly or monthly RFC 5545 rule)",
         ),
-        "no_coordinates": (
+        "services.no_coordinates": (
             400,
             "小区还没有登记坐标，请改用地图选点",
             "the compound has no coordinates; pick a point on the map",
         ),
-        "unknown_item": (400, "没有这些事项编码", "no service items with those codes"),
+        "services.unknown_item": (400, "没有这些事项编码", "no service items with those codes"),
         # --- indicators ------------------------------------------------------------------------
         "indicators.bad_period": (
             400,

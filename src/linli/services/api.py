@@ -185,7 +185,11 @@ def nearest(
         )
         lat, lng = float(lat_d), float(lng_d)
     if lat is None or lng is None:
-        raise Invalid("请给出小区（compound_id）或坐标（lat、lng）", details=[{"field": "lat"}])
+        raise Invalid(
+            "请给出小区（compound_id）或坐标（lat、lng）",
+            code="services.point_required",
+            details=[{"field": "lat"}],
+        )
     rows = selectors.nearest_points(lat=lat, lng=lng, item_code=item or None, at=at, limit=limit)
     return [r.__dict__ for r in rows]
 

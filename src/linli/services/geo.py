@@ -29,15 +29,21 @@ def coordinates(lat: Decimal | float | str, lng: Decimal | float | str) -> tuple
         la, lo = float(Decimal(str(lat))), float(Decimal(str(lng)))
     except (InvalidOperation, ValueError, TypeError):
         raise Invalid(
-            "坐标应为数字（纬度、经度）", code="invalid_coordinates", details=[{"field": "lat"}]
+            "坐标应为数字（纬度、经度）",
+            code="services.invalid_coordinates",
+            details=[{"field": "lat"}],
         ) from None
     if not (math.isfinite(la) and math.isfinite(lo)) or not -90 <= la <= 90:
         raise Invalid(
-            "纬度应在 -90 到 90 之间", code="invalid_coordinates", details=[{"field": "lat"}]
+            "纬度应在 -90 到 90 之间",
+            code="services.invalid_coordinates",
+            details=[{"field": "lat"}],
         )
     if not -180 <= lo <= 180:
         raise Invalid(
-            "经度应在 -180 到 180 之间", code="invalid_coordinates", details=[{"field": "lng"}]
+            "经度应在 -180 到 180 之间",
+            code="services.invalid_coordinates",
+            details=[{"field": "lng"}],
         )
     return la, lo
 

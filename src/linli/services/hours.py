@@ -41,7 +41,7 @@ def normalise_rule(text: str) -> str:
 def _fail(text: str, reason: str) -> Invalid:
     return Invalid(
         f"开放时间规则“{text}”无法使用：{reason}",
-        code="invalid_rrule",
+        code="services.invalid_rrule",
         details=[{"field": "rrule", "reason": reason}],
     )
 
@@ -93,7 +93,7 @@ def check_line(*, rrule_text: str, valid_from: dt.date, opens_at: dt.time, close
     if closes_at <= opens_at:
         raise Invalid(
             f"结束时间 {closes_at:%H:%M} 须晚于开始时间 {opens_at:%H:%M}",
-            code="invalid_hours",
+            code="services.invalid_hours",
             details=[{"field": "closes_at"}],
         )
     return normalise_rule(rrule_text)

@@ -116,7 +116,11 @@ def nearest_points(
     """
     here = coordinates(lat, lng)
     if not 1 <= int(limit) <= MAX_LIMIT:
-        raise Invalid(f"数量应在 1 到 {MAX_LIMIT} 之间", details=[{"field": "limit"}])
+        raise Invalid(
+            f"数量应在 1 到 {MAX_LIMIT} 之间",
+            code="services.bad_limit",
+            details=[{"field": "limit"}],
+        )
     points = Point.objects.filter(active=True)
     if item_code:
         item = item_by_code(item_code)
@@ -143,7 +147,7 @@ def compound_position(*, actor, compound_id: int) -> tuple[Compound, Decimal, De
     if compound.latitude is None or compound.longitude is None:
         raise Invalid(
             f"{compound.name}还没有登记坐标，请改用地图选点",
-            code="no_coordinates",
+            code="services.no_coordinates",
             details=[{"field": "compound"}],
         )
     return compound, compound.latitude, compound.longitude

@@ -94,7 +94,9 @@ def _office_region(actor, region: Region | None) -> Region:
     """A county, town or community inside the actor's own region subtree."""
     _may_edit(actor)
     if region is None:
-        raise Invalid("请选择所属行政区", details=[{"field": "region"}])
+        raise Invalid(
+            "请选择所属行政区", code="services.region_required", details=[{"field": "region"}]
+        )
     a = actor_of(actor)
     inside = a.is_superuser or (a.in_region and region.path.startswith(a.region_path))
     if region.level not in OFFICE_LEVELS or not inside:
@@ -105,9 +107,13 @@ def _office_region(actor, region: Region | None) -> Region:
 def _text(value: Any, field: str, label: str, *, required: bool = False, limit: int = 0) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise Invalid(f"请填写{label}", details=[{"field": field}])
+        raise Invalid(f"请填写{label}", code="services.required", details=[{"field": field}])
     if limit and len(text) > limit:
-        raise Invalid(f"{label}不能超过 {limit} 个字", details=[{"field": field}])
+        raise Invalid(
+            f"{label}不能超过 {limit} 个字",
+            code="services.text_too_long",
+            details=[{"field": field}],
+        )
     return text
 
 
@@ -115,13 +121,21 @@ def _money(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value if value is not None else "0").strip())
     except (InvalidOperation, ValueError):
-        raise Invalid("收费标准应为金额，如 20.00", details=[{"field": "fee"}]) from None
+        raise Invalid(
+            "收费标准应为金额，如 20.00", code="services.bad_fee", details=[{"field": "fee"}]
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise Invalid("收费标准不能为负数", details=[{"field": "fee"}])
+        raise Invalid(
+            "收费标准不能为负数", code="services.fee_negative", details=[{"field": "fee"}]
+        )
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise Invalid("收费标准最多两位小数（到分）", details=[{"field": "fee"}])
+        raise Invalid(
+            "收费标准最多两位小数（到分）",
+            code="services.too_many_decimals",
+            details=[{"field": "fee"}],
+        )
     if amount >= Decimal("100000000"):
-        raise Invalid("收费标准过大", details=[{"field": "fee"}])
+        raise Invalid("收费标准过大", code="services.fee_too_large", details=[{"field": "fee"}])
     return amount.quantize(Decimal("0.01"))
 
 
@@ -129,16 +143,24 @@ def _small_int(value: Any, field: str, label: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"{label}应为整数", details=[{"field": field}]) from None
+        raise Invalid(
+            f"{label}应为整数", code="services.not_an_integer", details=[{"field": field}]
+        ) from None
     if (isinstance(value, float) and value != number) or not low <= number <= high:
-        raise Invalid(f"{label}应在 {low} 到 {high} 之间", details=[{"field": field}])
+        raise Invalid(
+            f"{label}应在 {low} 到 {high} 之间",
+            code="services.out_of_range",
+            details=[{"field": field}],
+        )
     return number
 
 
 def _choice(value: Any, choices: type[models.TextChoices], field: str, label: str) -> str:
     if value not in choices.values:
         allowed = "、".join(f"{v}（{lbl}）" for v, lbl in choices.choices)
-        raise Invalid(f"{label}应为：{allowed}", details=[{"field": field}])
+        raise Invalid(
+            f"{label}应为：{allowed}", code="services.bad_choice", details=[{"field": field}]
+        )
     return str(value)
 
 
@@ -146,20 +168,32 @@ def _steps(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise Invalid("办理程序应为步骤列表", details=[{"field": "steps"}])
+        raise Invalid(
+            "办理程序应为步骤列表", code="services.bad_steps", details=[{"field": "steps"}]
+        )
     steps = [_text(s, "steps", "办理步骤", required=True, limit=200) for s in value]
     if len(steps) > MAX_STEPS:
-        raise Invalid(f"办理程序最多 {MAX_STEPS} 步", details=[{"field": "steps"}])
+        raise Invalid(
+            f"办理程序最多 {MAX_STEPS} 步",
+            code="services.too_many_steps",
+            details=[{"field": "steps"}],
+        )
     return steps
 
 
 def _documents(value: Any) -> list[RequiredDocument]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise Invalid("所需材料应为列表", details=[{"field": "documents"}])
+        raise Invalid(
+            "所需材料应为列表", code="services.bad_documents", details=[{"field": "documents"}]
+        )
     docs = []
     for i, raw in enumerate(value):
         if not isinstance(raw, Mapping):
-            raise Invalid("每项材料应写明名称、形式和份数", details=[{"field": f"documents.{i}"}])
+            raise Invalid(
+                "每项材料应写明名称、形式和份数",
+                code="services.bad_document",
+                details=[{"field": f"documents.{i}"}],
+            )
         docs.append(
             RequiredDocument(
                 position=i,
@@ -177,7 +211,11 @@ def _documents(value: Any) -> list[RequiredDocument]:
             )
         )
     if len(docs) > MAX_DOCUMENTS:
-        raise Invalid(f"所需材料最多 {MAX_DOCUMENTS} 项", details=[{"field": "documents"}])
+        raise Invalid(
+            f"所需材料最多 {MAX_DOCUMENTS} 项",
+            code="services.too_many_documents",
+            details=[{"field": "documents"}],
+        )
     return docs
 
 
@@ -194,7 +232,9 @@ def _clean(obj: models.Model, exclude: Sequence[str] = ()) -> None:
         first_field = next(iter(fields))
         label = _label(type(obj), first_field) if first_field != "__all__" else ""
         details = [{"field": f, "reason": "；".join(m)} for f, m in fields.items()]
-        raise Invalid(f"{label}：{fields[first_field][0]}", details=details) from None
+        raise Invalid(
+            f"{label}：{fields[first_field][0]}", code="services.invalid_field", details=details
+        ) from None
 
 
 def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901  (one branch a field)
@@ -206,7 +246,9 @@ def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901  (
             code = _text(value, field, "事项编码", required=True, limit=40)
             if not CODE_RE.match(code):
                 raise Invalid(
-                    "事项编码只能由字母、数字和“-”组成，3 到 40 位", details=[{"field": "code"}]
+                    "事项编码只能由字母、数字和“-”组成，3 到 40 位",
+                    code="services.bad_code",
+                    details=[{"field": "code"}],
                 )
             out[field] = code
         elif field == "applicant_scope":
@@ -226,7 +268,9 @@ def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901  (
         elif field in ITEM_FIELDS:
             out[field] = _text(value, field, _label(Item, field))
         else:
-            raise Invalid(f"未知字段：{field}", details=[{"field": field}])
+            raise Invalid(
+                f"未知字段：{field}", code="services.unknown_field", details=[{"field": field}]
+            )
     return out
 
 
@@ -255,7 +299,7 @@ def organization_create(
     )
     _clean(org, exclude=["region"])
     if Organization.objects.filter(region=region, name=org.name).exists():
-        raise Conflict(f"{region.name}已有名为“{org.name}”的机构", code="duplicate")
+        raise Conflict(f"{region.name}已有名为“{org.name}”的机构", code="services.duplicate")
     org.save()
     return org
 
@@ -275,7 +319,9 @@ def item_create(
     _clean(item, exclude=["organization"])
     if Item.objects.filter(code=item.code).exists():
         raise Conflict(
-            f"事项编码 {item.code} 已被使用", code="duplicate_code", details=[{"field": "code"}]
+            f"事项编码 {item.code} 已被使用",
+            code="services.duplicate_code",
+            details=[{"field": "code"}],
         )
     item.save()
     for doc in docs:
@@ -296,7 +342,9 @@ def item_update(*, actor, item: Item, documents: Iterable | None = None, **chang
     _clean(locked, exclude=["organization"])
     if "code" in values and Item.objects.filter(code=locked.code).exclude(pk=locked.pk).exists():
         raise Conflict(
-            f"事项编码 {locked.code} 已被使用", code="duplicate_code", details=[{"field": "code"}]
+            f"事项编码 {locked.code} 已被使用",
+            code="services.duplicate_code",
+            details=[{"field": "code"}],
         )
     locked.save()
     if docs is not None:
@@ -334,15 +382,25 @@ def _point_values(actor, changes: Mapping[str, Any]) -> dict[str, Any]:
             out[field] = bool(value)
         elif field == "organization":
             if value is not None and not isinstance(value, Organization):
-                raise Invalid("运营机构无效", details=[{"field": "organization"}])
+                raise Invalid(
+                    "运营机构无效",
+                    code="services.bad_organization",
+                    details=[{"field": "organization"}],
+                )
             out[field] = value
         elif field in ("latitude", "longitude"):
             continue
         else:
-            raise Invalid(f"未知字段：{field}", details=[{"field": field}])
+            raise Invalid(
+                f"未知字段：{field}", code="services.unknown_field", details=[{"field": field}]
+            )
     if "latitude" in changes or "longitude" in changes:
         if "latitude" not in changes or "longitude" not in changes:
-            raise Invalid("经纬度须同时填写", details=[{"field": "latitude"}])
+            raise Invalid(
+                "经纬度须同时填写",
+                code="services.coordinates_together",
+                details=[{"field": "latitude"}],
+            )
         lat, lng = coordinates(changes["latitude"], changes["longitude"])
         six = Decimal("0.000001")
         out["latitude"] = Decimal(str(lat)).quantize(six)
@@ -354,11 +412,15 @@ def _lines(hours: Iterable[Mapping[str, Any]] | None) -> list[Schedule]:
     if hours is None:
         return []
     if isinstance(hours, str | bytes) or not isinstance(hours, Iterable):
-        raise Invalid("开放时间应为列表", details=[{"field": "hours"}])
+        raise Invalid("开放时间应为列表", code="services.bad_hours", details=[{"field": "hours"}])
     lines = []
     for i, raw in enumerate(hours):
         if not isinstance(raw, Mapping):
-            raise Invalid("每条开放时间应写明规则和时间", details=[{"field": f"hours.{i}"}])
+            raise Invalid(
+                "每条开放时间应写明规则和时间",
+                code="services.bad_hours_line",
+                details=[{"field": f"hours.{i}"}],
+            )
         try:
             opens = _time(raw.get("opens_at"), f"hours.{i}.opens_at")
             closes = _time(raw.get("closes_at"), f"hours.{i}.closes_at")
@@ -378,7 +440,9 @@ def _lines(hours: Iterable[Mapping[str, Any]] | None) -> list[Schedule]:
             raise
         except ValueError:
             raise Invalid(
-                "起始日期应为 YYYY-MM-DD", details=[{"field": f"hours.{i}.valid_from"}]
+                "起始日期应为 YYYY-MM-DD",
+                code="services.bad_date",
+                details=[{"field": f"hours.{i}.valid_from"}],
             ) from None
         lines.append(
             Schedule(
@@ -398,7 +462,11 @@ def _lines(hours: Iterable[Mapping[str, Any]] | None) -> list[Schedule]:
             )
         )
     if len(lines) > MAX_HOURS:
-        raise Invalid(f"开放时间最多 {MAX_HOURS} 条", details=[{"field": "hours"}])
+        raise Invalid(
+            f"开放时间最多 {MAX_HOURS} 条",
+            code="services.too_many_hours",
+            details=[{"field": "hours"}],
+        )
     return lines
 
 
@@ -409,7 +477,7 @@ def _time(value: Any, field: str) -> dt.time:
         parsed = dt.time.fromisoformat(str(value or "").strip())
     except ValueError:
         raise Invalid(
-            "时间应为 HH:MM，如 08:30", code="invalid_hours", details=[{"field": field}]
+            "时间应为 HH:MM，如 08:30", code="services.invalid_hours", details=[{"field": field}]
         ) from None
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
 
@@ -418,14 +486,18 @@ def _items_by_code(codes: Iterable[str] | None) -> list[Item]:
     if codes is None:
         return []
     if isinstance(codes, str | bytes):
-        raise Invalid("可办事项应为事项编码列表", details=[{"field": "item_codes"}])
+        raise Invalid(
+            "可办事项应为事项编码列表",
+            code="services.bad_item_codes",
+            details=[{"field": "item_codes"}],
+        )
     wanted = list(dict.fromkeys(str(c).strip() for c in codes))
     found = {i.code: i for i in Item.objects.filter(code__in=wanted)}
     missing = [c for c in wanted if c not in found]
     if missing:
         raise Invalid(
             f"没有这些事项编码：{'、'.join(missing[:5])}",
-            code="unknown_item",
+            code="services.unknown_item",
             details=[{"field": "item_codes", "reason": c} for c in missing[:20]],
         )
     return [found[c] for c in wanted]
@@ -458,7 +530,7 @@ def point_create(
     if fields["latitude"] is None or fields["longitude"] is None:
         raise Invalid(
             "请填写网点的经纬度（WGS-84）",
-            code="invalid_coordinates",
+            code="services.invalid_coordinates",
             details=[{"field": "latitude"}],
         )
     values = _point_values(actor, fields)
@@ -469,7 +541,7 @@ def point_create(
     if Point.objects.filter(region=region, name=point.name).exists():
         raise Conflict(
             f"{region.name}已有名为“{point.name}”的网点",
-            code="duplicate",
+            code="services.duplicate",
             details=[{"field": "name"}],
         )
     point.save()
@@ -495,7 +567,7 @@ def point_update(*, actor, point: Point, **changes: Any) -> Point:
         .exists()
     ):
         raise Conflict(
-            f"已有名为“{locked.name}”的网点", code="duplicate", details=[{"field": "name"}]
+            f"已有名为“{locked.name}”的网点", code="services.duplicate", details=[{"field": "name"}]
         )
     try:
         locked.save()
