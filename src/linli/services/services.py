@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -237,34 +237,39 @@ def _clean(obj: models.Model, exclude: Sequence[str] = ()) -> None:
         ) from None
 
 
-def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:  # noqa: C901  (one branch a field)
+def _item_code(value: Any) -> str:
+    code = _text(value, "code", "事项编码", required=True, limit=40)
+    if not CODE_RE.match(code):
+        raise Invalid(
+            "事项编码只能由字母、数字和“-”组成，3 到 40 位",
+            code="services.bad_code",
+            details=[{"field": "code"}],
+        )
+    return code
+
+
+# how each field of an item is read (the other ``ITEM_FIELDS`` are plain text)
+_ITEM_READERS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: _text(v, "name", "事项名称", required=True, limit=100),
+    "code": _item_code,
+    "applicant_scope": lambda v: _choice(v, ApplicantScope, "applicant_scope", "受理范围"),
+    "steps": _steps,
+    "time_limit_days": lambda v: _small_int(v, "time_limit_days", "办理时限（工作日）", 0, 365),
+    "visits_needed": lambda v: _small_int(v, "visits_needed", "到现场次数", 0, 9),
+    "fee": _money,
+    "active": bool,
+    "description": lambda v: _text(v, "description", "description", limit=4000),
+    "eligibility": lambda v: _text(v, "eligibility", "eligibility", limit=4000),
+    "legal_basis": lambda v: _text(v, "legal_basis", "legal_basis", limit=4000),
+}
+
+
+def _item_values(changes: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field, value in changes.items():
-        if field == "name":
-            out[field] = _text(value, field, "事项名称", required=True, limit=100)
-        elif field == "code":
-            code = _text(value, field, "事项编码", required=True, limit=40)
-            if not CODE_RE.match(code):
-                raise Invalid(
-                    "事项编码只能由字母、数字和“-”组成，3 到 40 位",
-                    code="services.bad_code",
-                    details=[{"field": "code"}],
-                )
-            out[field] = code
-        elif field == "applicant_scope":
-            out[field] = _choice(value, ApplicantScope, field, "受理范围")
-        elif field == "steps":
-            out[field] = _steps(value)
-        elif field == "time_limit_days":
-            out[field] = _small_int(value, field, "办理时限（工作日）", 0, 365)
-        elif field == "visits_needed":
-            out[field] = _small_int(value, field, "到现场次数", 0, 9)
-        elif field == "fee":
-            out[field] = _money(value)
-        elif field == "active":
-            out[field] = bool(value)
-        elif field in ("description", "eligibility", "legal_basis"):
-            out[field] = _text(value, field, field, limit=4000)
+        reader = _ITEM_READERS.get(field)
+        if reader is not None:
+            out[field] = reader(value)
         elif field in ITEM_FIELDS:
             out[field] = _text(value, field, _label(Item, field))
         else:
