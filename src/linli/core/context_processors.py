@@ -18,23 +18,43 @@ def _care_visits(user):
     return () if recipient.objects.filter(partner=user, ended_on__isnull=True).exists() else None
 
 
+def _jobs_roles(user) -> tuple[bool, bool]:
+    """(a registered job seeker, an account of an employer), in one query, kept on the user
+    for the rest of the request (the jobs app sits above core: its models by name)."""
+    cached = getattr(user, "_linli_jobs_roles", None)
+    if cached is None:
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+        from django.db.models import Exists, OuterRef
+
+        seeker = apps.get_model("jobs", "Seeker")
+        employer = apps.get_model("jobs", "Employer")
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                seeker=Exists(seeker.objects.filter(user=OuterRef("pk"))),
+                employer=Exists(employer.objects.filter(staff=OuterRef("pk"))),
+            )
+            .values_list("seeker", "employer")
+            .first()
+        )
+        cached = (bool(row[0]), bool(row[1])) if row else (False, False)
+        user._linli_jobs_roles = cached
+    return cached
+
+
 def _job_seeker(user):
     """找工作 only for a registered job seeker (the menu of the others stays short; the board
     itself, /jobs/, is public)."""
-    from django.apps import apps
-
-    seeker = apps.get_model("jobs", "Seeker")
-    return () if seeker.objects.filter(user=user).exists() else None
+    return () if _jobs_roles(user)[0] else None
 
 
 def _employer_account(user):
     """招聘 for the accounts of an employer (the station has its own entry)."""
     if can(user, Capability.JOBS_STATION):
         return None
-    from django.apps import apps
-
-    employer = apps.get_model("jobs", "Employer")
-    return () if employer.objects.filter(staff=user).exists() else None
+    return () if _jobs_roles(user)[1] else None
 
 
 def _own_household(user):

@@ -26,12 +26,12 @@ from .models import Plan, Problem
 from .schemas import (
     AcceptIn,
     ActualIn,
-    AdvanceIn,
     DetailsIn,
     EntryPostIn,
-    EventOut,
-    FiguresOut,
     FundingIn,
+    InfraAdvanceIn,
+    InfraEventOut,
+    InfraFiguresOut,
     PlanIn,
     PlanOut,
     ProblemIn,
@@ -191,7 +191,7 @@ def problem_detail(request, problem_id: Id):
 
 @router.get(
     "/problems/{problem_id}/history",
-    response={200: list[EventOut], **READ_ERRORS},
+    response={200: list[InfraEventOut], **READ_ERRORS},
     summary="问题进展记录（阶段历史）",
 )
 def problem_history(request, problem_id: Id):
@@ -255,7 +255,7 @@ def problem_funding(request, problem_id: Id, payload: FundingIn):
     response={200: ProblemOut, **WRITE_ERRORS},
     summary="进入下一阶段（提出→论证→立项→实施→验收，不可跳过）",
 )
-def problem_advance(request, problem_id: Id, payload: AdvanceIn):
+def problem_advance(request, problem_id: Id, payload: InfraAdvanceIn):
     problem = _problem(request.user, problem_id)
     services.problem_advance(
         actor=request.user,
@@ -323,7 +323,7 @@ def problem_accept(request, problem_id: Id, payload: AcceptIn):
 
 @router.get(
     "/figures",
-    response={200: list[FiguresOut], **READ_ERRORS},
+    response={200: list[InfraFiguresOut], **READ_ERRORS},
     summary="花多少钱、解决多少问题：按小区、社区、镇、县",
 )
 def figures(request, level: Level = "community", region_id: Id | None = None):

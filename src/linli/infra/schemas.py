@@ -17,7 +17,7 @@ class PlanIn(Schema):
     note: Text(500) = ""  # type: ignore[valid-type]
 
 
-class FiguresOut(Schema):
+class InfraFiguresOut(Schema):
     place_id: int | None
     place: str
     level: str
@@ -38,10 +38,10 @@ class PlanOut(Schema):
     community: str
     title: str
     note: str
-    figures: FiguresOut
+    figures: InfraFiguresOut
 
 
-class ShareOut(Schema):
+class InfraShareOut(Schema):
     id: int
     source: str
     source_label: str
@@ -81,11 +81,11 @@ class ProblemOut(Schema):
     acceptance_opinion: str
     accepted_on: dt.date | None
     version: int
-    shares: list[ShareOut]
+    shares: list[InfraShareOut]
     photo_urls: dict[str, list[str]]
 
 
-class EventOut(Schema):
+class InfraEventOut(Schema):
     id: int
     action: str
     action_label: str
@@ -125,7 +125,7 @@ class FundingIn(Schema):
     version: Id | None = None
 
 
-class AdvanceIn(Schema):
+class InfraAdvanceIn(Schema):
     to: Text(20)  # type: ignore[valid-type]
     note: Text(500) = ""  # type: ignore[valid-type]
     version: Id | None = None

@@ -24,7 +24,6 @@ from linli.ledger.models import Compound, Region, RegionLevel, Resident
 from . import selectors, services
 from .models import Course, Employer, Seeker, Session
 from .schemas import (
-    AdvanceIn,
     ApplicationOut,
     AttendanceIn,
     AttendanceOut,
@@ -34,9 +33,10 @@ from .schemas import (
     EmployerOut,
     EnrolIn,
     EnrolmentOut,
-    FiguresOut,
+    JobsAdvanceIn,
+    JobsFiguresOut,
+    JobsMineOut,
     MatchOut,
-    MineOut,
     PostingDetailOut,
     PostingIn,
     PostingOut,
@@ -267,7 +267,7 @@ def application_create(request, payload: RecommendIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="推进申请：面试、录用、上岗、未录用、离岗",
 )
-def application_advance(request, application_id: Id, payload: AdvanceIn):
+def application_advance(request, application_id: Id, payload: JobsAdvanceIn):
     application = get_or_404(
         selectors.applications_for(actor=request.user), request.user, pk=application_id
     )
@@ -282,7 +282,7 @@ def application_advance(request, application_id: Id, payload: AdvanceIn):
     return selectors.applicant_row(application, actor=request.user)
 
 
-@router.get("/mine", response={200: MineOut, **READ_ERRORS}, summary="我的求职与课程")
+@router.get("/mine", response={200: JobsMineOut, **READ_ERRORS}, summary="我的求职与课程")
 def mine(request):
     page = selectors.my_page(request.user)
     seeker = page["seeker"]
@@ -361,7 +361,7 @@ def sales_record(request, payload: SalesIn):
     )
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS}, summary="家门口就业指标")
+@router.get("/figures", response={200: JobsFiguresOut, **READ_ERRORS}, summary="家门口就业指标")
 def figures(request, community_id: Id | None = None, month: Date | None = None):
     _station(request.user)
     region = _community(request.user, community_id) if community_id is not None else None

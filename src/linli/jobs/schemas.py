@@ -158,7 +158,7 @@ class RecommendIn(Schema):
     note: Text(200) = ""  # type: ignore[valid-type]
 
 
-class AdvanceIn(Schema):
+class JobsAdvanceIn(Schema):
     to: Literal["interview", "offered", "placed", "declined", "left"]
     note: Text(200) = ""  # type: ignore[valid-type]
     interview_at: DateTime | None = None
@@ -224,13 +224,13 @@ class SalesOut(Schema):
     orders: int
 
 
-class MineOut(Schema):
+class JobsMineOut(Schema):
     seeker_id: int | None
     applications: list[ApplicationOut]
     enrolments: list[EnrolmentOut]
 
 
-class FiguresOut(Schema):
+class JobsFiguresOut(Schema):
     month: dt.date
     hired_in_own_compound: int
     at_home: int

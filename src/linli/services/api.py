@@ -23,7 +23,6 @@ from .schemas import (
     HoursSetIn,
     ItemDetailOut,
     ItemIn,
-    ItemOut,
     ItemPatch,
     ItemsSetIn,
     NearOut,
@@ -33,6 +32,7 @@ from .schemas import (
     PointIn,
     PointOut,
     PointPatch,
+    ServiceItemOut,
 )
 
 router = Router(tags=["services"])
@@ -131,7 +131,7 @@ def _organization(organization_id: int) -> Organization:
 
 
 @router.get(
-    "/items", auth=None, response={200: list[ItemOut], **READ_ERRORS}, summary="服务事项目录"
+    "/items", auth=None, response={200: list[ServiceItemOut], **READ_ERRORS}, summary="服务事项目录"
 )
 def items_list(request, q: Text(50) = "", organization_id: Id | None = None):  # type: ignore[valid-type]
     return [item_out(i) for i in selectors.items_list(q=q, organization_id=organization_id)]

@@ -25,7 +25,7 @@ class DocumentIO(Schema):
     note: Text(200) = ""  # type: ignore[valid-type]
 
 
-class ItemOut(Schema):
+class ServiceItemOut(Schema):
     id: int
     code: str
     name: str
@@ -39,7 +39,7 @@ class ItemOut(Schema):
     point_count: int | None = None
 
 
-class ItemDetailOut(ItemOut):
+class ItemDetailOut(ServiceItemOut):
     description: str
     eligibility: str
     steps: list[str]

@@ -21,7 +21,14 @@ from linli.core.policy import Capability, can
 from linli.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 
 from . import selectors, services
-from .schemas import DecidedOut, DecideIn, PendingOut, ReportIn, ReportOut, StairwellOut
+from .schemas import (
+    DecidedOut,
+    PendingOut,
+    ReportIn,
+    StairwellDecideIn,
+    StairwellOut,
+    StairwellReportOut,
+)
 from .services import Sender
 from .views import _device
 
@@ -60,7 +67,7 @@ def stairwell(request, token: str):
 @router.post(
     "/units/{token}/reports",
     auth=None,
-    response={201: ReportOut, **PUBLIC_WRITE},
+    response={201: StairwellReportOut, **PUBLIC_WRITE},
     summary="楼道码：匿名反映问题（无需登录，限频）",
 )
 def report(request, token: str, payload: ReportIn):
@@ -115,7 +122,7 @@ def reports(request):
     response={200: DecidedOut, **WRITE_ERRORS},
     summary="核实楼道码反映（real=true 属实转入办理，false 无效）",
 )
-def confirm(request, case_id: Id, payload: DecideIn):
+def confirm(request, case_id: Id, payload: StairwellDecideIn):
     case = case_get_for(actor=request.user, case_id=case_id)
     _check_may_confirm(request.user)
     case = services.report_decide(

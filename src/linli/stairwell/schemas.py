@@ -34,7 +34,7 @@ class ReportIn(Schema):
     client_key: Text(64) | None = None  # type: ignore[valid-type]
 
 
-class ReportOut(Schema):
+class StairwellReportOut(Schema):
     number: str
     holder: str
     unverified: bool
@@ -51,7 +51,7 @@ class PendingOut(Schema):
     version: int
 
 
-class DecideIn(Schema):
+class StairwellDecideIn(Schema):
     real: bool
     note: Text(500) = ""  # type: ignore[valid-type]
     version: Id | None = None
