@@ -212,6 +212,8 @@ def _always(community: int | None) -> list[Mark]:
 def _communities_under(region_id: int | None) -> list[int]:
     from linli.ledger.models import Region, RegionLevel
 
+    if region_id is None:
+        return []
     path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
     if path is None:
         return []
@@ -261,6 +263,8 @@ def _community_row(row) -> list[Mark]:  # employers, postings, seekers: their ow
 def _of_seeker(seeker_id: int | None) -> int | None:
     from linli.jobs.models import Seeker
 
+    if seeker_id is None:
+        return None
     return Seeker.objects.filter(pk=seeker_id).values_list("community_id", flat=True).first()
 
 
