@@ -235,3 +235,18 @@ def test_rebuild_equals_reads(world):
     xingdong = Place.of_region(world["community"])
     assert rollups.kept(xingdong, MARCH) == rollups.compute(xingdong, MARCH)
     assert Value.objects.filter(month=MARCH.start).values("code").distinct().count() > 30
+
+
+@pytest.mark.parametrize("change", ["hall_offers_both", "sales_in_march", "leave_job"])
+def test_each_new_source_change_alone_is_followed(world, change):
+    """The service points' bulk-inserted offers (``core.changes``), a 创客's sales, a
+    placement ended: each alone marks and the refresh catches up."""
+    changes = _changes(world)
+    if change == "hall_offers_both":  # 居住证 then offered nowhere until the hall takes it
+        changes["station_drops_an_item"]()
+    rollups.rebuild(first=Month(2026, 2), last=Month.current())
+    changes[change]()
+    assert Dirty.objects.exists()
+    assert _stale()
+    rollups.refresh()
+    assert _stale() == []
