@@ -55,6 +55,138 @@ def _backdate_stocks() -> None:
     Grid.objects.update(created_at=JAN_1)
 
 
+def _build_infra_services_jobs(regions, compound, other_compound, worker, r) -> None:
+    """infra, service points and jobs (figures as they stand now; 创客 sales of March)."""
+    from linli.infra.models import Plan, Problem
+    from linli.infra.models import Stage as InfraStage
+    from linli.jobs import services as job_services
+    from linli.jobs.models import Application, Enrolment, MakerSales, Posting, Stage
+    from linli.ledger.models import Resident
+    from linli.services import services as point_services
+
+    # infra: 粮站宿舍 one problem done (1000.00 budgeted, 950.50 spent), one being built
+    # (2000.00, 300.00 so far), one just proposed (no money yet); 新塘小区 one done (500, 480)
+    def problem(plan, title, stage, budget, actual):
+        Problem.objects.create(
+            plan=plan,
+            kind="water",
+            title=title,
+            found_by="survey",
+            found_on=dt.date(2026, 1, 10),
+            budget=budget and Decimal(budget),
+            actual=actual and Decimal(actual),
+            stage=stage,
+            stage_at=at(2, 1),
+            created_at=at(1, 10),
+        )
+
+    for c, rows in (
+        (
+            compound,
+            (
+                ("水管漏水", InfraStage.DONE, "1000.00", "950.50"),
+                ("路灯不亮", InfraStage.IMPLEMENTING, "2000.00", "300.00"),
+                ("消防通道堵塞", InfraStage.PROPOSED, None, None),
+            ),
+        ),
+        (other_compound, (("化粪池满溢", InfraStage.DONE, "500.00", "480.00"),)),
+    ):
+        plan = Plan.objects.create(compound=c, title=f"{c.name}对策", created_at=at(1, 5))
+        for row in rows:
+            problem(plan, *row)
+
+    # service points: 兴东社区服务站 (兴东) offers both items; the county hall one of them
+    county = make_user("ind_county", Role.COUNTY_OFFICIAL, regions["county"], "县干部")
+    org = point_services.organization_create(
+        actor=county, region=regions["county"], name="衡东县人社局", address="大浦路 1 号"
+    )
+    codes = []
+    for i, name in enumerate(("社保卡补办", "居住证办理"), start=1):
+        item = point_services.item_create(
+            actor=county,
+            organization=org,
+            name=name,
+            code=f"430424-XX-000{i}",
+            time_limit_days=1,
+            fee=Decimal("0"),
+            visits_needed=1,
+            documents=[{"name": "居民身份证", "form": "original", "copies": 1}],
+        )
+        codes.append(item.code)
+    address = {"city": "衡阳市", "province": "湖南省", "district": "衡东县"}
+    address["postal_code"] = "421400"
+    for actor, region, name, kind, items in (
+        (worker, regions["xingdong"], "兴东社区服务站", "station", codes),
+        (county, regions["county"], "衡东县政务服务中心", "hall", codes[:1]),
+    ):
+        point_services.point_create(
+            actor=actor,
+            region=region,
+            name=name,
+            kind=kind,
+            address="洣水镇",
+            latitude=Decimal("27.085200"),
+            longitude=Decimal("112.949000"),
+            item_codes=items,
+            **address,
+        )
+
+    # jobs (兴东): 刘建国 (an owner) placed with 粮站宿舍's own social property (1 of its 2
+    # openings); 赵志强 placed at home with the workshop (its only opening, so full) and a
+    # 创客 selling 3000.00 in March; 刘建国 finished a course
+    Resident.objects.filter(pk=r["a"].pk).update(is_owner=True)
+    community = regions["xingdong"]
+    employers = [
+        job_services.employer_create(
+            actor=worker,
+            community=community,
+            name="粮站宿舍社会化物业服务站",
+            kind="social_property",
+            compound=compound,
+        ),
+        job_services.employer_create(
+            actor=worker, community=community, name="兴东手工车间", kind="workshop"
+        ),
+    ]
+    postings = [
+        job_services.posting_create(
+            actor=worker,
+            employer=employer,
+            title=title,
+            description="岗位说明",
+            employment_type="PART_TIME",
+            salary_min="20",
+            salary_unit="HOUR",
+            total_openings=openings,
+            valid_through=dt.date(2099, 12, 31),
+            at_home=home,
+        )
+        for employer, title, openings, home in (
+            (employers[0], "小区保洁员", 2, False),
+            (employers[1], "手工编织", 1, True),
+        )
+    ]
+    seekers = [
+        job_services.seeker_register(actor=worker, resident=r[key], skills="保洁")
+        for key in ("a", "b")
+    ]
+    for seeker, posting in zip(seekers, postings, strict=True):
+        Application.objects.create(seeker=seeker, posting=posting, stage=Stage.PLACED)
+        Posting.objects.filter(pk=posting.pk).update(filled=1)
+    MakerSales.objects.create(seeker=seekers[1], month=dt.date(2026, 3, 1), amount="3000.00")
+    course = job_services.course_create(
+        actor=worker,
+        community=community,
+        title="家政培训",
+        skill="家政",
+        starts_on=dt.date(2026, 3, 2),
+        capacity=10,
+    )
+    Enrolment.objects.create(
+        course=course, seeker=seekers[0], enrolled_on=dt.date(2026, 3, 1), completed=True
+    )
+
+
 def build_world() -> dict:
     import importlib
 
@@ -227,6 +359,8 @@ def build_world() -> dict:
     )
     civility_services.publicity_start(actor=worker, nomination=nomination, when=at(3, 10))
     civility_services.award_grant(actor=worker, nomination=nomination, when=at(3, 25))
+
+    _build_infra_services_jobs(regions, compound, other_compound, worker, r)
 
     w.update(
         worker=worker,

@@ -127,7 +127,56 @@ def _changes(w) -> dict:  # noqa: C901 (one small function per change)
             when=at(3, 30),
         )
 
+    def infra_done():
+        from linli.infra.models import Problem, Stage
+
+        problem = Problem.objects.get(title="路灯不亮")
+        problem.stage, problem.actual = Stage.DONE, Decimal("1800.00")
+        problem.save()
+
+    def station_drops_an_item():  # an offer deleted
+        from linli.services import services as point_services
+        from linli.services.models import Point
+
+        station = Point.objects.get(name="兴东社区服务站")
+        code = station.items.order_by("code").values_list("code", flat=True).first()
+        point_services.point_items_set(actor=worker, point=station, item_codes=[code])
+
+    def hall_offers_both():  # offers bulk-inserted (no signal): core.changes
+        from django.contrib.auth import get_user_model
+
+        from linli.services import services as point_services
+        from linli.services.models import Item, Point
+
+        point_services.point_items_set(
+            actor=get_user_model().objects.get(username="ind_county"),
+            point=Point.objects.get(name="衡东县政务服务中心"),
+            item_codes=list(Item.objects.values_list("code", flat=True)),
+        )
+
+    def close_station():
+        from linli.services import services as point_services
+        from linli.services.models import Point
+
+        station = Point.objects.get(name="兴东社区服务站")
+        point_services.point_update(actor=worker, point=station, active=False)
+
+    def leave_job():  # the posting's opening given back by a bulk update, then the save
+        from linli.jobs import services as job_services
+        from linli.jobs.models import Application
+
+        application = Application.objects.get(posting__title="手工编织")
+        job_services.application_advance(actor=worker, application=application, to="left")
+
+    def sales_in_march():
+        from linli.jobs.models import MakerSales, Seeker
+
+        seeker = Seeker.objects.get(resident=r["a"])
+        MakerSales.objects.create(seeker=seeker, month=dt.date(2026, 3, 1), amount="800.00")
+
     return {f.__name__: f for f in (
+        infra_done, station_drops_an_item, hall_offers_both, close_station, leave_job,
+        sales_in_march,
         report, resolve_c2, pay_201, bill_this_month, visit_wang_in_march, visit_liu_today,
         end_li, approve_pending_record, new_post_b, vacate_a, new_household, party_member_201,
         approve_advertising, sanwu_again, unrate_nothing_march_case,
@@ -186,3 +235,18 @@ def test_rebuild_equals_reads(world):
     xingdong = Place.of_region(world["community"])
     assert rollups.kept(xingdong, MARCH) == rollups.compute(xingdong, MARCH)
     assert Value.objects.filter(month=MARCH.start).values("code").distinct().count() > 30
+
+
+@pytest.mark.parametrize("change", ["hall_offers_both", "sales_in_march", "leave_job"])
+def test_each_new_source_change_alone_is_followed(world, change):
+    """The service points' bulk-inserted offers (``core.changes``), a 创客's sales, a
+    placement ended: each alone marks and the refresh catches up."""
+    changes = _changes(world)
+    if change == "hall_offers_both":  # 居住证 then offered nowhere until the hall takes it
+        changes["station_drops_an_item"]()
+    rollups.rebuild(first=Month(2026, 2), last=Month.current())
+    changes[change]()
+    assert Dirty.objects.exists()
+    assert _stale()
+    rollups.refresh()
+    assert _stale() == []

@@ -71,6 +71,23 @@ XINGDONG = {
     "care.visits": 2,
     # civility: 101's 文明户 on 25 March
     "civility.awards": 1,
+    # infra (粮站宿舍, to date): done (1000.00 / 950.50), being built (2000.00 / 300.00),
+    # proposed (no money)
+    "infra.done": 1,
+    "infra.open": 2,
+    "infra.budget": "3000.00",
+    "infra.spent": "1250.50",  # 950.50 + 300.00: money spent on the unfinished one counts
+    # services: 兴东社区服务站 with both items (the county hall is above 兴东)
+    "services.points": 1,
+    "services.items": 2,
+    # jobs: 小区保洁员 has 1 of 2 openings left (手工编织 is full)
+    "jobs.open_postings": 1,
+    "jobs.placements": 2,  # 刘建国 (保洁), 赵志强 (手工编织)
+    "jobs.hired_in_own_compound": 1,  # 刘建国, an owner, with 粮站宿舍's own property service
+    "jobs.at_home": 1,  # 赵志强
+    "jobs.makers": 1,  # 赵志强 sold in March
+    "jobs.more_income": 2,  # 刘建国 and 赵志强 placed (赵志强 also sells: once)
+    "jobs.trained": 1,  # 刘建国 finished 家政培训
 }
 
 XINTANG = {
@@ -113,6 +130,19 @@ XINTANG = {
     "care.monthly_visit_rate": "1.0000",
     "care.visits": 1,
     "civility.awards": 0,
+    "infra.done": 1,  # 化粪池 (500.00 / 480.00)
+    "infra.open": 0,
+    "infra.budget": "500.00",
+    "infra.spent": "480.00",
+    "services.points": 0,
+    "services.items": 0,
+    "jobs.open_postings": 0,
+    "jobs.placements": 0,
+    "jobs.hired_in_own_compound": 0,
+    "jobs.at_home": 0,
+    "jobs.makers": 0,
+    "jobs.more_income": 0,
+    "jobs.trained": 0,
 }
 
 # 洣水镇 = 兴东 + 新塘, recomputed from the sources (not summed), so rates are the town's own
@@ -128,7 +158,14 @@ TOWN = {
     "care.visited": 2,
     "care.monthly_visit_rate": "0.6670",  # care's 2 ÷ 3 = "0.667", three places
     "care.visits": 3,
+    "infra.done": 2,
+    "infra.open": 2,
+    "infra.budget": "3500.00",
+    "infra.spent": "1730.50",
 }
+
+# the county adds its own 政务服务中心 (社保卡补办, already offered in 兴东)
+COUNTY = {**TOWN, "services.points": 2}
 
 
 def test_every_indicator_has_a_hand_worked_value():
@@ -151,8 +188,8 @@ def test_town_is_recomputed_not_summed(read_world):
 def test_county_and_above_count_as_county(read_world):
     county = Place.of_region(read_world["regions"]["county"])
     assert county.level == Level.COUNTY
-    assert values(county) == TOWN  # one town in the county
-    assert values(Place.of_region(read_world["regions"]["province"])) == TOWN
+    assert values(county) == COUNTY  # one town in the county
+    assert values(Place.of_region(read_world["regions"]["province"])) == COUNTY
 
 
 def test_compound(read_world):
@@ -243,3 +280,10 @@ def test_other_months(read_world):
     assert december["ledger.households"] == 0  # before anything was recorded
     assert december["ledger.sanwu_at_survey"] == 0
     assert december["care.registered"] == 0
+    # infra, service points and placements stand as they are now, in every month;
+    # 创客 count by the month of their sales
+    assert february["infra.spent"] == december["infra.spent"] == "1250.50"
+    assert february["services.points"] == 1
+    assert february["jobs.placements"] == 2
+    assert february["jobs.makers"] == 0  # 赵志强's sales are March's
+    assert february["jobs.more_income"] == 2  # both placed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-Listener = Callable[[int, dt.date | dt.datetime], None]
+Listener = Callable[[int, dt.date | dt.datetime | None], None]
 _LISTENERS: list[Listener] = []
 
 
@@ -19,8 +19,9 @@ def listen(listener: Listener) -> None:
         _LISTENERS.append(listener)
 
 
-def community_changed(community_id: int | None, *, since: dt.date | dt.datetime) -> None:
-    """Rows of ``community_id`` changed in a way that affects figures from ``since`` on."""
+def community_changed(community_id: int | None, *, since: dt.date | dt.datetime | None) -> None:
+    """Rows of ``community_id`` changed in a way that affects figures from ``since`` on
+    (``None``: every month — a figure kept only as it stands now)."""
     if community_id is None:
         return
     for listener in _LISTENERS:

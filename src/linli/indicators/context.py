@@ -10,6 +10,12 @@ own selectors, so every indicator means what the app's pages already show:
 - volunteers: :func:`linli.volunteers.selectors.stats` (approved records, by the shift's day);
 - commons: :func:`linli.commons.selectors.statement` per account, summed;
 - civility: :func:`linli.civility.selectors.figures` per community, summed;
+- infra: :func:`linli.infra.selectors.figures` (a compound's or a region's problems and money,
+  all to date: the plans are lists, not monthly flows);
+- services: :func:`linli.services.selectors.points_list` — the active points run by the
+  place's region or a region below it, and the items they offer;
+- jobs: :func:`linli.jobs.selectors.figures` (placements as they stand, 创客 sales of the month)
+  and :func:`~linli.jobs.selectors.board` as of the month's last day, in the region's subtree;
 - ledger and grid: the change history (django-simple-history, memberships and holdings with
   their start and end) as of the month's last moment.
 
@@ -35,8 +41,12 @@ from linli.commons.models import PublicAccount
 from linli.finance import selectors as finance_selectors
 from linli.finance.models import Bill
 from linli.grid.models import Grid, GridLevel, Holding, Membership, Visit
+from linli.infra import selectors as infra_selectors
+from linli.jobs import selectors as job_selectors
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import SANWU_Q, Compound, Household, Region, RegionLevel, Resident
+from linli.services import selectors as service_selectors
+from linli.services.models import PointItem
 from linli.volunteers import selectors as volunteer_selectors
 
 from .registry import Level, Month
@@ -314,3 +324,34 @@ class Context:
                 community=community, start=self.month.start, end=self.month.end
             )["awards"]
         return {"awards": awards}
+
+    # ---------------------------------------------------------------- infra
+    @cached_property
+    def infra(self) -> infra_selectors.Figures:
+        if self.place.kind == "compound":
+            return infra_selectors.figures(
+                actor=None, compound=Compound.objects.get(pk=self.place.id)
+            )
+        return infra_selectors.figures(actor=None, region=self.place.region)
+
+    # ---------------------------------------------------------------- services
+    @cached_property
+    def service_points(self) -> dict[str, int]:
+        points = service_selectors.points_list().filter(region__path__startswith=self.place.path)
+        items = (
+            PointItem.objects.filter(point__in=points.values("pk"), item__active=True)
+            .values("item_id")
+            .distinct()
+            .count()
+        )
+        return {"points": points.count(), "items": items}
+
+    # ---------------------------------------------------------------- jobs
+    @cached_property
+    def jobs(self) -> job_selectors.Figures:
+        return job_selectors.figures(region=self.place.region, month=self.month.start)
+
+    @cached_property
+    def open_postings(self) -> int:
+        board = job_selectors.board(actor=None, today=self.month.end)
+        return board.filter(community__path__startswith=self.place.path).count()

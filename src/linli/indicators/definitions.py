@@ -1,9 +1,5 @@
 """Every indicator, once. Each reads one source's figures from :class:`~.context.Context`;
-the definitions (what counts, which period) are the source apps' own — see ``context.py``.
-
-Infrastructure, service points and jobs are being built in their own apps; their indicators
-will be defined here the same way (``registry.PENDING`` lists them for the docs meanwhile).
-"""
+the definitions (what counts, which period) are the source apps' own — see ``context.py``."""
 
 from __future__ import annotations
 
@@ -538,6 +534,180 @@ SOURCES["civility"] = "文明评选"
 )
 def _awards(ctx: Context) -> int:
     return ctx.civility["awards"]
+
+
+# ---------------------------------------------------------------------------------- infra
+SOURCES["infra"] = "基础设施（问题清单→满意清单，截至目前的全部问题）"
+_INFRA_LEVELS = (*REGIONS, Level.COMPOUND)
+
+
+@indicator(
+    "infra.done",
+    "已解决问题数",
+    definition="问题清单中已完成（居民代表验收通过）的问题。",
+    formula="count(问题: 阶段 = 完成)",
+    unit="个",
+    kind=Kind.COUNT,
+    source="infra",
+    levels=_INFRA_LEVELS,
+)
+def _infra_done(ctx: Context) -> int:
+    return ctx.infra.done
+
+
+@indicator(
+    "infra.open",
+    "未解决问题数",
+    definition="问题清单中尚未完成的问题（提出、论证、立项、实施、验收中）。",
+    formula="count(问题: 阶段 ≠ 完成)",
+    unit="个",
+    kind=Kind.COUNT,
+    source="infra",
+    levels=_INFRA_LEVELS,
+)
+def _infra_open(ctx: Context) -> int:
+    return ctx.infra.open
+
+
+@indicator(
+    "infra.budget",
+    "预算金额",
+    definition="问题清单中各问题的预算之和。",
+    formula="Σ 预算",
+    unit="元",
+    kind=Kind.MONEY,
+    source="infra",
+    levels=_INFRA_LEVELS,
+)
+def _infra_budget(ctx: Context) -> Decimal:
+    return ctx.infra.budget
+
+
+@indicator(
+    "infra.spent",
+    "投入资金",
+    definition="问题清单中各问题的实际花费之和（未完成的问题已花的也计）。",
+    formula="Σ 实际花费",
+    unit="元",
+    kind=Kind.MONEY,
+    source="infra",
+    levels=_INFRA_LEVELS,
+)
+def _infra_spent(ctx: Context) -> Decimal:
+    return ctx.infra.actual
+
+
+# ------------------------------------------------------------------------------- services
+SOURCES["services"] = "就近办（开放的服务网点，本级及下级行政区所办，截至目前）"
+
+
+@indicator(
+    "services.points",
+    "服务网点数",
+    definition="本行政区及其下级行政区开办的、开放中的自助/代办服务网点。",
+    formula="count(网点: 开放 且 所属行政区在本区内)",
+    unit="个",
+    kind=Kind.COUNT,
+    source="services",
+    levels=REGIONS,
+)
+def _service_points(ctx: Context) -> int:
+    return ctx.service_points["points"]
+
+
+@indicator(
+    "services.items",
+    "可办服务事项数",
+    definition="这些网点可办的在办事项（同一事项在几个网点可办只计一次）。",
+    formula="count(distinct 事项: 在办 且 某网点可办)",
+    unit="项",
+    kind=Kind.COUNT,
+    source="services",
+    levels=REGIONS,
+)
+def _service_items(ctx: Context) -> int:
+    return ctx.service_points["items"]
+
+
+# ----------------------------------------------------------------------------------- jobs
+SOURCES["jobs"] = "家门口就业（在岗按目前状态，创客按本月销售，岗位按月末有效）"
+_JOBS = (
+    (
+        "jobs.open_postings",
+        "在招岗位数",
+        "月末仍在招（发布中、未过有效期、尚有空缺）的岗位。",
+        "count(岗位: 发布中 且 有效期 ≥ 月末 且 已招 < 名额)",
+        "个",
+        None,
+    ),
+    (
+        "jobs.placements",
+        "上岗人次",
+        "目前上岗的求职登记（一人两份兼职计两次）。",
+        "count(申请: 阶段 = 上岗)",
+        "人次",
+        "placements",
+    ),
+    (
+        "jobs.hired_in_own_compound",
+        "本小区业主就业人数",
+        "在本人所住小区的社会化物业上岗的业主。",
+        "count(distinct 人: 上岗 且 雇主 = 本小区社会化物业 且 是业主)",
+        "人",
+        "hired_in_own_compound",
+    ),
+    (
+        "jobs.at_home",
+        "居家就业人数",
+        "目前在居家岗位上岗的人。",
+        "count(distinct 人: 上岗 且 居家岗位)",
+        "人",
+        "at_home",
+    ),
+    (
+        "jobs.makers",
+        "创客人数",
+        "本月登记了销售的创客。",
+        "count(distinct 人: 本月有销售记录)",
+        "人",
+        "makers",
+    ),
+    (
+        "jobs.more_income",
+        "增收人数",
+        "目前上岗或本月创客销售大于零的人。",
+        "count(上岗的人 ∪ 本月销售 > 0 的人)",
+        "人",
+        "more_income",
+    ),
+    (
+        "jobs.trained",
+        "培训结业人次",
+        "技能培训结业的报名（截至目前）。",
+        "count(报名: 已结业)",
+        "人次",
+        "course_completions",
+    ),
+)
+
+
+def _job_indicator(code, name, definition, formula, unit, attr) -> None:
+    @indicator(
+        code,
+        name,
+        definition=definition,
+        formula=formula,
+        unit=unit,
+        kind=Kind.COUNT,
+        source="jobs",
+        levels=REGIONS,
+    )
+    def _job(ctx: Context) -> int:
+        return ctx.open_postings if attr is None else getattr(ctx.jobs, attr)
+
+
+for _job_row in _JOBS:
+    _job_indicator(*_job_row)
 
 
 def load() -> None:

@@ -181,14 +181,6 @@ REGISTRY: dict[str, Indicator] = {}
 #: sections of the docs: (source app, Chinese title)
 SOURCES: dict[str, str] = {}
 
-#: indicators other apps are building now; each will register here from its own definitions
-#: (see ``docs/indicators.md``, "待建").
-PENDING: dict[str, tuple[str, list[str]]] = {
-    "infrastructure": ("基础设施（问题清单→满意清单）", ["解决问题数", "投入资金（元）"]),
-    "services": ("就近办（服务点与事项）", ["自助/代办服务点数", "下沉服务事项数"]),
-    "jobs": ("就业", ["发布岗位数", "培训人数", "就业安置人数"]),
-}
-
 
 def indicator(
     code: str,

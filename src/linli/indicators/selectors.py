@@ -9,7 +9,7 @@ from linli.ledger.models import Region
 
 from . import rollups
 from .context import Place
-from .registry import LEVEL_LABELS, PENDING, REGISTRY, SOURCES, Month
+from .registry import LEVEL_LABELS, REGISTRY, SOURCES, Month
 from .scopes import region_filter
 
 CODE_LENGTH = 12
@@ -79,8 +79,5 @@ def docs_markdown() -> str:
                 f"| {ind.formula} |"
             )
         lines.append("")
-    lines += ["## 待建 (being built in their own apps)", ""]
-    for source, (title, names) in PENDING.items():
-        lines.append(f"- `{source}` {title}: {'、'.join(names)}")
-    lines += ["", f"Levels: {'、'.join(levels)}.", ""]
+    lines += [f"Levels: {'、'.join(levels)}.", ""]
     return "\n".join(lines)

@@ -4,6 +4,8 @@ Each source model maps a saved or deleted row to the community it belongs to, th
 counts in and whether it also changes every later month (a stock, counted as of each month's
 end: households, memberships, posts, the care registry) or only its own (a flow: a case by its
 registration month, a bill by its period, a visit, an entry, a service record, an award).
+Figures the source apps give only as they stand now (infrastructure problems, service points,
+placements) change every kept month.
 Writes that bypass signals report through ``linli.core.changes`` (bulk updates in grid and
 volunteers). Nothing is marked while no value is kept (one cheap query), so building the demo
 or running other apps' tests costs almost nothing.
@@ -202,6 +204,81 @@ def _import_batch(b) -> list[Mark]:
     ]
 
 
+def _always(community: int | None) -> list[Mark]:
+    """A figure as it stands now (infra, service points, placements): every kept month."""
+    return [(community, None, True)]
+
+
+def _communities_under(region_id: int | None) -> list[int]:
+    from linli.ledger.models import Region, RegionLevel
+
+    if region_id is None:
+        return []
+    path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
+    if path is None:
+        return []
+    return list(
+        Region.objects.filter(path__startswith=path, level=RegionLevel.COMMUNITY).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _problem(p) -> list[Mark]:
+    from linli.infra.models import Plan
+
+    compound = Plan.objects.filter(pk=p.plan_id).values_list("compound_id", flat=True).first()
+    return _always(_community_of_compound(compound))
+
+
+def _plan(p) -> list[Mark]:
+    return _always(_community_of_compound(p.compound_id))
+
+
+def _point(p) -> list[Mark]:
+    return [m for c in _communities_under(p.region_id) for m in _always(c)]
+
+
+def _point_item(pi) -> list[Mark]:
+    from linli.services.models import Point
+
+    region = Point.objects.filter(pk=pi.point_id).values_list("region_id", flat=True).first()
+    return [m for c in _communities_under(region) for m in _always(c)]
+
+
+def _service_item(_item) -> list[Mark]:
+    from linli.ledger.models import Region, RegionLevel
+
+    return [
+        m
+        for c in Region.objects.filter(level=RegionLevel.COMMUNITY).values_list("pk", flat=True)
+        for m in _always(c)
+    ]
+
+
+def _community_row(row) -> list[Mark]:  # employers, postings, seekers: their own community
+    return _always(row.community_id)
+
+
+def _of_seeker(seeker_id: int | None) -> int | None:
+    from linli.jobs.models import Seeker
+
+    if seeker_id is None:
+        return None
+    return Seeker.objects.filter(pk=seeker_id).values_list("community_id", flat=True).first()
+
+
+def _application(a) -> list[Mark]:
+    from linli.jobs.models import Posting
+
+    posting = Posting.objects.filter(pk=a.posting_id).values_list("community_id", flat=True)
+    return _always(_of_seeker(a.seeker_id)) + _always(posting.first())
+
+
+def _seeker_row(row) -> list[Mark]:  # 创客 sales, enrolments
+    return _always(_of_seeker(row.seeker_id))
+
+
 def _models() -> dict[type[Model], Callable[[Model], list[Mark]]]:
     from linli.care.models import Recipient
     from linli.cases.models import Case
@@ -209,7 +286,10 @@ def _models() -> dict[type[Model], Callable[[Model], list[Mark]]]:
     from linli.commons.models import Entry
     from linli.finance.models import Bill, BillRun, Payment, PaymentVoid, Waiver
     from linli.grid.models import Grid, Holding, Membership, Visit
+    from linli.infra.models import Plan, Problem
+    from linli.jobs.models import Application, Employer, Enrolment, MakerSales, Posting, Seeker
     from linli.ledger.models import Compound, Household, ImportBatch, Resident
+    from linli.services.models import Item, Point, PointItem
     from linli.volunteers.models import ServiceRecord, Shift
 
     return {
@@ -232,6 +312,17 @@ def _models() -> dict[type[Model], Callable[[Model], list[Mark]]]:
         ServiceRecord: _service_record,
         Shift: _shift,
         Honour: _honour,
+        Plan: _plan,
+        Problem: _problem,
+        Point: _point,
+        PointItem: _point_item,
+        Item: _service_item,
+        Employer: _community_row,
+        Posting: _community_row,
+        Seeker: _community_row,
+        Application: _application,
+        MakerSales: _seeker_row,
+        Enrolment: _seeker_row,
     }
 
 
@@ -282,7 +373,7 @@ def _on_visit_recipients(sender, instance, action, **kwargs) -> None:
         apply(_visit(instance))
 
 
-def _on_community_changed(community_id: int, since: dt.date | dt.datetime) -> None:
+def _on_community_changed(community_id: int, since: dt.date | dt.datetime | None) -> None:
     if _anything_kept():
         apply([(community_id, since, True)])
 

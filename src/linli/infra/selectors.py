@@ -148,9 +148,15 @@ def _per_compound(problems: QuerySet[Problem]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def _problems(actor) -> QuerySet[Problem]:
+    """What ``actor`` sees; ``None`` (the indicators, a system read) sees every problem."""
+    return Problem.objects.all() if actor is None else Problem.objects.restrict(actor)
+
+
 def _sources(actor, problems: QuerySet[Problem]) -> dict[int, dict[str, Decimal]]:
+    fundings = Funding.objects.filter(problem__in=problems.values("pk"))
     rows = (
-        restrict(Funding.objects.filter(problem__in=problems.values("pk")), actor)
+        (fundings if actor is None else restrict(fundings, actor))
         .order_by()
         .values("problem__plan__compound_id", "source")
         .annotate(total=Sum("amount"))
@@ -197,7 +203,7 @@ def figures_by(*, actor, level: str, within: Region | None = None) -> list[Figur
             code="infra.bad_level",
             details=[{"field": "level", "value": str(level)}],
         )
-    problems = Problem.objects.restrict(actor)
+    problems = _problems(actor)
     if within is not None:
         problems = problems.filter(plan__compound__community__path__startswith=within.path)
     rows = _per_compound(problems)
@@ -225,8 +231,8 @@ def figures_by(*, actor, level: str, within: Region | None = None) -> list[Figur
 
 def figures(*, actor, compound: Compound | None = None, region: Region | None = None) -> Figures:
     """ "How much for how many problems" of one compound or one region (all the actor sees
-    when neither is given)."""
-    problems = Problem.objects.restrict(actor)
+    when neither is given; ``actor=None``: every problem, as the indicators read it)."""
+    problems = _problems(actor)
     total = Figures()
     if compound is not None:
         problems = problems.filter(plan__compound=compound)

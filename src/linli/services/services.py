@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from linli.core import changes
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.core.policy import Capability, actor_of, can, restrict
 from linli.ledger.models import Region, RegionLevel
@@ -554,6 +555,7 @@ def point_create(
         line.point = point
     Schedule.objects.bulk_create(lines)
     PointItem.objects.bulk_create([PointItem(point=point, item=i) for i in items])
+    _offers_changed(point)
     return point
 
 
@@ -605,4 +607,15 @@ def point_items_set(*, actor, point: Point, item_codes: Iterable[str]) -> list[I
     PointItem.objects.bulk_create(
         [PointItem(point=point, item=i) for i in items if i.pk not in have]
     )
+    _offers_changed(point)
     return items
+
+
+def _offers_changed(point: Point) -> None:
+    """A bulk insert of offers sends no signal: tell the figures kept elsewhere (every
+    community under the point's region; the service figures stand as they are now)."""
+    region = Region.objects.get(pk=point.region_id)
+    for community in Region.objects.filter(
+        path__startswith=region.path, level=RegionLevel.COMMUNITY
+    ).values_list("pk", flat=True):
+        changes.community_changed(community, since=None)
