@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from linli.core.geo import great_circle_m
 from linli.core.policy import Capability, can, get_or_404, restrict
 from linli.core.privacy import mask_name, mask_phone
 from linli.ledger.models import Region
@@ -147,10 +147,7 @@ def distance_km(lat1, lng1, lat2, lng2) -> float | None:
     """Great-circle distance in km between two WGS-84 points (None when one is missing)."""
     if None in (lat1, lng1, lat2, lng2):
         return None
-    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(math.sqrt(a))
+    return great_circle_m(float(lat1), float(lng1), float(lat2), float(lng2)) / 1000
 
 
 def covered(days, start, end, windows) -> bool:

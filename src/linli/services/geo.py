@@ -11,16 +11,12 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from linli.core.errors import Invalid
-
-EARTH_RADIUS_M = 6_371_008.8
+from linli.core.geo import great_circle_m
 
 
 def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
     """Metres between (lat1, lng1) and (lat2, lng2), rounded to the metre."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return round(2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a))))
+    return round(great_circle_m(lat1, lng1, lat2, lng2))
 
 
 def coordinates(lat: Decimal | float | str, lng: Decimal | float | str) -> tuple[float, float]:

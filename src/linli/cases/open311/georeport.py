@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from linli.core.bounds import MAX_YEAR, MIN_YEAR
 from linli.core.errors import DomainError
+from linli.core.geo import great_circle_m
 from linli.ledger.models import Compound, Household
 
 from .. import services
@@ -325,15 +326,6 @@ def token_get(token: str) -> list[dict]:
 
 # A lat/long report lands in the nearest compound whose gate is at most this far away.
 NEAREST_COMPOUND_METERS = 300
-_EARTH_METERS = 6_371_000
-
-
-def _meters(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine) in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_METERS * math.asin(math.sqrt(h))
 
 
 def _coordinate(data, name: str, bound: float) -> float:
@@ -361,7 +353,7 @@ def compound_near(lat: float, lng: float, *, compounds=None) -> Compound | None:
         (
             # both set: the filter above ranges over them
             (
-                _meters(
+                great_circle_m(
                     lat, lng, float(cast(Decimal, c.latitude)), float(cast(Decimal, c.longitude))
                 ),
                 c.pk,
